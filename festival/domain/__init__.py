@@ -1,0 +1,7 @@
+"""Every state change of the festival app goes through these functions."""
+
+from django.core.exceptions import ValidationError
+
+
+class DomainError(ValidationError):
+    """A refused action, carrying a message a teacher or an organizer understands."""

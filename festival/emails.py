@@ -1,0 +1,46 @@
+"""Emails of the festival workflow, rendered in the recipient's language and sent on commit."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def send_templated(*, template: str, to: list[str], context: dict, language: str | None = None):
+    """Render `emails/<template>.txt` (first line is the subject) and send it after commit."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        return
+    context = {**context, "site_url": settings.SITE_URL}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        rendered = render_to_string(f"emails/{template}.txt", context).strip()
+    subject, _, body = rendered.partition("\n")
+    message = EmailMessage(
+        subject=subject.strip(),
+        body=body.strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+    )
+
+    def send():
+        try:
+            message.send()
+        except OSError:
+            # A mail server being down must never undo a teacher's submission.
+            logger.exception("Could not send the %s email to %s", template, recipients)
+
+    transaction.on_commit(send)
+
+
+def send_to_user(*, template: str, user, context: dict):
+    send_templated(
+        template=template,
+        to=[user.email],
+        context={**context, "user": user},
+        language=user.language,
+    )

@@ -1,0 +1,72 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("Enseignant ou tuteur")
+    JUROR = "juror", _("Juré")
+    ORGANIZER = "organizer", _("Organisateur")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    APPROVED = "approved", _("Validé")
+    REFUSED = "refused", _("Refusé")
+
+
+class FilmStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("film", "Brouillon")
+    SUBMITTED = "submitted", pgettext_lazy("film", "Déposé")
+    NEEDS_CHANGES = "needs_changes", pgettext_lazy("film", "À compléter")
+    ACCEPTED = "accepted", pgettext_lazy("film", "Accepté")
+    REJECTED = "rejected", pgettext_lazy("film", "Refusé")
+    WITHDRAWN = "withdrawn", pgettext_lazy("film", "Retiré")
+
+
+class ConsentStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("consent", "À vérifier")
+    VALIDATED = "validated", pgettext_lazy("consent", "Validée")
+    REFUSED = "refused", pgettext_lazy("consent", "Refusée")
+
+
+class EditionPhase(models.TextChoices):
+    UPCOMING = "upcoming", _("Dépôts bientôt ouverts")
+    SUBMISSIONS = "submissions", _("Dépôts ouverts")
+    SCREENING = "screening", _("Dépôts clos, vérification des films")
+    JUDGING = "judging", _("Évaluation par le jury")
+    DELIBERATION = "deliberation", _("Délibération")
+    PUBLISHED = "published", _("Palmarès publié")
+
+
+class Academie(models.TextChoices):
+    AIX_MARSEILLE = "aix-marseille", "Aix-Marseille"
+    AMIENS = "amiens", "Amiens"
+    BESANCON = "besancon", "Besançon"
+    BORDEAUX = "bordeaux", "Bordeaux"
+    CLERMONT = "clermont-ferrand", "Clermont-Ferrand"
+    CORSE = "corse", "Corse"
+    CRETEIL = "creteil", "Créteil"
+    DIJON = "dijon", "Dijon"
+    GRENOBLE = "grenoble", "Grenoble"
+    GUADELOUPE = "guadeloupe", "Guadeloupe"
+    GUYANE = "guyane", "Guyane"
+    LA_REUNION = "la-reunion", "La Réunion"
+    LILLE = "lille", "Lille"
+    LIMOGES = "limoges", "Limoges"
+    LYON = "lyon", "Lyon"
+    MARTINIQUE = "martinique", "Martinique"
+    MAYOTTE = "mayotte", "Mayotte"
+    MONTPELLIER = "montpellier", "Montpellier"
+    NANCY_METZ = "nancy-metz", "Nancy-Metz"
+    NANTES = "nantes", "Nantes"
+    NICE = "nice", "Nice"
+    NORMANDIE = "normandie", "Normandie"
+    ORLEANS_TOURS = "orleans-tours", "Orléans-Tours"
+    PARIS = "paris", "Paris"
+    POITIERS = "poitiers", "Poitiers"
+    REIMS = "reims", "Reims"
+    RENNES = "rennes", "Rennes"
+    STRASBOURG = "strasbourg", "Strasbourg"
+    TOULOUSE = "toulouse", "Toulouse"
+    VERSAILLES = "versailles", "Versailles"

@@ -1,0 +1,439 @@
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from festival.enums import (
+    Academie,
+    ApprovalStatus,
+    ConsentStatus,
+    EditionPhase,
+    FilmStatus,
+    Role,
+)
+from festival.validators import normalize_siret, normalize_uai, validate_siret, validate_uai
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.ORGANIZER)
+        extra.setdefault("approval", ApprovalStatus.APPROVED)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account: teacher, juror or organizer. Pupils never get one."""
+
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.TEACHER)
+    festival = models.ForeignKey(
+        "festival.Festival",
+        verbose_name=_("festival"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("Festival que cette personne organise ou dont elle est jurée."),
+    )
+    school = models.ForeignKey(
+        "festival.School",
+        verbose_name=_("établissement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teachers",
+    )
+    approval = models.CharField(
+        _("validation du compte"),
+        max_length=20,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.PENDING,
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("langue"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_staff = models.BooleanField(_("accès à l'administration"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name
+
+    @property
+    def is_teacher(self):
+        return self.role == Role.TEACHER and self.approval == ApprovalStatus.APPROVED
+
+    @property
+    def is_organizer(self):
+        return self.role == Role.ORGANIZER and self.is_active
+
+    @property
+    def is_juror(self):
+        return self.role == Role.JUROR and self.is_active
+
+
+class Festival(models.Model):
+    """A federation's festival. FILM'IT Franche-Comté is the first of several."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), unique=True)
+    region = models.CharField(_("région"), max_length=200, blank=True)
+    organizing_body = models.CharField(_("organisateur"), max_length=200, blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    contact_email = models.EmailField(_("e-mail de contact"), blank=True)
+
+    class Meta:
+        verbose_name = _("festival")
+        verbose_name_plural = _("festivals")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Edition(models.Model):
+    festival = models.ForeignKey(
+        Festival, verbose_name=_("festival"), on_delete=models.PROTECT, related_name="editions"
+    )
+    year = models.PositiveIntegerField(_("année"))
+    title = models.CharField(_("titre"), max_length=200)
+    theme = models.CharField(_("thème"), max_length=300, blank=True)
+    rules = models.TextField(_("règlement"), blank=True)
+    is_current = models.BooleanField(_("édition en cours"), default=False)
+    submissions_open_at = models.DateTimeField(_("ouverture des dépôts"))
+    submissions_close_at = models.DateTimeField(_("clôture des dépôts"))
+    judging_start_at = models.DateTimeField(_("début de l'évaluation"))
+    judging_end_at = models.DateTimeField(_("fin de l'évaluation"))
+    deliberation_at = models.DateTimeField(_("délibération"))
+    ceremony_at = models.DateTimeField(_("remise des prix"))
+    results_published_at = models.DateTimeField(
+        _("publication du palmarès"), null=True, blank=True
+    )
+    default_max_duration = models.DurationField(
+        _("durée maximale des films"), default=timedelta(minutes=5)
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("festival", "édition")
+        verbose_name_plural = pgettext_lazy("festival", "éditions")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["festival", "year"], name="edition_unique_year"),
+            models.UniqueConstraint(
+                fields=["festival"],
+                condition=Q(is_current=True),
+                name="edition_one_current_per_festival",
+            ),
+            models.CheckConstraint(
+                condition=Q(submissions_open_at__lt=models.F("submissions_close_at")),
+                name="edition_submissions_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def phase(self, now=None) -> EditionPhase:
+        now = now or timezone.now()
+        if self.results_published_at and self.results_published_at <= now:
+            return EditionPhase.PUBLISHED
+        if now < self.submissions_open_at:
+            return EditionPhase.UPCOMING
+        if now < self.submissions_close_at:
+            return EditionPhase.SUBMISSIONS
+        if now < self.judging_start_at:
+            return EditionPhase.SCREENING
+        if now < self.judging_end_at:
+            return EditionPhase.JUDGING
+        return EditionPhase.DELIBERATION
+
+    @property
+    def status(self) -> EditionPhase:
+        return self.phase()
+
+    def submissions_are_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.submissions_open_at <= now < self.submissions_close_at
+
+
+class Category(models.Model):
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("édition"), on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    slug = models.SlugField(_("identifiant"))
+    description = models.TextField(_("description"), blank=True)
+    max_duration = models.DurationField(
+        _("durée maximale"),
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide pour appliquer la durée maximale de l'édition."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("catégorie")
+        verbose_name_plural = _("catégories")
+        ordering = ["edition", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "slug"], name="category_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def effective_max_duration(self) -> timedelta:
+        return self.max_duration or self.edition.default_max_duration
+
+
+class School(models.Model):
+    uai = models.CharField(_("code UAI"), max_length=8, unique=True, validators=[validate_uai])
+    name = models.CharField(_("nom"), max_length=200)
+    town = models.CharField(_("commune"), max_length=100)
+    academie = models.CharField(_("académie"), max_length=40, choices=Academie.choices)
+
+    class Meta:
+        verbose_name = _("établissement")
+        verbose_name_plural = _("établissements")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.town})"
+
+    def save(self, *args, **kwargs):
+        self.uai = normalize_uai(self.uai)
+        super().save(*args, **kwargs)
+
+
+class Company(models.Model):
+    siret = models.CharField(
+        _("numéro SIRET"), max_length=14, unique=True, validators=[validate_siret]
+    )
+    name = models.CharField(_("raison sociale"), max_length=200)
+    town = models.CharField(_("commune"), max_length=100)
+    sector = models.CharField(_("secteur d'activité"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("entreprise partenaire")
+        verbose_name_plural = _("entreprises partenaires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.town})"
+
+    def save(self, *args, **kwargs):
+        self.siret = normalize_siret(self.siret)
+        super().save(*args, **kwargs)
+
+
+class Trade(models.Model):
+    """An industrial trade (métier) a film shows; the list is kept by organizers."""
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("métier")
+        verbose_name_plural = _("métiers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def original_video_path(instance, filename):
+    # The name is ours: a teacher's file name never reaches the disk or ffmpeg.
+    return f"originals/{instance.edition_id}/{uuid.uuid4().hex}"
+
+
+def consent_path(instance, filename):
+    return f"consents/{instance.film_id}/{uuid.uuid4().hex}"
+
+
+class Film(models.Model):
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("édition"), on_delete=models.PROTECT, related_name="films"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("catégorie"), on_delete=models.PROTECT, related_name="films"
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("établissement"), on_delete=models.PROTECT, related_name="films"
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("entreprise partenaire"),
+        on_delete=models.PROTECT,
+        related_name="films",
+        null=True,
+        blank=True,
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enseignant"),
+        on_delete=models.PROTECT,
+        related_name="films",
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    synopsis = models.TextField(_("synopsis"), blank=True)
+    trades = models.ManyToManyField(
+        Trade, verbose_name=_("métiers présentés"), blank=True, related_name="films"
+    )
+    pupil_count = models.PositiveSmallIntegerField(_("nombre d'élèves"), null=True, blank=True)
+    crew = models.TextField(
+        _("équipe"),
+        blank=True,
+        help_text=_("Prénoms ou pseudonymes des élèves, un par ligne. Jamais de nom de famille."),
+    )
+    original_video = models.FileField(
+        _("vidéo originale"), upload_to=original_video_path, blank=True, max_length=300
+    )
+    original_filename = models.CharField(_("nom du fichier envoyé"), max_length=255, blank=True)
+    original_size = models.BigIntegerField(_("taille du fichier"), null=True, blank=True)
+    video_uploaded_at = models.DateTimeField(_("vidéo envoyée le"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=FilmStatus.choices, default=FilmStatus.DRAFT
+    )
+    status_reason = models.TextField(_("motif"), blank=True)
+    submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("film")
+        verbose_name_plural = _("films")
+        ordering = ["edition", "category__position", "title"]
+        indexes = [models.Index(fields=["edition", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("festival:teacher_film", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (FilmStatus.DRAFT, FilmStatus.NEEDS_CHANGES)
+
+
+class ConsentForm(models.Model):
+    """A signed image-rights consent (autorisation de droit à l'image), PDF or image."""
+
+    film = models.ForeignKey(
+        Film, verbose_name=_("film"), on_delete=models.CASCADE, related_name="consents"
+    )
+    file = models.FileField(_("fichier"), upload_to=consent_path, max_length=300)
+    original_filename = models.CharField(_("nom du fichier envoyé"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("envoyé par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=ConsentStatus.choices, default=ConsentStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifié par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
+    review_note = models.TextField(_("remarque"), blank=True)
+
+    class Meta:
+        verbose_name = _("autorisation de droit à l'image")
+        verbose_name_plural = _("autorisations de droit à l'image")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_filename
+
+
+class FilmEvent(models.Model):
+    """One line of a film's history: every status change, with who and why."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=FilmStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=FilmStatus.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("historique du film")
+        verbose_name_plural = _("historique des films")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.film}: {self.from_status} → {self.to_status}"
+
+
+class Invitation(models.Model):
+    """An email invitation for a juror or an organizer to set their password."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]

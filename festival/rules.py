@@ -1,0 +1,108 @@
+"""Who may see what: every object a user reaches is fetched through these lookups.
+
+A stranger's object is a 404, never a 403: its existence is not leaked either.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from festival.models import ConsentForm, Edition, Festival, Film, User
+
+
+def teacher_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_teacher:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def organizer_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_organizer or request.user.festival_id is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def films_for_teacher(user: User):
+    return Film.objects.filter(teacher=user)
+
+
+def get_film_for_teacher(user: User, pk: int) -> Film:
+    return get_object_or_404(films_for_teacher(user).select_related("edition", "category"), pk=pk)
+
+
+def get_consent_for_teacher(user: User, film_pk: int, pk: int) -> ConsentForm:
+    return get_object_or_404(
+        ConsentForm.objects.select_related("film"), film__teacher=user, film_id=film_pk, pk=pk
+    )
+
+
+def editions_for_organizer(user: User):
+    return Edition.objects.filter(festival_id=user.festival_id)
+
+
+def films_for_organizer(user: User):
+    return Film.objects.filter(edition__festival_id=user.festival_id)
+
+
+def get_film_for_organizer(user: User, pk: int) -> Film:
+    return get_object_or_404(
+        films_for_organizer(user).select_related(
+            "edition", "category", "school", "company", "teacher"
+        ),
+        pk=pk,
+    )
+
+
+def get_consent_for_organizer(user: User, pk: int) -> ConsentForm:
+    return get_object_or_404(
+        ConsentForm.objects.select_related("film", "film__teacher"),
+        film__edition__festival_id=user.festival_id,
+        pk=pk,
+    )
+
+
+def teachers_for_organizer(user: User):
+    """Teachers are not bound to one festival: any organizer reviews sign-ups."""
+    return User.objects.filter(role="teacher").select_related("school")
+
+
+def get_teacher_for_organizer(user: User, pk: int) -> User:
+    return get_object_or_404(teachers_for_organizer(user), pk=pk)
+
+
+def current_edition(festival: Festival | None = None) -> Edition | None:
+    editions = Edition.objects.filter(is_current=True).select_related("festival")
+    if festival is not None:
+        editions = editions.filter(festival=festival)
+    return editions.order_by("festival_id").first()
+
+
+def open_editions():
+    """Current editions of every festival, the ones a teacher can create a film for."""
+    return Edition.objects.filter(is_current=True).select_related("festival").order_by("festival__name")
+
+
+def file_owner_check(user: User, film: Film) -> bool:
+    """Who may download a film's original and consents (teacher, the festival's organizers)."""
+    if user.is_organizer and user.festival_id == film.edition.festival_id:
+        return True
+    return user.is_teacher and film.teacher_id == user.pk
+
+
+def get_film_for_files(user: User, pk: int) -> Film:
+    film = get_object_or_404(Film.objects.select_related("edition"), pk=pk)
+    if not file_owner_check(user, film):
+        raise Http404
+    return film

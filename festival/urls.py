@@ -1,0 +1,59 @@
+from django.urls import include, path
+
+from festival.views import accounts, files, organizer, public, teacher
+
+app_name = "festival"
+
+account_urls = [
+    path("connexion/", accounts.login_view, name="login"),
+    path("deconnexion/", accounts.logout_view, name="logout"),
+    path("apres-connexion/", accounts.after_login, name="after_login"),
+    path("inscription/", accounts.signup, name="signup"),
+    path("inscription/etablissements/", accounts.school_search, name="school_search"),
+    path("mot-de-passe/<uidb64>/<token>/", accounts.set_password, name="set_password"),
+    path("mot-de-passe-oublie/", accounts.password_reset, name="password_reset"),
+]
+
+teacher_urls = [
+    path("", teacher.dashboard, name="teacher_dashboard"),
+    path("films/nouveau/", teacher.film_create, name="teacher_film_create"),
+    path("films/<int:pk>/", teacher.film_detail, name="teacher_film"),
+    path("films/<int:pk>/modifier/", teacher.film_edit, name="teacher_film_edit"),
+    path("films/<int:pk>/video/", teacher.film_video, name="teacher_film_video"),
+    path("films/<int:pk>/autorisations/", teacher.consent_upload, name="teacher_consent_upload"),
+    path(
+        "films/<int:pk>/autorisations/<int:consent_pk>/supprimer/",
+        teacher.consent_delete,
+        name="teacher_consent_delete",
+    ),
+    path("films/<int:pk>/deposer/", teacher.film_submit, name="teacher_film_submit"),
+    path("films/<int:pk>/retirer/", teacher.film_withdraw, name="teacher_film_withdraw"),
+    path("films/<int:pk>/reprendre/", teacher.film_restore, name="teacher_film_restore"),
+]
+
+organizer_urls = [
+    path("", organizer.dashboard, name="organizer_dashboard"),
+    path("films/", organizer.film_list, name="organizer_films"),
+    path("films/export.csv", organizer.film_export, name="organizer_films_csv"),
+    path("films/<int:pk>/", organizer.film_detail, name="organizer_film"),
+    path("films/<int:pk>/statut/", organizer.film_status, name="organizer_film_status"),
+    path("autorisations/<int:pk>/", organizer.consent_review, name="organizer_consent_review"),
+    path("enseignants/", organizer.teacher_list, name="organizer_teachers"),
+    path(
+        "enseignants/<int:pk>/decision/", organizer.teacher_decide, name="organizer_teacher_decide"
+    ),
+    path("invitations/", organizer.invite, name="organizer_invite"),
+]
+
+file_urls = [
+    path("films/<int:pk>/original/", files.original_video, name="file_original_video"),
+    path("autorisations/<int:pk>/", files.consent_file, name="file_consent"),
+]
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("compte/", include(account_urls)),
+    path("enseignant/", include(teacher_urls)),
+    path("organisation/", include(organizer_urls)),
+    path("fichiers/", include(file_urls)),
+]

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the operating system's packages the platform needs: ffmpeg (the media pipeline)
+# and gettext (translations). As root they come from apt-get; otherwise we say how.
+set -euo pipefail
+
+missing=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+if [ "${FILMIT_BROWSER_TESTS:-0}" = "1" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${missing[*]} with apt-get…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "Missing system packages: ${missing[*]}." >&2
+  echo "Install them with your package manager, for example:" >&2
+  echo "  sudo apt-get install ${missing[*]}      (Debian, Ubuntu)" >&2
+  echo "  brew install ${missing[*]}              (macOS)" >&2
+  exit 1
+fi

@@ -1,0 +1,94 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture
+def festival(db):
+    return factories.make_festival(name="FILM'IT Franche-Comté", slug="filmit-fc")
+
+
+@pytest.fixture
+def edition(festival):
+    return factories.make_edition(festival)
+
+
+@pytest.fixture
+def category(edition):
+    return factories.make_category(edition, name="Lycée", slug="lycee")
+
+
+@pytest.fixture
+def school(db):
+    return factories.make_school()
+
+
+@pytest.fixture
+def teacher(school):
+    return factories.make_teacher(school, first_name="Claire", last_name="Girard")
+
+
+@pytest.fixture
+def other_teacher(db):
+    """A teacher of another school: must never see the first teacher's films."""
+    return factories.make_teacher(first_name="Paul", last_name="Roy")
+
+
+@pytest.fixture
+def pending_teacher(school):
+    from festival.enums import ApprovalStatus
+
+    return factories.make_teacher(school, approval=ApprovalStatus.PENDING)
+
+
+@pytest.fixture
+def organizer(festival):
+    return factories.make_organizer(festival, first_name="Sophie", last_name="Morel")
+
+
+@pytest.fixture
+def other_organizer(db):
+    """An organizer of another festival: must never see this festival's films."""
+    return factories.make_organizer(factories.make_festival())
+
+
+@pytest.fixture
+def juror(festival):
+    return factories.make_juror(festival, first_name="Marc", last_name="Petit")
+
+
+@pytest.fixture
+def film(teacher, category):
+    return factories.make_film(teacher=teacher, category=category)
+
+
+@pytest.fixture
+def complete_film(teacher, category):
+    return factories.make_film(teacher=teacher, category=category, complete=True)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def teacher_client(client, teacher):
+    return login(client, teacher)
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    return login(client, organizer)
