@@ -163,7 +163,9 @@ STORAGES = {
 # Background work: django.tasks on the database by default, RQ on Redis at scale.
 TASKS_BACKEND = envstr("TASKS_BACKEND", "db")
 if TASKS_BACKEND == "db":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media"]}}
+    TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media"]}
+    }
 elif TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_tasks_rq")
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "media"]}}

@@ -150,9 +150,7 @@ class Edition(models.Model):
     judging_end_at = models.DateTimeField(_("fin de l'évaluation"))
     deliberation_at = models.DateTimeField(_("délibération"))
     ceremony_at = models.DateTimeField(_("remise des prix"))
-    results_published_at = models.DateTimeField(
-        _("publication du palmarès"), null=True, blank=True
-    )
+    results_published_at = models.DateTimeField(_("publication du palmarès"), null=True, blank=True)
     default_max_duration = models.DurationField(
         _("durée maximale des films"), default=timedelta(minutes=5)
     )
@@ -437,3 +435,6 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return str(self.user)

@@ -91,7 +91,11 @@ def current_edition(festival: Festival | None = None) -> Edition | None:
 
 def open_editions():
     """Current editions of every festival, the ones a teacher can create a film for."""
-    return Edition.objects.filter(is_current=True).select_related("festival").order_by("festival__name")
+    return (
+        Edition.objects.filter(is_current=True)
+        .select_related("festival")
+        .order_by("festival__name")
+    )
 
 
 def file_owner_check(user: User, film: Film) -> bool:

@@ -56,9 +56,7 @@ def luhn_valid(digits: str) -> bool:
 def validate_siret(value: str) -> None:
     siret = normalize_siret(value)
     if not SIRET_RE.match(siret):
-        raise ValidationError(
-            _("Le numéro SIRET doit comporter 14 chiffres."), code="siret_format"
-        )
+        raise ValidationError(_("Le numéro SIRET doit comporter 14 chiffres."), code="siret_format")
     if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_SIREN + "00000":
         valid = sum(int(c) for c in siret) % 5 == 0
     else:

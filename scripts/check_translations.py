@@ -18,7 +18,9 @@ def entries(po_path: Path) -> dict[tuple[str, str], tuple[str, bool]]:
     """(msgctxt, msgid) -> (msgstr, fuzzy), read with msgcat's normalised output."""
     text = subprocess.run(
         ["msgcat", "--no-wrap", "--sort-output", str(po_path)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     result = {}
     for block in text.split("\n\n"):
@@ -52,9 +54,21 @@ def main() -> int:
             ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "var", "node_modules")
         )
         subprocess.run(
-            [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete",
-             "--ignore=.venv", "--ignore=var", "--ignore=tests", "--ignore=benchmarks", "-v0"],
-            cwd=copy, check=True,
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                "-l",
+                "en",
+                "--no-obsolete",
+                "--ignore=.venv",
+                "--ignore=var",
+                "--ignore=tests",
+                "--ignore=benchmarks",
+                "-v0",
+            ],
+            cwd=copy,
+            check=True,
         )
         for domain, rel in DOMAINS.items():
             fresh = entries(copy / rel)

@@ -140,7 +140,9 @@ def make_juror(festival, **kw) -> User:
     return make_user(role=Role.JUROR, festival=festival, **kw)
 
 
-def make_film(*, teacher=None, category=None, status=FilmStatus.DRAFT, complete=False, **kw) -> Film:
+def make_film(
+    *, teacher=None, category=None, status=FilmStatus.DRAFT, complete=False, **kw
+) -> Film:
     category = category or make_category()
     teacher = teacher or make_teacher()
     defaults = {
@@ -191,11 +193,31 @@ def tiny_video_bytes(seconds: float = 1.0) -> bytes:
         if not out.exists():
             subprocess.run(
                 [
-                    "ffmpeg", "-nostdin", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", f"testsrc2=size=160x90:rate=25:duration={seconds}",
-                    "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-                    "-c:a", "aac", "-shortest", "-movflags", "+faststart", str(out),
+                    "ffmpeg",
+                    "-nostdin",
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    f"testsrc2=size=160x90:rate=25:duration={seconds}",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    f"sine=frequency=440:duration={seconds}",
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    "ultrafast",
+                    "-pix_fmt",
+                    "yuv420p",
+                    "-c:a",
+                    "aac",
+                    "-shortest",
+                    "-movflags",
+                    "+faststart",
+                    str(out),
                 ],
                 check=True,
             )

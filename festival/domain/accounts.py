@@ -27,8 +27,10 @@ def register_teacher(
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError(
-            _("Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez "
-              "votre mot de passe."),
+            _(
+                "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez "
+                "votre mot de passe."
+            ),
             code="email_taken",
         )
     user = User.objects.create_user(
@@ -106,8 +108,12 @@ def invite_member(
     emails.send_to_user(
         template="invitation",
         user=user,
-        context={"festival": festival, "role": Role(role).label, "link": set_password_link(user),
-                 "invited_by": invited_by},
+        context={
+            "festival": festival,
+            "role": Role(role).label,
+            "link": set_password_link(user),
+            "invited_by": invited_by,
+        },
     )
     return user
 
@@ -115,5 +121,7 @@ def invite_member(
 def accept_invitation(*, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
-    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=timezone.now())
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(
+        accepted_at=timezone.now()
+    )
     return user

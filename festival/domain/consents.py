@@ -50,7 +50,9 @@ def delete_consent(*, consent: ConsentForm, user: User) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def review_consent(*, consent: ConsentForm, organizer: User, status: str, note: str = "") -> ConsentForm:
+def review_consent(
+    *, consent: ConsentForm, organizer: User, status: str, note: str = ""
+) -> ConsentForm:
     if status not in (ConsentStatus.VALIDATED, ConsentStatus.REFUSED):
         raise DomainError(_("Décision inconnue."), code="consent_decision")
     note = (note or "").strip()

@@ -108,7 +108,9 @@ def check_submissions_window(*, edition: Edition, now=None) -> None:
             _("Les dépôts pour %(edition)s ouvrent le %(date)s.")
             % {
                 "edition": edition,
-                "date": date_format(timezone.localtime(edition.submissions_open_at), "DATETIME_FORMAT"),
+                "date": date_format(
+                    timezone.localtime(edition.submissions_open_at), "DATETIME_FORMAT"
+                ),
             },
             code="not_open",
         )
@@ -117,7 +119,9 @@ def check_submissions_window(*, edition: Edition, now=None) -> None:
             _("Les dépôts pour %(edition)s sont clos depuis le %(date)s.")
             % {
                 "edition": edition,
-                "date": date_format(timezone.localtime(edition.submissions_close_at), "DATETIME_FORMAT"),
+                "date": date_format(
+                    timezone.localtime(edition.submissions_close_at), "DATETIME_FORMAT"
+                ),
             },
             code="late",
         )

@@ -4,9 +4,8 @@ from django.http import HttpResponse
 
 
 def consent_file(request, *args, **kwargs):
-    return HttpResponse('TODO')
+    return HttpResponse("TODO")
 
 
 def original_video(request, *args, **kwargs):
-    return HttpResponse('TODO')
-
+    return HttpResponse("TODO")

@@ -4,5 +4,4 @@ from django.http import HttpResponse
 
 
 def home(request, *args, **kwargs):
-    return HttpResponse('TODO')
-
+    return HttpResponse("TODO")

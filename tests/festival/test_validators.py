@@ -37,7 +37,11 @@ def test_la_poste_siret_follows_its_own_rule():
 
 @pytest.mark.parametrize(
     ("siret", "code"),
-    [("73282932000075", "siret_checksum"), ("7328293200007", "siret_format"), ("abc", "siret_format")],
+    [
+        ("73282932000075", "siret_checksum"),
+        ("7328293200007", "siret_format"),
+        ("abc", "siret_format"),
+    ],
 )
 def test_invalid_siret(siret, code):
     with pytest.raises(ValidationError) as excinfo:
