@@ -5,6 +5,7 @@ runs on SQLite, keeps media on the local disk and runs background work with the
 database task backend. See README.md, "Configuration".
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -95,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory, so that worker processes started by the tests see the test data;
+    # one per test run so that concurrent runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-filmit-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "festival.User"

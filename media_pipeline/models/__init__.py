@@ -1,0 +1,1 @@
+"""Models of the media pipeline: one module per concept."""
