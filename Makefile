@@ -3,7 +3,9 @@
 #               starts the platform on http://127.0.0.1:8000 with its task worker;
 #   make test   runs the whole test suite.
 
-PYTHON ?= $(shell command -v python3.12 || command -v python3)
+# The first Python >= 3.12 found (pyenv reads .python-version in this folder).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
@@ -12,8 +14,7 @@ PORT ?= 8000
 .PHONY: demo test install system-deps venv migrate demo-data serve test-sqlite test-postgres lint messages
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
-		{ echo "Python 3.12 or newer is required (found $$($(PYTHON) --version))."; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required: install it (pyenv, apt)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 venv: $(BIN)/python
@@ -21,9 +22,12 @@ venv: $(BIN)/python
 system-deps:
 	@bash scripts/system-deps.sh
 
-install: system-deps venv
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: system-deps $(VENV)/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -39,3 +43,8 @@ test: install
 
 lint:
 	$(BIN)/ruff check .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var \
+		--ignore=tests --ignore=benchmarks
+	$(BIN)/python manage.py compilemessages --ignore=.venv

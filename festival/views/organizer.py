@@ -1,39 +1,505 @@
-"""Views: stub until implemented."""
+"""The organizers' pages: dashboard, films, consents, teachers and invitations.
 
-from django.http import HttpResponse
+Every object is reached through `festival.rules`: an organizer only ever sees their festival.
+"""
+
+import csv
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from festival.domain import DomainError
+from festival.domain.accounts import decide_teacher, invite_member
+from festival.domain.consents import review_consent
+from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
+from festival.enums import ApprovalStatus, EditionPhase, FilmStatus
+from festival.filters import FilmFilter, consents_missing_q, with_consent_counts
+from festival.forms.organizer import (
+    ConsentReviewForm,
+    EditionSwitchForm,
+    FilmStatusForm,
+    InvitationForm,
+    TeacherDecisionForm,
+    TeacherSearchForm,
+)
+from festival.models import Edition, Invitation
+from festival.rules import (
+    editions_for_organizer,
+    films_for_organizer,
+    get_consent_for_organizer,
+    get_film_for_organizer,
+    get_teacher_for_organizer,
+    organizer_required,
+    teachers_for_organizer,
+)
+
+FILMS_PER_PAGE = 25
+TEACHERS_PER_PAGE = 50
+INVITATIONS_PER_PAGE = 50
+
+# Films the organizers are handling: their consents must all be validated before screening.
+FILMS_IN_PLAY = (FilmStatus.SUBMITTED, FilmStatus.NEEDS_CHANGES, FilmStatus.ACCEPTED)
+
+# Edition dates in order, with the phase each one opens (None: a date inside a phase).
+TIMELINE = (
+    ("submissions_open_at", EditionPhase.SUBMISSIONS),
+    ("submissions_close_at", EditionPhase.SCREENING),
+    ("judging_start_at", EditionPhase.JUDGING),
+    ("judging_end_at", EditionPhase.DELIBERATION),
+    ("deliberation_at", None),
+    ("ceremony_at", None),
+    ("results_published_at", EditionPhase.PUBLISHED),
+)
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def consent_review(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _action_label(status: str) -> str:
+    labels = {
+        FilmStatus.ACCEPTED: pgettext("film action", "Accepter le film"),
+        FilmStatus.NEEDS_CHANGES: pgettext("film action", "Demander des compléments"),
+        FilmStatus.REJECTED: pgettext("film action", "Refuser le film"),
+        FilmStatus.SUBMITTED: pgettext("film action", "Réexaminer le film"),
+        FilmStatus.WITHDRAWN: pgettext("film action", "Retirer le film"),
+        FilmStatus.DRAFT: pgettext("film action", "Remettre en brouillon"),
+    }
+    return labels.get(status, FilmStatus(status).label)
 
 
-def dashboard(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _films_url(**params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value is not None})
+    return f"{reverse('festival:organizer_films')}?{query}"
 
 
-def film_detail(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _redirect_back(request, next_url: str, fallback: str):
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(fallback)
 
 
-def film_export(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _error_text(error: DomainError) -> str:
+    return " ".join(error.messages)
 
 
-def film_list(request, *args, **kwargs):
-    return HttpResponse("TODO")
+# Dashboard
 
 
-def film_status(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _dashboard_edition(request, editions) -> Edition | None:
+    """The edition asked for in ?edition=, else the current one, else the latest."""
+    if "edition" in request.GET:
+        form = EditionSwitchForm(request.GET, editions=editions)
+        if not form.is_valid():
+            raise Http404
+        return form.cleaned_data["edition"]
+    return editions.filter(is_current=True).first() or editions.first()
 
 
-def invite(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _timeline(edition: Edition, phase: str) -> list[dict]:
+    now = timezone.now()
+    return [
+        {
+            "label": Edition._meta.get_field(name).verbose_name,
+            "date": getattr(edition, name),
+            "current": opens == phase,
+            "past": getattr(edition, name) is not None and getattr(edition, name) <= now,
+        }
+        for name, opens in TIMELINE
+    ]
 
 
-def teacher_decide(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _status_matrix(edition: Edition, films) -> dict:
+    """Films per category × status, from one aggregated query."""
+    counts = {
+        (row["category_id"], row["status"]): row["n"]
+        for row in films.values("category_id", "status").annotate(n=Count("pk")).order_by()
+    }
+    statuses = list(FilmStatus)
+    rows = []
+    for category in edition.categories.all():
+        cells = [
+            {
+                "count": counts.get((category.pk, status), 0),
+                "url": _films_url(edition=edition.pk, category=category.pk, status=status.value),
+            }
+            for status in statuses
+        ]
+        rows.append(
+            {
+                "category": category,
+                "cells": cells,
+                "total": sum(cell["count"] for cell in cells),
+                "url": _films_url(edition=edition.pk, category=category.pk),
+            }
+        )
+    totals = [
+        {
+            "count": sum(n for (_category, s), n in counts.items() if s == status),
+            "url": _films_url(edition=edition.pk, status=status.value),
+        }
+        for status in statuses
+    ]
+    return {
+        "statuses": statuses,
+        "rows": rows,
+        "totals": totals,
+        "total": sum(counts.values()),
+        "url": _films_url(edition=edition.pk),
+    }
 
 
-def teacher_list(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@organizer_required
+def dashboard(request):
+    user = request.user
+    editions = editions_for_organizer(user).order_by("-year")
+    edition = _dashboard_edition(request, editions)
+    context = {"edition": edition}
+    if edition is not None:
+        films = films_for_organizer(user).filter(edition=edition)
+        phase = edition.phase()
+        context.update(
+            switch_form=EditionSwitchForm(initial={"edition": edition.pk}, editions=editions),
+            phase=EditionPhase(phase),
+            timeline=_timeline(edition, phase),
+            matrix=_status_matrix(edition, films),
+            films_missing_consents=with_consent_counts(films.filter(status__in=FILMS_IN_PLAY))
+            .filter(consents_missing_q())
+            .select_related("category", "school")
+            .order_by("category__position", "title", "pk"),
+            missing_consents_url=_films_url(edition=edition.pk, consents="missing"),
+            films_waiting=films.filter(status=FilmStatus.SUBMITTED)
+            .select_related("category", "school", "teacher")
+            .order_by("submitted_at", "pk"),
+            waiting_url=_films_url(edition=edition.pk, status=FilmStatus.SUBMITTED.value),
+        )
+    context["pending_teachers"] = (
+        teachers_for_organizer(user)
+        .filter(approval=ApprovalStatus.PENDING, is_active=True)
+        .order_by("date_joined", "pk")
+    )
+    return render(request, "festival/organizer/dashboard.html", context)
+
+
+# Films
+
+
+def _film_filter(request) -> FilmFilter:
+    """The film filters from the query string; without ?edition= the current edition is shown."""
+    data = request.GET.copy()
+    if "edition" not in data:
+        current = editions_for_organizer(request.user).filter(is_current=True).first()
+        if current is not None:
+            data["edition"] = str(current.pk)
+    return FilmFilter(data, queryset=films_for_organizer(request.user), request=request)
+
+
+def _filtered_films(filterset: FilmFilter):
+    films = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return films.select_related("edition", "category", "school", "company", "teacher")
+
+
+@organizer_required
+def film_list(request):
+    filterset = _film_filter(request)
+    paginator = Paginator(_filtered_films(filterset), FILMS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    return render(
+        request,
+        "festival/organizer/film_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "films": page.object_list,
+            "export_url": f"{reverse('festival:organizer_films_csv')}?{export_query.urlencode()}",
+        },
+    )
+
+
+class _Echo:
+    """A file-like object whose write() hands back the line csv.writer formats."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def _csv_header() -> list[str]:
+    return [
+        _("id"),
+        _("titre"),
+        pgettext("festival", "édition"),
+        _("catégorie"),
+        _("statut"),
+        _("établissement"),
+        _("UAI"),
+        _("académie"),
+        _("commune"),
+        _("entreprise"),
+        _("SIRET"),
+        _("enseignant"),
+        _("e-mail enseignant"),
+        _("métiers"),
+        _("nombre d'élèves"),
+        _("autorisations (validées / total)"),
+        _("vidéo envoyée"),
+        _("déposé le"),
+    ]
+
+
+def _csv_row(film) -> list:
+    submitted_at = (
+        timezone.localtime(film.submitted_at).strftime("%d/%m/%Y %H:%M")
+        if film.submitted_at
+        else ""
+    )
+    company = film.company
+    return [
+        film.pk,
+        film.title,
+        film.edition.title,
+        film.category.name,
+        film.get_status_display(),
+        film.school.name,
+        film.school.uai,
+        film.school.get_academie_display(),
+        film.school.town,
+        company.name if company else "",
+        company.siret if company else "",
+        film.teacher.get_full_name(),
+        film.teacher.email,
+        ", ".join(trade.name for trade in film.trades.all()),
+        film.pupil_count,
+        # Spaces around the slash: French Excel would read "2/3" as the 2nd of March.
+        f"{film.consents_validated} / {film.consents_total}",
+        _("oui") if film.original_video else _("non"),
+        submitted_at,
+    ]
+
+
+def _csv_lines(films, language: str):
+    # The body is produced after the view has returned: keep the page's language.
+    with translation.override(language):
+        writer = csv.writer(_Echo(), delimiter=";")
+        # The byte order mark makes Excel read the file as UTF-8.
+        yield "\ufeff" + writer.writerow(_csv_header())
+        for film in films.iterator(chunk_size=500):
+            yield writer.writerow([_csv_cell(value) for value in _csv_row(film)])
+
+
+@organizer_required
+def film_export(request):
+    films = _filtered_films(_film_filter(request)).prefetch_related("trades")
+    response = StreamingHttpResponse(
+        _csv_lines(films, translation.get_language()), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"films-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@organizer_required
+def film_detail(request, pk):
+    film = get_film_for_organizer(request.user, pk)
+    transitions = allowed_transitions(film=film, user=request.user)
+    return render(
+        request,
+        "festival/organizer/film_detail.html",
+        {
+            "film": film,
+            "trades": film.trades.all(),
+            "consents": film.consents.select_related("uploaded_by", "reviewed_by"),
+            "events": film.events.select_related("actor"),
+            "actions": [
+                {
+                    "to": to,
+                    "label": _action_label(to),
+                    "danger": to in (FilmStatus.REJECTED, FilmStatus.WITHDRAWN),
+                    "reason_required": to in REASON_REQUIRED,
+                }
+                for to in transitions
+            ],
+            "status_form": FilmStatusForm(),
+            "consent_form": ConsentReviewForm(),
+        },
+    )
+
+
+@organizer_required
+@require_POST
+def film_status(request, pk):
+    film = get_film_for_organizer(request.user, pk)
+    form = FilmStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cette action n'existe pas. Rechargez la page et réessayez."))
+        return redirect("festival:organizer_film", pk=film.pk)
+    try:
+        set_film_status(
+            film=film,
+            to=form.cleaned_data["to"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Le film « %(title)s » est maintenant « %(status)s ».")
+            % {"title": film.title, "status": film.get_status_display()},
+        )
+    return redirect("festival:organizer_film", pk=film.pk)
+
+
+@organizer_required
+@require_POST
+def consent_review(request, pk):
+    consent = get_consent_for_organizer(request.user, pk)
+    form = ConsentReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez de valider ou de refuser l'autorisation."))
+        return redirect("festival:organizer_film", pk=consent.film_id)
+    try:
+        review_consent(
+            consent=consent,
+            organizer=request.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("L'autorisation « %(name)s » est « %(status)s ».")
+            % {"name": consent.original_filename, "status": consent.get_status_display()},
+        )
+    return redirect("festival:organizer_film", pk=consent.film_id)
+
+
+# Teachers
+
+
+@organizer_required
+def teacher_list(request):
+    user = request.user
+    search = TeacherSearchForm(request.GET)
+    teachers = teachers_for_organizer(user).annotate(
+        pending_first=Case(
+            When(approval=ApprovalStatus.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        film_count=Count("films", filter=Q(films__edition__festival_id=user.festival_id)),
+    )
+    if search.is_valid():
+        teachers = search.filter(teachers)
+    teachers = teachers.order_by("pending_first", "-date_joined", "pk")
+    page = Paginator(teachers, TEACHERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "festival/organizer/teacher_list.html",
+        {
+            "search_form": search,
+            "page_obj": page,
+            "teachers": page.object_list,
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+@organizer_required
+@require_POST
+def teacher_decide(request, pk):
+    teacher = get_teacher_for_organizer(request.user, pk)
+    form = TeacherDecisionForm(request.POST)
+    fallback = reverse("festival:organizer_teachers")
+    if not form.is_valid():
+        messages.error(request, _("Choisissez de valider ou de refuser le compte."))
+        return _redirect_back(request, form.cleaned_data.get("next", ""), fallback)
+    try:
+        decide_teacher(
+            teacher=teacher,
+            organizer=request.user,
+            approve=form.approve,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if form.approve:
+            text = _("Le compte de %(name)s est validé : un e-mail l'en informe.")
+        else:
+            text = _("Le compte de %(name)s est refusé : un e-mail lui donne le motif.")
+        messages.success(request, text % {"name": teacher.get_full_name()})
+    return _redirect_back(request, form.cleaned_data["next"], fallback)
+
+
+# Invitations
+
+
+@organizer_required
+def invite(request):
+    user = request.user
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = invite_member(
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                role=form.cleaned_data["role"],
+                festival=user.festival,
+                invited_by=user,
+            )
+        except DomainError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s : le lien reste valable %(days)s jours.")
+                % {"email": invited.email, "days": settings.FILMIT_INVITATION_DAYS},
+            )
+            return redirect("festival:organizer_invite")
+    invitations = (
+        Invitation.objects.filter(user__festival_id=user.festival_id)
+        .select_related("user", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(invitations, INVITATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    expired_before = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    return render(
+        request,
+        "festival/organizer/invite.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "invitations": page.object_list,
+            "expired_before": expired_before,
+        },
+    )

@@ -1,43 +1,360 @@
-"""Views: stub until implemented."""
+"""The teacher's pages, "Mes films": drafts, video, consent forms and submission."""
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from festival.domain import DomainError
+from festival.domain.companies import register_company
+from festival.domain.consents import OPEN_FOR_CONSENTS, add_consent, delete_consent
+from festival.domain.films import (
+    allowed_transitions,
+    attach_original_video,
+    check_submissions_window,
+    create_film,
+    missing_for_submission,
+    set_film_status,
+    submit_film,
+    update_film,
+    withdraw_film,
+)
+from festival.enums import FilmStatus
+from festival.forms.teacher import ConsentForm, FilmForm, VideoForm, WithdrawForm
+from festival.rules import (
+    films_for_teacher,
+    get_consent_for_teacher,
+    get_film_for_teacher,
+    open_editions,
+    teacher_required,
+)
+
+# Room for the multipart framing around a file of exactly the allowed size.
+MULTIPART_OVERHEAD = 64 * 1024
+PREPARING = (FilmStatus.DRAFT, FilmStatus.NEEDS_CHANGES)
 
 
-def consent_delete(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _error_messages(request, error: DomainError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
 
 
-def consent_upload(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _declared_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
-def dashboard(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _refuse_oversized(request, film, *, limit: int, anchor: str):
+    """Refuse a body over `limit` from its Content-Length, before a byte of it is read."""
+    size = _declared_size(request)
+    if size <= limit + MULTIPART_OVERHEAD:
+        return None
+    messages.error(
+        request,
+        _("Ce fichier pèse %(size)s : la taille maximale est de %(limit)s.")
+        % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+    )
+    return redirect(f"{film.get_absolute_url()}#{anchor}")
 
 
-def film_create(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _window_state(edition, now) -> str:
+    if now < edition.submissions_open_at:
+        return "upcoming"
+    if now < edition.submissions_close_at:
+        return "open"
+    return "closed"
 
 
-def film_detail(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@teacher_required
+def dashboard(request):
+    films = list(
+        films_for_teacher(request.user)
+        .select_related("edition", "category", "company")
+        .prefetch_related("trades", "consents")
+    )
+    for film in films:
+        film.missing = missing_for_submission(film) if film.status in PREPARING else []
+    now = timezone.now()
+    editions = [
+        {"edition": edition, "state": _window_state(edition, now)} for edition in open_editions()
+    ]
+    return render(
+        request,
+        "festival/teacher/dashboard.html",
+        {
+            "films": films,
+            "editions": editions,
+            "can_create": any(item["state"] != "closed" for item in editions),
+        },
+    )
 
 
-def film_edit(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _editions_accepting_films():
+    # A draft may be prepared before submissions open, never after they close.
+    return list(open_editions().filter(submissions_close_at__gt=timezone.now()))
 
 
-def film_restore(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _company_from(form, user):
+    if form.adds_company:
+        return register_company(user=user, **form.new_company_data())
+    return form.cleaned_data["company"]
 
 
-def film_submit(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@teacher_required
+def film_create(request):
+    editions = _editions_accepting_films()
+    if not editions:
+        messages.error(request, _("Aucune édition n'accepte de nouveaux films en ce moment."))
+        return redirect("festival:teacher_dashboard")
+    form = FilmForm(request.POST if request.method == "POST" else None, editions=editions)
+    if form.is_valid():
+        try:
+            # A company added with the film is not kept when the film is refused.
+            with transaction.atomic():
+                film = create_film(
+                    teacher=request.user,
+                    edition=form.cleaned_data["edition"],
+                    company=_company_from(form, request.user),
+                    **form.film_data(),
+                )
+        except DomainError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Le film « %(title)s » est créé. Ajoutez sa vidéo et les autorisations "
+                    "de droit à l'image, puis déposez-le."
+                )
+                % {"title": film.title},
+            )
+            return redirect(film)
+    return render(request, "festival/teacher/film_form.html", {"form": form, "film": None})
 
 
-def film_video(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@teacher_required
+def film_edit(request, pk):
+    film = get_film_for_teacher(request.user, pk)
+    if not film.is_editable:
+        messages.error(
+            request,
+            _(
+                "Ce film est « %(status)s » : il ne peut plus être modifié, sauf si "
+                "l'organisation demande des compléments."
+            )
+            % {"status": film.get_status_display()},
+        )
+        return redirect(film)
+    form = FilmForm(request.POST if request.method == "POST" else None, film=film)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                update_film(
+                    film=film,
+                    user=request.user,
+                    company=_company_from(form, request.user),
+                    **form.film_data(),
+                )
+        except DomainError as error:
+            film.refresh_from_db()
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("Les modifications sont enregistrées."))
+            return redirect(film)
+    return render(request, "festival/teacher/film_form.html", {"form": form, "film": film})
 
 
-def film_withdraw(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@teacher_required
+def film_detail(request, pk):
+    film = get_film_for_teacher(request.user, pk)
+    consents = list(film.consents.all())
+    allowed = allowed_transitions(film=film, user=request.user)
+    missing = missing_for_submission(film) if film.status in PREPARING else []
+    window_error = ""
+    if film.status == FilmStatus.DRAFT:
+        try:
+            check_submissions_window(edition=film.edition)
+        except DomainError as error:
+            window_error = error.messages[0]
+    return render(
+        request,
+        "festival/teacher/film_detail.html",
+        {
+            "film": film,
+            "trades": list(film.trades.all()),
+            "consents": consents,
+            "events": list(film.events.select_related("actor")),
+            "missing": missing,
+            "window_error": window_error,
+            "can_submit": FilmStatus.SUBMITTED in allowed and not missing and not window_error,
+            "can_withdraw": FilmStatus.WITHDRAWN in allowed,
+            "can_restore": FilmStatus.DRAFT in allowed,
+            "consents_open": film.status in OPEN_FOR_CONSENTS,
+            "video_form": VideoForm() if film.is_editable else None,
+            "consent_form": ConsentForm() if film.status in OPEN_FOR_CONSENTS else None,
+            "withdraw_form": WithdrawForm(),
+            "max_video_bytes": settings.FILMIT_MAX_UPLOAD_BYTES,
+            "max_consent_bytes": settings.FILMIT_MAX_CONSENT_BYTES,
+        },
+    )
+
+
+# Uploads: CsrfViewMiddleware reads request.POST, which would receive the whole body before
+# the size check. The views are exempted from the middleware only to check the declared size
+# first; the token is then checked by csrf_protect before anything is read or saved.
+
+
+@csrf_exempt
+@teacher_required
+@require_POST
+def film_video(request, pk):
+    film = get_film_for_teacher(request.user, pk)
+    refused = _refuse_oversized(
+        request, film, limit=settings.FILMIT_MAX_UPLOAD_BYTES, anchor="video"
+    )
+    return refused or _receive_video(request, film)
+
+
+@csrf_protect
+def _receive_video(request, film):
+    form = VideoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for text in form.errors["video"]:
+            messages.error(request, text)
+        return redirect(f"{film.get_absolute_url()}#video")
+    uploaded = form.cleaned_data["video"]
+    try:
+        attach_original_video(film=film, user=request.user, uploaded_file=uploaded)
+    except DomainError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("La vidéo « %(name)s » est enregistrée.") % {"name": film.original_filename},
+        )
+    return redirect(f"{film.get_absolute_url()}#video")
+
+
+@csrf_exempt
+@teacher_required
+@require_POST
+def consent_upload(request, pk):
+    film = get_film_for_teacher(request.user, pk)
+    limit = settings.FILMIT_MAX_CONSENT_BYTES * ConsentForm.MAX_FILES
+    refused = _refuse_oversized(request, film, limit=limit, anchor="autorisations")
+    return refused or _receive_consents(request, film)
+
+
+@csrf_protect
+def _receive_consents(request, film):
+    form = ConsentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for text in form.errors["files"]:
+            messages.error(request, text)
+        return redirect(f"{film.get_absolute_url()}#autorisations")
+    added = 0
+    for uploaded in form.cleaned_data["files"]:
+        try:
+            add_consent(film=film, user=request.user, uploaded_file=uploaded)
+        except DomainError as error:
+            # One bad file does not lose the others: each is reported by its name.
+            for text in error.messages:
+                messages.error(
+                    request,
+                    _("« %(name)s » : %(error)s") % {"name": uploaded.name, "error": text},
+                )
+        else:
+            added += 1
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d autorisation ajoutée.", "%(count)d autorisations ajoutées.", added
+            )
+            % {"count": added},
+        )
+    return redirect(f"{film.get_absolute_url()}#autorisations")
+
+
+@teacher_required
+@require_POST
+def consent_delete(request, pk, consent_pk):
+    consent = get_consent_for_teacher(request.user, pk, consent_pk)
+    film = consent.film
+    try:
+        delete_consent(consent=consent, user=request.user)
+    except DomainError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("L'autorisation « %(name)s » est supprimée.") % {"name": consent.original_filename},
+        )
+    return redirect(f"{film.get_absolute_url()}#autorisations")
+
+
+@teacher_required
+@require_POST
+def film_submit(request, pk):
+    film = get_film_for_teacher(request.user, pk)
+    try:
+        submit_film(film=film, user=request.user)
+    except DomainError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "Le film « %(title)s » est déposé. L'organisation va le vérifier : vous "
+                "recevrez un e-mail à chaque étape."
+            )
+            % {"title": film.title},
+        )
+    return redirect(film)
+
+
+@teacher_required
+@require_POST
+def film_withdraw(request, pk):
+    film = get_film_for_teacher(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        for text in form.errors["reason"]:
+            messages.error(request, text)
+        return redirect(film)
+    try:
+        withdraw_film(film=film, user=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Le film « %(title)s » est retiré du festival. Vous pouvez le reprendre plus tard.")
+            % {"title": film.title},
+        )
+    return redirect(film)
+
+
+@teacher_required
+@require_POST
+def film_restore(request, pk):
+    film = get_film_for_teacher(request.user, pk)
+    try:
+        set_film_status(film=film, to=FilmStatus.DRAFT, actor=request.user)
+    except DomainError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Le film « %(title)s » est de nouveau un brouillon : complétez-le puis déposez-le.")
+            % {"title": film.title},
+        )
+    return redirect(film)

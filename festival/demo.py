@@ -1,0 +1,311 @@
+"""A complete, believable FILM'IT edition for demonstrations and first runs."""
+
+import subprocess
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from festival.enums import Academie, ApprovalStatus, ConsentStatus, FilmStatus, Role
+from festival.models import (
+    Category,
+    Company,
+    ConsentForm,
+    Edition,
+    Festival,
+    Film,
+    FilmEvent,
+    School,
+    Trade,
+    User,
+)
+from festival.validators import UAI_LETTERS, luhn_valid
+
+DEMO_PASSWORD = "filmit-demo-2027"
+ORGANIZER_EMAIL = "organisation@filmit.example"
+TEACHER_EMAIL = "claire.girard@filmit.example"
+JUROR_EMAIL = "marc.petit@filmit.example"
+
+CATEGORIES = [
+    ("college", "Collège", "Classes de 4e et 3e, SEGPA comprises.", 4),
+    ("lycee", "Lycée", "Lycées généraux, technologiques et professionnels.", 5),
+    ("etudiants", "Étudiants", "BTS, BUT, licences professionnelles et écoles d'ingénieurs.", 6),
+    ("apprentis", "Apprentis", "CFA et centres de formation d'apprentis de l'industrie.", 5),
+    ("insertion", "Jeunes en insertion", "Écoles de la deuxième chance, missions locales, EPIDE.", 5),
+]
+
+SCHOOLS = [
+    (250101, "Lycée Jules Haag", "Besançon"),
+    (250102, "Collège Lumière", "Besançon"),
+    (250103, "Lycée Les Huisselets", "Montbéliard"),
+    (390104, "Lycée Jacques Prévert", "Dole"),
+    (700105, "Collège Jean-Macé", "Luxeuil-les-Bains"),
+    (900106, "Lycée Raoul Follereau", "Belfort"),
+    (250107, "CFA de l'industrie Franche-Comté", "Exincourt"),
+    (250108, "École de la deuxième chance", "Besançon"),
+]
+
+COMPANIES = [
+    ("Décolletage du Haut-Doubs", "Cluses-les-Pins", "Décolletage de précision"),
+    ("Forges de Franche-Comté", "Audincourt", "Forge et estampage"),
+    ("Microtechniques Comtoises", "Besançon", "Microtechniques et horlogerie"),
+    ("Plasturgie du Jura", "Oyonnax-sur-Bienne", "Injection plastique"),
+    ("Aciers de Belfort", "Belfort", "Chaudronnerie et soudure"),
+    ("Mobilités Nord Franche-Comté", "Sochaux", "Assemblage automobile"),
+]
+
+TRADES = [
+    "Technicien d'usinage",
+    "Soudeur",
+    "Chaudronnier",
+    "Opérateur sur commande numérique",
+    "Horloger",
+    "Technicien de maintenance industrielle",
+    "Roboticien",
+    "Plasturgiste",
+    "Contrôleur qualité",
+    "Dessinateur industriel",
+]
+
+TEACHERS = [
+    ("Claire", "Girard", 0),
+    ("Julien", "Faivre", 1),
+    ("Nadia", "Benali", 2),
+    ("Thomas", "Vuillemin", 3),
+    ("Émilie", "Cuenot", 5),
+    ("Karim", "Haddad", 6),
+]
+
+FILMS = [
+    # (title, category slug, teacher index, company index, trades, status, consents validated)
+    ("Les mains de l'atelier", "lycee", 0, 0, [0, 3], FilmStatus.ACCEPTED, True),
+    ("Un jour chez les forgerons", "lycee", 0, 1, [2], FilmStatus.SUBMITTED, False),
+    ("Tic-tac, la précision", "college", 1, 2, [4, 8], FilmStatus.ACCEPTED, True),
+    ("Le robot et moi", "college", 1, 5, [6], FilmStatus.DRAFT, False),
+    ("Souder l'avenir", "lycee", 2, 4, [1, 2], FilmStatus.ACCEPTED, True),
+    ("Plastique fantastique", "etudiants", 3, 3, [7], FilmStatus.SUBMITTED, True),
+    ("Dessine-moi une pièce", "etudiants", 3, 2, [9, 0], FilmStatus.NEEDS_CHANGES, False),
+    ("La chaîne en mouvement", "apprentis", 5, 5, [6, 5], FilmStatus.ACCEPTED, True),
+    ("Maintenance : mission impossible ?", "apprentis", 5, 4, [5], FilmStatus.SUBMITTED, False),
+    ("Des copeaux et des rêves", "insertion", 4, 0, [0, 3], FilmStatus.ACCEPTED, True),
+    ("Contrôle qualité, contrôle fierté", "insertion", 4, 1, [8], FilmStatus.DRAFT, False),
+    ("Du lingot à la montre", "college", 1, 2, [4], FilmStatus.ACCEPTED, True),
+]
+
+CREWS = ["Léa\nTom B.\nInès\nYanis", "Manon\nLucas\nChloé", "Emma\nNoah D.\nJade\nSami\nLou"]
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def uai_for(number: int) -> str:
+    digits = f"{number:07d}"
+    return digits + UAI_LETTERS[int(digits) % 23]
+
+
+def siret_for(number: int) -> str:
+    body = f"{number:013d}"
+    return next(body + str(key) for key in range(10) if luhn_valid(body + str(key)))
+
+
+def make_clip(path: Path, *, title: str, seconds: int, hue: int) -> None:
+    """A short test film made by ffmpeg: a moving test pattern, a tone, a coloured tint."""
+    subprocess.run(
+        [
+            "ffmpeg", "-nostdin", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={seconds}",
+            "-f", "lavfi", "-i", f"sine=frequency={330 + hue}:duration={seconds}",
+            "-vf", f"hue=h={hue}",
+            "-metadata", f"title={title}",
+            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-shortest", "-movflags", "+faststart", str(path),
+        ],
+        check=True,
+    )  # fmt: skip
+
+
+def demo_exists() -> bool:
+    return Festival.objects.filter(slug="filmit-franche-comte").exists()
+
+
+@transaction.atomic
+def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
+    now = timezone.now()
+    year = (now + timedelta(days=95)).year  # named after the year of its ceremony
+    festival = Festival.objects.create(
+        name="FILM'IT Franche-Comté",
+        slug="filmit-franche-comte",
+        region="Franche-Comté",
+        organizing_body="UIMM Franche-Comté",
+        contact_email="filmit@filmit.example",
+        description=(
+            "Des classes tournent un court métrage dans une entreprise industrielle partenaire "
+            "pour faire découvrir ses métiers. Un jury de professionnels et d'enseignants récompense "
+            "les meilleurs films de chaque catégorie lors de la remise des prix."
+        ),
+    )
+    Edition.objects.create(
+        festival=festival,
+        year=year - 1,
+        title=f"FILM'IT {year - 1}",
+        theme="Les métiers de la précision",
+        submissions_open_at=now - timedelta(days=400),
+        submissions_close_at=now - timedelta(days=300),
+        judging_start_at=now - timedelta(days=295),
+        judging_end_at=now - timedelta(days=280),
+        deliberation_at=now - timedelta(days=275),
+        ceremony_at=now - timedelta(days=270),
+        results_published_at=now - timedelta(days=270),
+    )
+    edition = Edition.objects.create(
+        festival=festival,
+        year=year,
+        title=f"FILM'IT {year}",
+        theme="L'industrie de demain se fabrique aujourd'hui",
+        rules=(
+            "Un film de 5 minutes au plus, tourné dans une entreprise industrielle partenaire, "
+            "qui montre au moins un métier. Les élèves apparaissent avec l'accord écrit de leurs "
+            "représentants légaux (autorisations de droit à l'image)."
+        ),
+        is_current=True,
+        submissions_open_at=now - timedelta(days=30),
+        submissions_close_at=now + timedelta(days=45),
+        judging_start_at=now + timedelta(days=50),
+        judging_end_at=now + timedelta(days=80),
+        deliberation_at=now + timedelta(days=85),
+        ceremony_at=now + timedelta(days=95),
+    )
+    categories = {
+        slug: Category.objects.create(
+            edition=edition,
+            slug=slug,
+            name=name,
+            description=description,
+            max_duration=timedelta(minutes=minutes),
+            position=position,
+        )
+        for position, (slug, name, description, minutes) in enumerate(CATEGORIES)
+    }
+    schools = [
+        School.objects.create(uai=uai_for(n), name=name, town=town, academie=Academie.BESANCON)
+        for n, name, town in SCHOOLS
+    ]
+    companies = [
+        Company.objects.create(siret=siret_for(4_412_000_000 + i), name=name, town=town, sector=s)
+        for i, (name, town, s) in enumerate(COMPANIES)
+    ]
+    trades = [Trade.objects.create(name=name) for name in TRADES]
+
+    organizer = User.objects.create_superuser(
+        email=ORGANIZER_EMAIL,
+        password=DEMO_PASSWORD,
+        first_name="Sophie",
+        last_name="Morel",
+        festival=festival,
+    )
+    teachers = [
+        User.objects.create_user(
+            email=TEACHER_EMAIL if i == 0 else f"{first.lower()}.{last.lower()}@filmit.example",
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            role=Role.TEACHER,
+            school=schools[school],
+            approval=ApprovalStatus.APPROVED,
+        )
+        for i, (first, last, school) in enumerate(TEACHERS)
+    ]
+    User.objects.create_user(
+        email="pierre.jeunet@filmit.example",
+        password=DEMO_PASSWORD,
+        first_name="Pierre",
+        last_name="Jeunet",
+        role=Role.TEACHER,
+        school=schools[7],
+        approval=ApprovalStatus.PENDING,
+    )
+    for first, last, email in [
+        ("Marc", "Petit", JUROR_EMAIL),
+        ("Isabelle", "Roussel", "isabelle.roussel@filmit.example"),
+        ("Hugo", "Lambert", "hugo.lambert@filmit.example"),
+    ]:
+        User.objects.create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            role=Role.JUROR,
+            festival=festival,
+            approval=ApprovalStatus.APPROVED,
+        )
+
+    films = []
+    for index, (title, cat, t, c, trade_ids, status, validated) in enumerate(FILMS):
+        teacher = teachers[t]
+        film = Film.objects.create(
+            edition=edition,
+            category=categories[cat],
+            school=teacher.school,
+            teacher=teacher,
+            company=companies[c],
+            title=title,
+            synopsis=(
+                f"La classe de {teacher.get_full_name()} a passé une semaine chez "
+                f"{companies[c].name} pour filmer les gestes de celles et ceux qui y travaillent."
+            ),
+            pupil_count=len(CREWS[index % 3].splitlines()) + 8,
+            crew=CREWS[index % 3],
+            status=status,
+            status_reason=(
+                "Le générique doit citer l'entreprise partenaire."
+                if status == FilmStatus.NEEDS_CHANGES
+                else ""
+            ),
+            submitted_at=now - timedelta(days=index) if status != FilmStatus.DRAFT else None,
+        )
+        film.trades.set([trades[i] for i in trade_ids])
+        FilmEvent.objects.create(film=film, actor=teacher, to_status=FilmStatus.DRAFT)
+        if status != FilmStatus.DRAFT:
+            FilmEvent.objects.create(
+                film=film, actor=teacher, from_status=FilmStatus.DRAFT, to_status=status
+            )
+        if status != FilmStatus.DRAFT or index % 2:
+            consent = ConsentForm(
+                film=film,
+                uploaded_by=teacher,
+                original_filename="autorisations-droit-image.pdf",
+                content_type="application/pdf",
+                status=ConsentStatus.VALIDATED if validated else ConsentStatus.PENDING,
+                reviewed_by=organizer if validated else None,
+                reviewed_at=now if validated else None,
+            )
+            consent.file.save("consent", ContentFile(MINIMAL_PDF), save=False)
+            consent.save()
+        films.append(film)
+
+    if with_videos:
+        from festival.domain.films import attach_original_video
+
+        for index, film in enumerate(films):
+            clip = clips_dir / f"film-{index}.mp4"
+            make_clip(clip, title=film.title, seconds=3 + index % 3, hue=index * 30)
+            editable = film.status
+            film.status = FilmStatus.DRAFT  # attach through the domain, as a teacher would
+            with clip.open("rb") as handle:
+                upload = File(handle, name=f"{film.title}.mp4")
+                upload.size = clip.stat().st_size
+                attach_original_video(film=film, user=film.teacher, uploaded_file=upload)
+            if editable != FilmStatus.DRAFT:
+                film.status = editable
+                film.save(update_fields=["status"])
+    return {"festival": festival, "edition": edition, "films": films}
+
+
+def load(*, with_videos: bool = True) -> dict | None:
+    if demo_exists():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        return create_demo_edition(clips_dir=Path(tmp), with_videos=with_videos)

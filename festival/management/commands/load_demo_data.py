@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+
+from festival import demo
+
+
+class Command(BaseCommand):
+    help = "Crée une édition de démonstration complète (sans effet si elle existe déjà)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-videos", action="store_true", help="Ne pas générer les vidéos des films."
+        )
+
+    def handle(self, *args, no_videos=False, **options):
+        created = demo.load(with_videos=not no_videos)
+        if created is None:
+            self.stdout.write("Les données de démonstration sont déjà chargées.")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Édition de démonstration créée : {created['edition']} "
+                    f"({len(created['films'])} films)."
+                )
+            )
+        self.stdout.write(
+            "\nComptes de démonstration (mot de passe : {pw})\n"
+            "  enseignante   : {teacher}\n"
+            "  juré          : {juror}\n"
+            "  organisatrice : {organizer}  (accès à l'administration)\n".format(
+                pw=demo.DEMO_PASSWORD,
+                teacher=demo.TEACHER_EMAIL,
+                juror=demo.JUROR_EMAIL,
+                organizer=demo.ORGANIZER_EMAIL,
+            )
+        )
