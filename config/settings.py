@@ -171,7 +171,8 @@ if TASKS_BACKEND == "db":
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media"]}
     }
 elif TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    # django_rq provides the queues and the `rqworker` command the RQ backend runs on.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "media"]}}
     RQ_QUEUES = {
         name: {"URL": envstr("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 6 * 3600}
@@ -180,18 +181,18 @@ elif TASKS_BACKEND == "rq":
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'db' or 'rq'.")
 
-# Email: console by default, SMTP when EMAIL_HOST is set.
+# Email: console in development, SMTP in production (a local relay unless EMAIL_HOST is set).
 EMAIL_HOST = envstr("EMAIL_HOST", "")
-if EMAIL_HOST:
+if EMAIL_HOST or not DEBUG:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": EMAIL_HOST,
-                "port": envint("EMAIL_PORT", 587),
+                "host": EMAIL_HOST or "localhost",
+                "port": envint("EMAIL_PORT", 587 if EMAIL_HOST else 25),
                 "username": envstr("EMAIL_HOST_USER", ""),
                 "password": envstr("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": envbool("EMAIL_USE_TLS", True),
+                "use_tls": envbool("EMAIL_USE_TLS", bool(EMAIL_HOST)),
                 "timeout": 20,
             },
         }

@@ -164,7 +164,6 @@ def film_edit(request, pk):
                     **form.film_data(),
                 )
         except DomainError as error:
-            film.refresh_from_db()
             _error_messages(request, error)
         else:
             messages.success(request, _("Les modifications sont enregistrées."))

@@ -1,0 +1,42 @@
+from django.core.management import call_command
+
+from festival import demo
+from festival.enums import FilmStatus, Role
+from festival.models import Category, Company, Edition, Film, School, User
+
+
+def test_demo_edition_is_complete_and_valid(db):
+    created = demo.load(with_videos=False)
+
+    edition = created["edition"]
+    assert edition.is_current
+    assert edition.submissions_are_open()
+    assert [c.slug for c in Category.objects.filter(edition=edition)] == [
+        "college", "lycee", "etudiants", "apprentis", "insertion",
+    ]  # fmt: skip
+    assert Film.objects.filter(edition=edition).count() == 12
+    assert set(User.objects.values_list("role", flat=True)) == {
+        Role.TEACHER,
+        Role.JUROR,
+        Role.ORGANIZER,
+    }
+    # Every identifier passes the same validation as a teacher's input.
+    for obj in [*School.objects.all(), *Company.objects.all(), *Edition.objects.all()]:
+        obj.full_clean()
+    for film in Film.objects.all():
+        film.full_clean()
+    assert (
+        Film.objects.filter(status=FilmStatus.NEEDS_CHANGES).exclude(status_reason="").count() == 1
+    )
+    for email in (demo.TEACHER_EMAIL, demo.JUROR_EMAIL, demo.ORGANIZER_EMAIL):
+        assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD)
+
+
+def test_demo_command_is_idempotent(db, capsys):
+    call_command("load_demo_data", "--no-videos")
+    call_command("load_demo_data", "--no-videos")
+
+    output = capsys.readouterr().out
+    assert Film.objects.count() == 12
+    assert output.count("Comptes de démonstration") == 2
+    assert "déjà chargées" in output
