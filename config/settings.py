@@ -132,6 +132,9 @@ FILE_UPLOAD_TEMP_DIR = envstr("FILE_UPLOAD_TEMP_DIR") or None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Signed media URLs (presigned on S3, signed Django URLs on local disk) live this long.
+MEDIA_URL_MAX_AGE = envint("MEDIA_URL_MAX_AGE", 600)
+
 STORAGE_BACKEND = envstr("STORAGE_BACKEND", "local")
 if STORAGE_BACKEND == "s3":
     default_storage = {
@@ -144,7 +147,7 @@ if STORAGE_BACKEND == "s3":
             "secret_key": envstr("AWS_SECRET_ACCESS_KEY"),
             "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": envint("MEDIA_URL_MAX_AGE", 600),
+            "querystring_expire": MEDIA_URL_MAX_AGE,
             "file_overwrite": False,
         },
     }
@@ -209,9 +212,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Festival rules.
 FILMIT_MAX_UPLOAD_BYTES = envint("FILMIT_MAX_UPLOAD_BYTES", 8 * 1024**3)
+# Resumable (tus) uploads in progress: one folder each, on a volume shared by every web server
+# when there are several. Abandoned ones expire after this many hours without activity.
+FILMIT_UPLOAD_DIR = Path(envstr("FILMIT_UPLOAD_DIR", str(VAR_DIR / "uploads")))
+FILMIT_UPLOAD_EXPIRY_HOURS = envint("FILMIT_UPLOAD_EXPIRY_HOURS", 24)
 FILMIT_MAX_CONSENT_BYTES = envint("FILMIT_MAX_CONSENT_BYTES", 20 * 1024**2)
 FILMIT_LOUDNESS_TARGET = envfloat("FILMIT_LOUDNESS_TARGET", -16.0)
 FILMIT_INVITATION_DAYS = envint("FILMIT_INVITATION_DAYS", 14)
+
+# Video processing jobs (media_pipeline/domain.py). A job may run for
+# MEDIA_TIMEOUT_BASE_SECONDS + MEDIA_TIMEOUT_PER_SECOND x the film's longest allowed duration,
+# plus MEDIA_TRANSFER_GRACE_SECONDS to move files; a worker silent for MEDIA_STALL_SECONDS
+# (or whose process is gone) is considered dead; each version gets MEDIA_MAX_ATTEMPTS tries.
+MEDIA_MAX_ATTEMPTS = envint("MEDIA_MAX_ATTEMPTS", 3)
+MEDIA_TIMEOUT_BASE_SECONDS = envfloat("MEDIA_TIMEOUT_BASE_SECONDS", 60.0)
+MEDIA_TIMEOUT_PER_SECOND = envfloat("MEDIA_TIMEOUT_PER_SECOND", 4.0)
+MEDIA_TRANSFER_GRACE_SECONDS = envint("MEDIA_TRANSFER_GRACE_SECONDS", 900)
+MEDIA_STALL_SECONDS = envint("MEDIA_STALL_SECONDS", 300)
+# Where workers copy originals and write outputs; the system's temporary folder by default.
+MEDIA_WORK_DIR = envstr("MEDIA_WORK_DIR") or None
 
 # Security. Production runs behind HTTPS; DEBUG keeps local development on plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

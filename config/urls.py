@@ -6,6 +6,9 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("televersements/", include("media_pipeline.tus_urls")),
+    # Not "media/": the local MEDIA_URL is served there in DEBUG.
+    path("medias/", include("media_pipeline.urls")),
     path("", include("festival.urls")),
 ]
 

@@ -92,3 +92,44 @@ def teacher_client(client, teacher):
 @pytest.fixture
 def organizer_client(client, organizer):
     return login(client, organizer)
+
+
+@pytest.fixture
+def sent_emails(monkeypatch, settings, tmp_path):
+    """(template, sorted recipients) of every email queued, in order; they still reach the outbox.
+
+    Stand-in templates are looked up after the project's own, so the real ones win wherever
+    they exist.
+    """
+    from festival import emails
+
+    folder = tmp_path / "stand-in-templates"
+    (folder / "emails").mkdir(parents=True)
+    for name in (
+        "film_submitted",
+        "film_submitted_organizers",
+        "film_accepted",
+        "film_needs_changes",
+        "film_rejected",
+        "consent_refused",
+    ):
+        (folder / "emails" / f"{name}.txt").write_text(f"{name}\n{{{{ film.title }}}}\n")
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], folder]}, *settings.TEMPLATES[1:]]
+
+    queued = []
+    real = emails.send_templated
+
+    def spy(*, template, to, **kwargs):
+        queued.append((template, sorted(to)))
+        return real(template=template, to=to, **kwargs)
+
+    monkeypatch.setattr(emails, "send_templated", spy)
+    return queued
+
+
+@pytest.fixture
+def mailoutbox(db, mailoutbox):
+    """The outbox, taken once the database is set up: that setup replaces Django's outbox list,
+    so a test asking for `mailoutbox` before a database fixture would watch a stale one."""
+    return mailoutbox

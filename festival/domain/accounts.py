@@ -1,5 +1,8 @@
 """Accounts: teacher sign-up and approval, invitations of jurors and organizers."""
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +15,9 @@ from festival import emails
 from festival.domain import DomainError
 from festival.enums import ApprovalStatus, Role
 from festival.models import Festival, Invitation, School, User
+from festival.validators import normalize_uai
+
+logger = logging.getLogger(__name__)
 
 
 def register_teacher(
@@ -75,6 +81,11 @@ def set_password_link(user: User) -> str:
     return reverse("festival:set_password", args=[uid, token])
 
 
+def link_valid_days() -> int:
+    """How long a set-password link works, as the emails tell it."""
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+
+
 def invite_member(
     *,
     email: str,
@@ -89,7 +100,7 @@ def invite_member(
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
-        if user is not None and user.has_usable_password():
+        if user is not None and (user.has_usable_password() or user.festival_id != festival.pk):
             raise DomainError(
                 _("%(email)s a déjà un compte sur la plateforme.") % {"email": email},
                 code="email_taken",
@@ -112,6 +123,7 @@ def invite_member(
             "festival": festival,
             "role": Role(role).label,
             "link": set_password_link(user),
+            "valid_days": link_valid_days(),
             "invited_by": invited_by,
         },
     )
@@ -125,3 +137,37 @@ def accept_invitation(*, user: User, password: str) -> User:
         accepted_at=timezone.now()
     )
     return user
+
+
+def add_school(*, uai: str, name: str, town: str, academie: str) -> School:
+    """A school a teacher could not find in the list. Its UAI is checked, never trusted.
+
+    A UAI already known gives back that school: the code identifies the establishment.
+    """
+    uai = normalize_uai(uai)
+    existing = School.objects.filter(uai=uai).first()
+    if existing is not None:
+        return existing
+    school = School(uai=uai, name=name.strip(), town=town.strip(), academie=academie)
+    school.full_clean()
+    school.save()
+    logger.info("School %s (%s) added at sign-up", school.pk, school.uai)
+    return school
+
+
+def request_password_reset(*, email: str) -> None:
+    """Mail a set-password link to the account with this address, if there is one.
+
+    The caller never learns whether there was one: nobody may find out who has an account.
+    Invited members who have not chosen a password yet get a fresh link too, so an expired
+    invitation is never a dead end.
+    """
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return
+    emails.send_to_user(
+        template="password_reset",
+        user=user,
+        context={"link": set_password_link(user), "valid_days": link_valid_days()},
+    )

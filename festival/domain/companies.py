@@ -20,7 +20,10 @@ def register_company(*, name: str, siret: str, town: str, sector: str = "", user
     except ValidationError as error:
         raise DomainError(error.messages[0], code=error.code) from error
     taken = DomainError(
-        _("Une entreprise est déjà enregistrée avec ce numéro SIRET : choisissez-la dans la liste."),
+        _(
+            "Une entreprise est déjà enregistrée avec ce numéro SIRET : "
+            "choisissez-la dans la liste."
+        ),
         code="siret_taken",
     )
     if Company.objects.filter(siret=siret).exists():

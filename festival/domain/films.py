@@ -196,26 +196,18 @@ def update_film(*, film: Film, user: User, trades=None, **changes) -> Film:
 
 
 def attach_original_video(*, film: Film, user: User, uploaded_file) -> Film:
-    """Store a new original video. The previous file is removed only once the new one is saved."""
+    """Store a new original video and hand it to the media pipeline for processing.
+
+    Earlier originals are kept: the film's previous ready video stays watchable until the
+    new one is ready (see media_pipeline.domain).
+    """
+    from media_pipeline.domain import receive_original_file
+
     _check_editable(film)
     check_video_upload(uploaded_file)
-    previous = film.original_video.name if film.original_video else ""
-    film.original_filename = (uploaded_file.name or "")[:255]
-    film.original_size = uploaded_file.size
-    film.video_uploaded_at = timezone.now()
-    film.original_video.save("original", uploaded_file, save=False)
-    film.save(
-        update_fields=[
-            "original_video",
-            "original_filename",
-            "original_size",
-            "video_uploaded_at",
-            "updated_at",
-        ]
+    receive_original_file(
+        film=film, user=user, fileobj=uploaded_file, filename=uploaded_file.name or ""
     )
-    if previous:
-        storage = film.original_video.storage
-        transaction.on_commit(lambda: storage.delete(previous))
     return film
 
 

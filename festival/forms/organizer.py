@@ -24,7 +24,9 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class EditionSwitchForm(forms.Form):
     """The edition shown on the dashboard, among the organizer's festival's editions."""
 
-    edition = EditionChoiceField(label=pgettext_lazy("festival", "Édition"), queryset=None)
+    edition = EditionChoiceField(
+        label=pgettext_lazy("festival", "Édition"), queryset=None, empty_label=None
+    )
 
     def __init__(self, *args, editions, **kwargs):
         super().__init__(*args, **kwargs)

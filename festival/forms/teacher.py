@@ -11,7 +11,7 @@ from festival.models import Category, Company, Edition, Film, Trade
 from festival.validators import normalize_siret, parse_crew, validate_crew_name, validate_siret
 
 NEW_COMPANY_FIELDS = ("new_company_name", "new_company_siret", "new_company_town")
-# The JS size check names the browser's file chooser filter; the server sniffs the bytes anyway.
+# Filters for the browser's file chooser only: the server reads the first bytes to decide.
 VIDEO_ACCEPT = "video/*,.mp4,.mov,.mkv,.avi,.mts,.m2ts,.wmv"
 CONSENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
 
@@ -25,8 +25,8 @@ class CategoryChoiceField(forms.ModelChoiceField):
     show_edition = False
 
     def label_from_instance(self, obj):
-        if self.show_edition:
-            return f"{obj.edition.title} — {obj.name}"
+        if self.show_edition:  # one current edition per festival: its name tells them apart
+            return f"{obj.edition.festival.name} — {obj.name}"
         return obj.name
 
 
@@ -38,8 +38,16 @@ class CompanyChoiceField(forms.ModelChoiceField):
 class FilmForm(forms.Form):
     """A film's details, for a new draft (with `editions`) or an existing one (with `film`)."""
 
-    edition = EditionChoiceField(label=_("Édition"), queryset=Edition.objects.none())
-    category = CategoryChoiceField(label=_("Catégorie"), queryset=Category.objects.none())
+    edition = EditionChoiceField(
+        label=_("Édition"),
+        queryset=Edition.objects.none(),
+        empty_label=_("— Choisir une édition —"),
+    )
+    category = CategoryChoiceField(
+        label=_("Catégorie"),
+        queryset=Category.objects.none(),
+        empty_label=_("— Choisir une catégorie —"),
+    )
     title = forms.CharField(label=_("Titre du film"), max_length=200)
     synopsis = forms.CharField(
         label=_("Synopsis"),
@@ -85,11 +93,12 @@ class FilmForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, editions: list[Edition] | None = None, film: Film | None = None, **kw):
+    def __init__(
+        self, *args, editions: list[Edition] | None = None, film: Film | None = None, **kw
+    ):
         if film is not None:
             kw.setdefault("initial", initial_for(film))
         super().__init__(*args, **kw)
-        self.film = film
         category = self.fields["category"]
         if film is not None:
             # The edition of an existing film never changes.
@@ -102,7 +111,9 @@ class FilmForm(forms.Form):
         edition.queryset = Edition.objects.filter(pk__in=[e.pk for e in editions]).select_related(
             "festival"
         )
-        category.queryset = Category.objects.filter(edition__in=editions).select_related("edition")
+        category.queryset = Category.objects.filter(edition__in=editions).select_related(
+            "edition__festival"
+        )
         self.single_edition = editions[0] if len(editions) == 1 else None
         if self.single_edition is not None:
             # Nothing to choose: the field is not shown and ignores what is posted.

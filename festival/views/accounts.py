@@ -1,31 +1,222 @@
-"""Views: stub until implemented."""
+"""Accounts: login and logout, teacher sign-up, invitations and forgotten passwords."""
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from festival.domain import DomainError
+from festival.domain.accounts import (
+    accept_invitation,
+    add_school,
+    register_teacher,
+    request_password_reset,
+)
+from festival.enums import ApprovalStatus, Role
+from festival.forms.accounts import (
+    LoginForm,
+    PasswordResetRequestForm,
+    SchoolSearchForm,
+    SignupForm,
+)
+from festival.models import School, User
+
+# The set-password link's token is moved into the session, then out of the address bar, so
+# that it never leaks through the browser history or a Referer header (as Django does).
+SET_PASSWORD_SESSION_KEY = "_festival_set_password_token"
+SET_PASSWORD_URL_TOKEN = "nouveau"
 
 
-def after_login(request, *args, **kwargs):
-    return HttpResponse("TODO")
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "festival/accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        user = self.request.user
+        # A teacher whose account is not validated could not open the page they asked for:
+        # their status page, behind after_login, explains why.
+        if user.is_authenticated and user.role == Role.TEACHER and not user.is_teacher:
+            return ""
+        return super().get_redirect_url()
 
 
-def login_view(request, *args, **kwargs):
-    return HttpResponse("TODO")
+login_view = LoginView.as_view()
 
 
-def logout_view(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, _("Vous êtes déconnecté. À bientôt !"))
+    return redirect("festival:home")
 
 
-def password_reset(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@login_required
+def after_login(request):
+    """Send everyone to their own space once logged in."""
+    user = request.user
+    if user.role == Role.TEACHER:
+        if user.approval == ApprovalStatus.APPROVED:
+            return redirect("festival:teacher_dashboard")
+        if user.approval == ApprovalStatus.REFUSED:
+            return render(request, "festival/accounts/account_refused.html")
+        return render(request, "festival/accounts/account_pending.html")
+    if user.is_organizer:
+        if user.festival_id is not None:
+            return redirect("festival:organizer_dashboard")
+        if user.is_staff:
+            return redirect("admin:index")
+    # Jurors get their own space with the judging app; until then, the festival's home.
+    return redirect("festival:home")
 
 
-def school_search(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _school_results(search: SchoolSearchForm, selected: School | None = None) -> dict:
+    schools, truncated = search.results()
+    if selected is not None and selected not in schools:
+        # The school chosen before a failed submission stays chosen.
+        schools = [selected, *schools]
+    return {
+        "query": search.query,
+        "schools": schools,
+        "truncated": truncated,
+        "too_short": search.too_short,
+        "selected_school_id": selected.pk if selected else None,
+    }
 
 
-def set_password(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@sensitive_post_parameters("password1", "password2")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("festival:after_login")
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = _register_teacher(form)
+            if user is not None:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request,
+                    _("Votre inscription est enregistrée. Un e-mail de confirmation vous attend."),
+                )
+                return redirect("festival:after_login")
+        selected = form.cleaned_data.get("school")
+    else:
+        form = SignupForm()
+        selected = None
+    context = {"form": form, **_school_results(SchoolSearchForm(request.GET), selected)}
+    return render(request, "festival/accounts/signup.html", context)
 
 
-def signup(request, *args, **kwargs):
-    return HttpResponse("TODO")
+def _register_teacher(form: SignupForm) -> User | None:
+    data = form.cleaned_data
+    try:
+        # A school added for an address already taken must not stay behind.
+        with transaction.atomic():
+            school = data["school"] or add_school(
+                uai=data["uai"],
+                name=data["school_name"],
+                town=data["school_town"],
+                academie=data["school_academie"],
+            )
+            return register_teacher(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                school=school,
+                phone=data["phone"],
+                language=translation.get_language() or "fr",
+            )
+    except DomainError as error:
+        form.add_error("email" if error.code == "email_taken" else None, error)
+        return None
+
+
+@require_GET
+def school_search(request):
+    """The list of matching schools, swapped into the sign-up form by htmx."""
+    search = SchoolSearchForm(request.GET)
+    # Rendered without the request: the fragment needs no context processor, and a live
+    # search then costs a single query per keystroke.
+    response = HttpResponse(
+        render_to_string("festival/accounts/signup.html#school_results", _school_results(search))
+    )
+    if request.headers.get("HX-Request"):
+        # A reload, or the form posted after a live search, keeps the same results.
+        query = urlencode({"q": search.query}) if search.query else ""
+        response["HX-Replace-Url"] = reverse("festival:signup") + (f"?{query}" if query else "")
+    return response
+
+
+def _user_from_uidb64(uidb64: str) -> User | None:
+    try:
+        pk = force_str(urlsafe_base64_decode(uidb64))
+        return User.objects.get(pk=pk, is_active=True)
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+        return None
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+def set_password(request, uidb64, token):
+    """Invited jurors and organizers, and anyone who forgot theirs, choose a password."""
+    user = _user_from_uidb64(uidb64)
+    if token != SET_PASSWORD_URL_TOKEN:
+        if user is not None and default_token_generator.check_token(user, token):
+            request.session[SET_PASSWORD_SESSION_KEY] = token
+            return redirect("festival:set_password", uidb64=uidb64, token=SET_PASSWORD_URL_TOKEN)
+        return render(request, "festival/accounts/set_password_invalid.html")
+    token = request.session.get(SET_PASSWORD_SESSION_KEY, "")
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "festival/accounts/set_password_invalid.html")
+    if request.method == "POST":
+        form = SetPasswordForm(user, request.POST)
+        if form.is_valid():
+            accept_invitation(user=user, password=form.cleaned_data["new_password1"])
+            del request.session[SET_PASSWORD_SESSION_KEY]
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Votre mot de passe est enregistré. Bienvenue !"))
+            return redirect("festival:after_login")
+    else:
+        form = SetPasswordForm(user)
+    return render(
+        request, "festival/accounts/set_password.html", {"form": form, "account": user}
+    )
+
+
+def password_reset(request):
+    if request.method == "POST":
+        form = PasswordResetRequestForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            request_password_reset(email=email)
+            # The same answer whether the address has an account or not.
+            messages.success(
+                request,
+                _(
+                    "Si un compte existe avec l'adresse %(email)s, un e-mail vient de lui être "
+                    "envoyé avec un lien pour choisir un nouveau mot de passe. Pensez à regarder "
+                    "dans les courriers indésirables."
+                )
+                % {"email": email},
+            )
+            return redirect("festival:login")
+    else:
+        form = PasswordResetRequestForm()
+    return render(request, "festival/accounts/password_reset.html", {"form": form})

@@ -14,7 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -24,7 +24,7 @@ from festival.domain import DomainError
 from festival.domain.accounts import decide_teacher, invite_member
 from festival.domain.consents import review_consent
 from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
-from festival.enums import ApprovalStatus, EditionPhase, FilmStatus
+from festival.enums import Academie, ApprovalStatus, EditionPhase, FilmStatus
 from festival.filters import FilmFilter, consents_missing_q, with_consent_counts
 from festival.forms.organizer import (
     ConsentReviewForm,
@@ -109,14 +109,12 @@ def _dashboard_edition(request, editions) -> Edition | None:
     return editions.filter(is_current=True).first() or editions.first()
 
 
-def _timeline(edition: Edition, phase: str) -> list[dict]:
-    now = timezone.now()
+def _timeline(edition: Edition, phase: EditionPhase) -> list[dict]:
     return [
         {
             "label": Edition._meta.get_field(name).verbose_name,
             "date": getattr(edition, name),
             "current": opens == phase,
-            "past": getattr(edition, name) is not None and getattr(edition, name) <= now,
         }
         for name, opens in TIMELINE
     ]
@@ -173,7 +171,7 @@ def dashboard(request):
         phase = edition.phase()
         context.update(
             switch_form=EditionSwitchForm(initial={"edition": edition.pk}, editions=editions),
-            phase=EditionPhase(phase),
+            phase=phase,
             timeline=_timeline(edition, phase),
             matrix=_status_matrix(edition, films),
             films_missing_consents=with_consent_counts(films.filter(status__in=FILMS_IN_PLAY))
@@ -219,6 +217,9 @@ def film_list(request):
     page = paginator.get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
+    export_url = reverse("festival:organizer_films_csv")
+    if export_query:
+        export_url = f"{export_url}?{export_query.urlencode()}"
     return render(
         request,
         "festival/organizer/film_list.html",
@@ -226,7 +227,7 @@ def film_list(request):
             "filter": filterset,
             "page_obj": page,
             "films": page.object_list,
-            "export_url": f"{reverse('festival:organizer_films_csv')}?{export_query.urlencode()}",
+            "export_url": export_url,
         },
     )
 
@@ -272,51 +273,60 @@ def _csv_header() -> list[str]:
     ]
 
 
-def _csv_row(film) -> list:
+class _CsvLabels:
+    """Every translated word of the rows, resolved while the request's language is active:
+    the body is written after the view has returned."""
+
+    def __init__(self):
+        self.statuses = {status.value: str(status.label) for status in FilmStatus}
+        self.academies = {academie.value: str(academie.label) for academie in Academie}
+        self.yes, self.no = _("oui"), _("non")
+
+
+def _csv_row(film, labels: _CsvLabels) -> list:
     submitted_at = (
         timezone.localtime(film.submitted_at).strftime("%d/%m/%Y %H:%M")
         if film.submitted_at
         else ""
     )
-    company = film.company
+    school, company, teacher = film.school, film.company, film.teacher
     return [
         film.pk,
         film.title,
         film.edition.title,
         film.category.name,
-        film.get_status_display(),
-        film.school.name,
-        film.school.uai,
-        film.school.get_academie_display(),
-        film.school.town,
+        labels.statuses.get(film.status, film.status),
+        school.name,
+        school.uai,
+        labels.academies.get(school.academie, school.academie),
+        school.town,
         company.name if company else "",
         company.siret if company else "",
-        film.teacher.get_full_name(),
-        film.teacher.email,
+        teacher.get_full_name(),
+        teacher.email,
         ", ".join(trade.name for trade in film.trades.all()),
         film.pupil_count,
         # Spaces around the slash: French Excel would read "2/3" as the 2nd of March.
         f"{film.consents_validated} / {film.consents_total}",
-        _("oui") if film.original_video else _("non"),
+        labels.yes if film.original_video else labels.no,
         submitted_at,
     ]
 
 
-def _csv_lines(films, language: str):
-    # The body is produced after the view has returned: keep the page's language.
-    with translation.override(language):
-        writer = csv.writer(_Echo(), delimiter=";")
-        # The byte order mark makes Excel read the file as UTF-8.
-        yield "\ufeff" + writer.writerow(_csv_header())
-        for film in films.iterator(chunk_size=500):
-            yield writer.writerow([_csv_cell(value) for value in _csv_row(film)])
+def _csv_lines(films, header: list[str], labels: _CsvLabels):
+    writer = csv.writer(_Echo(), delimiter=";")
+    # The byte order mark makes Excel read the file as UTF-8.
+    yield "\ufeff" + writer.writerow(header)
+    for film in films.iterator(chunk_size=500):
+        yield writer.writerow([_csv_cell(value) for value in _csv_row(film, labels)])
 
 
 @organizer_required
 def film_export(request):
+    """The film list's films, as a spreadsheet: streamed, so big editions stay flat in memory."""
     films = _filtered_films(_film_filter(request)).prefetch_related("trades")
     response = StreamingHttpResponse(
-        _csv_lines(films, translation.get_language()), content_type="text/csv; charset=utf-8"
+        _csv_lines(films, _csv_header(), _CsvLabels()), content_type="text/csv; charset=utf-8"
     )
     filename = f"films-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,7 +1,86 @@
-"""Views: stub until implemented."""
+"""The public face of the festival."""
 
-from django.http import HttpResponse
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from festival.enums import EditionPhase
+from festival.models import Edition
+from festival.rules import current_edition
 
 
-def home(request, *args, **kwargs):
-    return HttpResponse("TODO")
+@dataclass(frozen=True)
+class Step:
+    """One stage of an edition's calendar, as the home page shows it."""
+
+    label: str
+    start: datetime
+    end: datetime | None = None
+    phase: EditionPhase | None = None
+    current: bool = False
+
+
+def edition_timeline(edition: Edition, phase: EditionPhase) -> list[Step]:
+    steps = [
+        Step(
+            _("Dépôt des films"),
+            edition.submissions_open_at,
+            edition.submissions_close_at,
+            EditionPhase.SUBMISSIONS,
+        ),
+        Step(
+            _("Vérification des films par l'organisation"),
+            edition.submissions_close_at,
+            edition.judging_start_at,
+            EditionPhase.SCREENING,
+        ),
+        Step(
+            _("Évaluation par le jury"),
+            edition.judging_start_at,
+            edition.judging_end_at,
+            EditionPhase.JUDGING,
+        ),
+        Step(_("Délibération du jury"), edition.deliberation_at, phase=EditionPhase.DELIBERATION),
+        Step(_("Remise des prix"), edition.ceremony_at),
+    ]
+    if edition.results_published_at:
+        steps.append(
+            Step(
+                _("Publication du palmarès"),
+                edition.results_published_at,
+                phase=EditionPhase.PUBLISHED,
+            )
+        )
+    return [
+        Step(s.label, s.start, s.end, s.phase, current=s.phase == phase)
+        for s in steps
+    ]
+
+
+def duration_label(value: timedelta) -> str:
+    minutes, seconds = divmod(int(value.total_seconds()), 60)
+    if seconds:
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+def home(request):
+    edition = current_edition()
+    context = {"edition": edition}
+    if edition is not None:
+        now = timezone.now()
+        phase = edition.phase(now)
+        context |= {
+            "phase": EditionPhase(phase),
+            "timeline": edition_timeline(edition, phase),
+            # Reverse lookups reuse `edition`: one query whatever the number of categories.
+            "categories": [
+                (category, duration_label(category.effective_max_duration))
+                for category in edition.categories.all()
+            ],
+            "submissions_open": edition.submissions_are_open(now),
+        }
+    return render(request, "festival/public/home.html", context)

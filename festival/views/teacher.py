@@ -275,9 +275,7 @@ def _receive_consents(request, film):
     if added:
         messages.success(
             request,
-            ngettext(
-                "%(count)d autorisation ajoutée.", "%(count)d autorisations ajoutées.", added
-            )
+            ngettext("%(count)d autorisation ajoutée.", "%(count)d autorisations ajoutées.", added)
             % {"count": added},
         )
     return redirect(f"{film.get_absolute_url()}#autorisations")

@@ -1,0 +1,221 @@
+"""Forms of the account pages: login, teacher sign-up, school search, password reset."""
+
+import re
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from festival.enums import Academie
+from festival.models import School, User
+from festival.validators import normalize_uai, validate_uai
+
+# A UAI being typed: its digits, maybe already the check letter.
+UAI_PREFIX_RE = re.compile(r"^\d{2,7}[A-Z]?$")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the e-mail address as the identifier."""
+
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Vérifiez-les, ou choisissez un nouveau "
+            "mot de passe avec « Mot de passe oublié ? »."
+        ),
+        "inactive": _("Ce compte a été désactivé. Contactez l'organisation du festival."),
+    }
+
+    def clean_username(self):
+        # Addresses are stored in lower case: "Claire.Girard@ac-besancon.fr" must log in too.
+        return self.cleaned_data["username"].lower()
+
+
+class SchoolSearchForm(forms.Form):
+    """The search box of the sign-up page, by name, town or UAI code."""
+
+    MIN_LENGTH = 2
+    LIMIT = 20
+    MAX_WORDS = 5
+
+    q = forms.CharField(required=False, max_length=100)
+
+    @property
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    @property
+    def too_short(self) -> bool:
+        return 0 < len(self.query) < self.MIN_LENGTH
+
+    def results(self) -> tuple[list[School], bool]:
+        """At most LIMIT matching schools, and whether there were more."""
+        query = self.query
+        if len(query) < self.MIN_LENGTH:
+            return [], False
+        compact = normalize_uai(query)
+        if UAI_PREFIX_RE.match(compact):
+            schools = School.objects.filter(uai__startswith=compact)
+        else:
+            # Every word must appear in the name or the town: "jules haag besançon" finds it.
+            schools = School.objects.all()
+            for word in query.split()[: self.MAX_WORDS]:
+                schools = schools.filter(Q(name__icontains=word) | Q(town__icontains=word))
+        found = list(schools.order_by("name", "town", "pk")[: self.LIMIT + 1])
+        return found[: self.LIMIT], len(found) > self.LIMIT
+
+
+phone_validator = RegexValidator(
+    r"^\+?[\d\s.()-]{10,30}$",
+    _("Indiquez un numéro de téléphone valide, par exemple 03 81 00 00 00."),
+    code="phone",
+)
+
+
+class SignupForm(SetPasswordMixin, forms.Form):
+    """A teacher or tutor signs up for a school found in the list, or adds it."""
+
+    school = forms.ModelChoiceField(
+        label=_("Établissement"),
+        queryset=School.objects.all(),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    uai = forms.CharField(
+        label=_("Code UAI de l'établissement"),
+        required=False,
+        max_length=12,
+        help_text=_(
+            "7 chiffres et une lettre, par exemple 0250007X. Il figure sur les courriers "
+            "officiels et sur l'annuaire de l'Éducation nationale."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    school_name = forms.CharField(
+        label=_("Nom de l'établissement"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    school_town = forms.CharField(
+        label=_("Commune"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    school_academie = forms.ChoiceField(
+        label=_("Académie"),
+        required=False,
+        choices=[("", "—"), *Academie.choices],
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        help_text=_("Elle vous servira à vous connecter et à recevoir les nouvelles de vos films."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Téléphone (facultatif)"),
+        required=False,
+        max_length=30,
+        validators=[phone_validator],
+        help_text=_("Pour que l'organisation puisse vous joindre la veille d'une échéance."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Mot de passe"), label2=_("Mot de passe (confirmation)")
+    )
+
+    NEW_SCHOOL_FIELDS = ("school_name", "school_town", "school_academie")
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def clean_uai(self):
+        uai = normalize_uai(self.cleaned_data["uai"])
+        if uai:
+            validate_uai(uai)
+        return uai
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_school(cleaned)
+        self.validate_passwords("password1", "password2")
+        candidate = User(
+            email=cleaned.get("email", ""),
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+        )
+        self.validate_password_for_user(candidate, "password2")
+        return cleaned
+
+    def _clean_school(self, cleaned):
+        if "school" in self.errors or "uai" in self.errors:
+            return
+        school, uai = cleaned.get("school"), cleaned.get("uai")
+        if school is not None:
+            if uai and uai != school.uai:
+                self.add_error(
+                    "uai",
+                    _(
+                        "Vous avez aussi choisi « %(school)s » dans la liste. Choisissez « Aucun "
+                        "de ces établissements » pour ajouter le vôtre, ou effacez ce code UAI."
+                    )
+                    % {"school": school},
+                )
+            return
+        if not uai:
+            self.add_error(
+                "school",
+                _(
+                    "Choisissez votre établissement dans la liste, ou ajoutez-le avec son code "
+                    "UAI s'il n'y figure pas."
+                ),
+            )
+            return
+        known = School.objects.filter(uai=uai).first()
+        if known is not None:
+            # Someone already added it: the code identifies it, no need for the rest.
+            cleaned["school"] = known
+            return
+        for name in self.NEW_SCHOOL_FIELDS:
+            if not cleaned.get(name):
+                self.add_error(name, _("Ce champ est nécessaire pour ajouter votre établissement."))
+
+    @property
+    def adds_school(self) -> bool:
+        """Whether the new-school part of the form was used (to show it opened)."""
+        return bool(
+            self.is_bound
+            and (
+                self.data.get("uai")
+                or any(name in self.errors for name in ("uai", *self.NEW_SCHOOL_FIELDS))
+            )
+        )
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )

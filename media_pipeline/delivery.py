@@ -1,0 +1,198 @@
+"""Who may watch a film before it is public, and the short-lived signed URLs that deliver it.
+
+Permissions are checked once, when the page asks for URLs: `can_watch()` then `sign()`
+a token for one version's output folder and one user. Every file of that folder is
+reached as ``/medias/v/<token>/<relative path>``, so the HLS playlists keep their relative
+references and one token covers a whole film. The token expires after MEDIA_URL_MAX_AGE
+seconds and only works for the user it was issued to.
+
+- Local disk: the view serves the file itself, with HTTP Range requests (players seek).
+- S3: the view serves the small text files (HLS playlists, WebVTT) itself and rewrites
+  each segment of a playlist into a presigned S3 URL; every other file (MP4, segments,
+  images) is a redirect to a presigned URL. The bucket needs a CORS rule allowing GET
+  from the site, and CSP_MEDIA_ORIGINS must list its origin.
+"""
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from festival.models import Film, User
+from festival.rules import file_owner_check
+from media_pipeline import storage_io
+from media_pipeline.models import VideoStatus, VideoVersion
+
+SALT = "media_pipeline.delivery"
+
+# Caption languages a teacher may add, named in their own language.
+SUBTITLE_LANGUAGES = [
+    ("fr", "Français"),
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+]
+
+
+def can_watch(user: User, film: Film) -> bool:
+    """Who may watch a film that is not public: the one rule of media delivery.
+
+    Today the film's teacher and its festival's organizers. The judging app extends this
+    for the jurors assigned to the film; other jurors of the festival are not allowed.
+    """
+    if not user.is_authenticated:
+        return False
+    return file_owner_check(user, film)
+
+
+def latest_version(film: Film) -> VideoVersion | None:
+    return film.video_versions.order_by("-number").first()
+
+
+def playable_version(film: Film) -> VideoVersion | None:
+    return film.video_versions.filter(status=VideoStatus.READY).order_by("-number").first()
+
+
+# Tokens.
+
+
+def sign(*, version: VideoVersion, user: User) -> str:
+    return signing.dumps({"p": version.output_prefix, "u": user.pk}, salt=SALT, compress=True)
+
+
+def unsign(token: str, *, user: User) -> str:
+    """The output folder a token opens, for this user; raises signing.BadSignature otherwise."""
+    data = signing.loads(token, salt=SALT, max_age=settings.MEDIA_URL_MAX_AGE)
+    if data.get("u") != user.pk or not str(data.get("p", "")).startswith("renditions/"):
+        raise signing.BadSignature("token issued to someone else")
+    return data["p"]
+
+
+def clean_path(path: str) -> str | None:
+    """A relative path inside the folder, or None when it tries to leave it."""
+    if not path or "\\" in path or "\x00" in path:
+        return None
+    normalized = posixpath.normpath(path)
+    if normalized != path or normalized.startswith(("/", "../")) or normalized == "..":
+        return None
+    return normalized
+
+
+def media_url(token: str, path: str) -> str:
+    return reverse("media_pipeline:media", args=[token, path])
+
+
+# What a page shows.
+
+
+@dataclass
+class Sources:
+    hls: str = ""
+    mp4: str = ""
+    poster: str = ""
+    poster_sizes: dict[str, str] = field(default_factory=dict)
+    storyboard: str = ""
+    tracks: list[dict] = field(default_factory=list)
+    candidates: list[tuple[str, str]] = field(default_factory=list)
+
+
+def sources(*, version: VideoVersion, user: User) -> Sources | None:
+    """Signed URLs of a ready version's files, or None if the user may not watch it."""
+    if version.status != VideoStatus.READY or not can_watch(user, version.film):
+        return None
+    token = sign(version=version, user=user)
+    outputs = version.outputs
+
+    def url(path):
+        return media_url(token, path) if path else ""
+
+    poster = outputs.get("poster") or {}
+    sizes = {name: url(path) for name, path in (poster.get("sizes") or {}).items()}
+    names = dict(SUBTITLE_LANGUAGES)
+    return Sources(
+        hls=url(outputs.get("hls")),
+        mp4=url(outputs.get("mp4")),
+        poster=_page_poster(sizes) or url(poster.get("source")),
+        poster_sizes=sizes,
+        storyboard=url((outputs.get("storyboard") or {}).get("vtt")),
+        tracks=[
+            {
+                "language": track["language"],
+                "label": names.get(track["language"], track["language"]),
+                "src": url(track["path"]),
+            }
+            for track in outputs.get("subtitles") or []
+        ],
+        candidates=[(path, url(path)) for path in outputs.get("posters") or []],
+    )
+
+
+def _page_poster(sizes: dict[str, str]) -> str:
+    """The biggest JPEG size: every browser shows it as the video's poster."""
+    jpegs = [name for name in sizes if not name.endswith("webp")]
+    for name in sorted(jpegs or sizes, key=_size_rank, reverse=True):
+        return sizes[name]
+    return ""
+
+
+def _size_rank(name: str) -> int:
+    numbers = re.findall(r"\d+", name)
+    return int(numbers[0]) if numbers else 0
+
+
+# Serving.
+
+URI_ATTRIBUTE = re.compile(r'URI="([^"]+)"')
+
+
+def presigned_url(name: str) -> str:
+    return default_storage.url(
+        name,
+        parameters={"ResponseContentType": storage_io.content_type(name)},
+        expire=settings.MEDIA_URL_MAX_AGE,
+    )
+
+
+def rewrite_playlist(text: str, *, prefix: str, path: str) -> str:
+    """An HLS playlist whose media files are presigned URLs; playlists stay relative."""
+    folder = posixpath.dirname(path)
+
+    def target(uri: str) -> str:
+        if "://" in uri or uri.endswith(".m3u8"):
+            return uri
+        resolved = clean_path(posixpath.normpath(posixpath.join(folder, uri)))
+        if resolved is None:
+            return uri
+        return presigned_url(prefix + resolved)
+
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            line = URI_ATTRIBUTE.sub(lambda m: f'URI="{target(m.group(1))}"', line)
+        elif line.strip():
+            line = target(line.strip())
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None | bool:
+    """(start, end) of a single `bytes=` range; None to ignore it; False if unsatisfiable."""
+    match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header or "")
+    if not match or (not match.group(1) and not match.group(2)):
+        return None  # absent, malformed or several ranges: answer with the whole file
+    first, last = match.groups()
+    if not first:  # the last N bytes
+        length = int(last)
+        if length == 0 or size == 0:
+            return False
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        return False
+    return start, end

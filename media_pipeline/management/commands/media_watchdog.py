@@ -1,0 +1,33 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from media_pipeline.domain import recover_stalled
+
+
+class Command(BaseCommand):
+    help = (
+        "Find video processing jobs whose worker died, hung past its timeout or never came, "
+        "and queue them again (or fail them once their attempts are spent). Workers also do "
+        "this when they start a job; run this from cron, or with --loop beside the workers."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--loop",
+            type=float,
+            metavar="SECONDS",
+            help="Keep running, checking every SECONDS seconds.",
+        )
+
+    def handle(self, *args, loop=None, **options):
+        while True:
+            recovered = recover_stalled()
+            for version in recovered:
+                self.stdout.write(
+                    f"Video version {version.pk} (film {version.film_id}): {version.status}, "
+                    f"{version.error_code or 'task queued again'}."
+                )
+            if not loop:
+                return
+            time.sleep(loop)

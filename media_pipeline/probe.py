@@ -1,0 +1,482 @@
+"""Looking at an untrusted file before encoding it: sniffing, ffprobe, short decodes.
+
+Every step here reads the file under the restricted input options of ffmpeg_runner and
+either returns facts (MediaInfo, decode check, loudness) or raises MediaRejected.
+"""
+
+import json
+import re
+import statistics
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg
+from ffmpeg._utils import convert_kwargs_to_cmd_line_args
+
+from media_pipeline import ffmpeg_runner as runner
+from media_pipeline.rules import Code, reject
+
+SNIFF_BYTES = 4096
+# Packets read to measure the frame rhythm and the keyframe spacing: enough for a few
+# GOPs, quick even on a 2 GB file because ffprobe stops after this many seconds.
+PACKET_SAMPLE_SECONDS = 30
+DECODE_CHECK_SECONDS = 3
+TAIL_CHECK_SECONDS = 1
+INTERLACED_FIELD_ORDERS = frozenset({"tt", "bb", "tb", "bt"})
+
+
+@dataclass(frozen=True)
+class VideoStream:
+    codec: str
+    profile: str
+    pix_fmt: str
+    width: int
+    height: int
+    sample_aspect_ratio: Fraction
+    rotation: int
+    avg_frame_rate: Fraction | None
+    r_frame_rate: Fraction | None
+    field_order: str
+    color_transfer: str
+    color_primaries: str
+    color_space: str
+    duration: float | None
+
+    @property
+    def bit_depth(self) -> int:
+        match = re.search(r"p(\d+)(le|be)$", self.pix_fmt)
+        return int(match.group(1)) if match else 8
+
+    @property
+    def hdr_transfer(self) -> str | None:
+        """The HDR transfer function (PQ or HLG), None for SDR."""
+        return self.color_transfer if self.color_transfer in HDR_TRANSFERS else None
+
+
+HDR_TRANSFERS = frozenset({"smpte2084", "arib-std-b67"})
+
+
+@dataclass(frozen=True)
+class AudioStream:
+    codec: str
+    profile: str
+    channels: int
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class PacketStats:
+    """What the first packets of the video stream say about its timing."""
+
+    frame_interval: float | None  # median seconds between frames
+    variable: bool  # the intervals differ: variable frame rate
+    max_keyframe_interval: float | None
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    format_name: str
+    duration: float | None
+    size: int
+    video: VideoStream | None
+    audio: AudioStream | None
+    packets: PacketStats | None = None
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Width and height as shown: square pixels, rotation applied."""
+        video = self.video
+        width = video.width
+        if video.sample_aspect_ratio and video.sample_aspect_ratio != 1:
+            width = round(video.width * video.sample_aspect_ratio)
+        height = video.height
+        if video.rotation % 180 == 90:
+            width, height = height, width
+        return width, height
+
+    @property
+    def frame_rate(self) -> Fraction | None:
+        """The source's frame rate: measured on packets first, as containers often lie."""
+        packets = self.packets
+        if packets and packets.frame_interval:
+            measured = Fraction(1 / packets.frame_interval).limit_denominator(1001)
+            declared = self.video.avg_frame_rate or self.video.r_frame_rate
+            # Keep the exact declared rate (30000/1001) when the measure agrees with it.
+            if declared and abs(float(declared) - float(measured)) <= 0.01 * float(declared):
+                return declared
+            return measured
+        return self.video.avg_frame_rate or self.video.r_frame_rate
+
+
+@dataclass(frozen=True)
+class DecodeCheck:
+    head_frames: int
+    tail_frames: int
+    interlaced_frames: int
+    progressive_frames: int
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated: float
+    true_peak: float
+    lra: float
+    threshold: float
+    offset: float
+
+
+def sniff(path: Path) -> str | None:
+    """Recognise what is certainly not a video from its first bytes, for a precise message.
+
+    Safety does not depend on this: libavformat refuses these formats anyway through the
+    demuxer allow-list. Returns a rejection code or None.
+    """
+    with open(path, "rb") as file:
+        head = file.read(SNIFF_BYTES)
+    if not head:
+        return Code.EMPTY_FILE
+    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if stripped.startswith((b"#EXTM3U", b"ffconcat version")) or b"<MPD" in head:
+        return Code.PLAYLIST
+    if _is_image(head):
+        return Code.IMAGE
+    if _is_audio(head):
+        return Code.AUDIO_ONLY
+    if _is_text(head):
+        return Code.TEXT
+    return None
+
+
+def _is_image(head: bytes) -> bool:
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")):
+        return True
+    if head.startswith((b"II*\x00", b"MM\x00*", b"8BPS")) or b"<svg" in head[:512]:
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    # HEIF/AVIF photos are ISO-BMFF files that the mov demuxer would open.
+    return head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"avif"}
+
+
+def _is_audio(head: bytes) -> bool:
+    if head.startswith((b"ID3", b"fLaC", b"#!AMR", b"caff", b"MAC ", b"wvpk")):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return True
+    if head[:4] == b"FORM" and head[8:12] in {b"AIFF", b"AIFC"}:
+        return True
+    if head.startswith(b"OggS") and b"theora" not in head:
+        return True
+    # MPEG audio frame sync (MP3, ADTS AAC): eleven bits set at the very start.
+    return len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    printable = sum(1 for byte in head if byte >= 0x20 or byte in b"\t\r\n\f")
+    return printable >= 0.95 * len(head)
+
+
+def ffprobe_args(source: Path, *, entries: dict[str, object]) -> list[str]:
+    """An ffprobe command line on an untrusted file, built with ffmpeg-python's helper."""
+    options = runner.untrusted_input_options(max_pixels=runner.PROBE_MAX_PIXELS)
+    options.update(entries)
+    return [
+        runner.FFPROBE,
+        "-v",
+        "error",
+        "-of",
+        "json",
+        *convert_kwargs_to_cmd_line_args(options),
+        runner.file_url(source),
+    ]
+
+
+def probe(source: Path, *, deadline: runner.Deadline) -> MediaInfo:
+    """Everything the rules need, or MediaRejected when the file is not a readable video."""
+    code = sniff(source)
+    if code:
+        raise reject(code)
+    args = ffprobe_args(source, entries={"show_format": None, "show_streams": None})
+    try:
+        output = runner.run(args, deadline=deadline)
+    except runner.FfmpegTimeout:
+        raise
+    except runner.FfmpegError as error:
+        raise _probe_failure(error.log) from error
+    info = parse_probe(json.loads(output.stdout or "{}"), size=source.stat().st_size)
+    if info.video is not None:
+        info = _with_packets(info, probe_packets(source, deadline=deadline))
+    return info
+
+
+def _with_packets(info: MediaInfo, packets: PacketStats) -> MediaInfo:
+    return MediaInfo(
+        format_name=info.format_name,
+        duration=info.duration,
+        size=info.size,
+        video=info.video,
+        audio=info.audio,
+        packets=packets,
+    )
+
+
+def _probe_failure(log: str):
+    too_big = re.search(r"Picture size (\d+)x(\d+) exceeds", log)
+    if too_big:
+        return reject(Code.RESOLUTION_TOO_HIGH, width=too_big[1], height=too_big[2])
+    if "moov atom not found" in log:
+        # An MP4 whose index, written last, never arrived: an interrupted copy or upload.
+        return reject(Code.TRUNCATED)
+    return reject(Code.UNKNOWN_FORMAT)
+
+
+def parse_probe(data: dict, *, size: int) -> MediaInfo:
+    streams = data.get("streams", [])
+    fmt = data.get("format", {})
+    video = next((s for s in streams if _is_motion_video(s)), None)
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    return MediaInfo(
+        format_name=fmt.get("format_name", ""),
+        duration=_positive_float(fmt.get("duration")),
+        size=size,
+        video=_video_stream(video) if video else None,
+        audio=_audio_stream(audio) if audio else None,
+    )
+
+
+def _is_motion_video(stream: dict) -> bool:
+    # Cover art in an M4A or MP3 is a video stream of one picture: not a film.
+    return stream.get("codec_type") == "video" and not stream.get("disposition", {}).get(
+        "attached_pic"
+    )
+
+
+def _video_stream(stream: dict) -> VideoStream:
+    return VideoStream(
+        codec=stream.get("codec_name", ""),
+        profile=stream.get("profile", ""),
+        pix_fmt=stream.get("pix_fmt", ""),
+        width=int(stream.get("width") or 0),
+        height=int(stream.get("height") or 0),
+        sample_aspect_ratio=_ratio(stream.get("sample_aspect_ratio"), ":") or Fraction(1),
+        rotation=_rotation(stream),
+        avg_frame_rate=_ratio(stream.get("avg_frame_rate")),
+        r_frame_rate=_ratio(stream.get("r_frame_rate")),
+        field_order=stream.get("field_order", "unknown"),
+        color_transfer=stream.get("color_transfer", ""),
+        color_primaries=stream.get("color_primaries", ""),
+        color_space=stream.get("color_space", ""),
+        duration=_stream_duration(stream),
+    )
+
+
+def _audio_stream(stream: dict) -> AudioStream:
+    return AudioStream(
+        codec=stream.get("codec_name", ""),
+        profile=stream.get("profile", ""),
+        channels=int(stream.get("channels") or 0),
+        sample_rate=int(stream.get("sample_rate") or 0),
+    )
+
+
+def _ratio(value: str | None, separator: str = "/") -> Fraction | None:
+    try:
+        num, den = (int(part) for part in (value or "").split(separator))
+    except ValueError:
+        return None
+    return Fraction(num, den) if num > 0 and den > 0 else None
+
+
+def _rotation(stream: dict) -> int:
+    """Degrees from the display matrix (or the older `rotate` tag), as 0, 90, 180 or 270."""
+    for side_data in stream.get("side_data_list", []):
+        if "rotation" in side_data:
+            return round(float(side_data["rotation"])) % 360
+    rotate = stream.get("tags", {}).get("rotate")
+    return round(float(rotate)) % 360 if rotate else 0
+
+
+def _stream_duration(stream: dict) -> float | None:
+    duration = _positive_float(stream.get("duration"))
+    if duration is not None:
+        return duration
+    # Matroska keeps per-stream durations in a tag: "00:01:02.500000000".
+    tag = stream.get("tags", {}).get("DURATION", "")
+    match = re.fullmatch(r"(\d+):(\d\d):(\d\d(?:\.\d+)?)", tag)
+    if not match:
+        return None
+    hours, minutes, seconds = match.groups()
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _positive_float(value: object) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 and number == number and number != float("inf") else None
+
+
+def probe_packets(source: Path, *, deadline: runner.Deadline) -> PacketStats:
+    """Frame intervals and keyframe spacing over the first seconds of the video stream."""
+    args = ffprobe_args(
+        source,
+        entries={
+            "select_streams": "v:0",
+            "read_intervals": f"%+{PACKET_SAMPLE_SECONDS}",
+            "show_entries": "packet=pts_time,flags",
+        },
+    )
+    try:
+        output = runner.run(args, deadline=deadline)
+    except runner.FfmpegTimeout:
+        raise
+    except runner.FfmpegError as error:
+        raise reject(Code.UNDECODABLE) from error
+    return packet_stats(json.loads(output.stdout or "{}").get("packets", []))
+
+
+def packet_stats(packets: list[dict]) -> PacketStats:
+    times = sorted(t for t in (_float(p.get("pts_time")) for p in packets) if t is not None)
+    intervals = [b - a for a, b in zip(times, times[1:], strict=False) if b > a]
+    if not intervals:
+        return PacketStats(frame_interval=None, variable=False, max_keyframe_interval=None)
+    median = statistics.median(intervals)
+    # Timestamps rounded to a millisecond time base wobble by one tick: that is not VFR.
+    tolerance = max(0.0021, 0.05 * median)
+    regular = [i for i in intervals if abs(i - median) <= tolerance]
+    uneven = len(intervals) - len(regular)
+    keyframes = sorted(
+        t
+        for t, p in ((_float(p.get("pts_time")), p) for p in packets)
+        if t is not None and "K" in p.get("flags", "")
+    )
+    gaps = [b - a for a, b in zip(keyframes, keyframes[1:], strict=False)]
+    span = times[-1] - keyframes[-1] if keyframes else times[-1] - times[0]
+    return PacketStats(
+        # The mean of the regular intervals undoes that rounding: 33, 34, 33 ms is 30 fps.
+        frame_interval=statistics.fmean(regular),
+        variable=uneven > 0.02 * len(intervals),
+        max_keyframe_interval=max([*gaps, span]) if keyframes else None,
+    )
+
+
+def _float(value: object) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_decodable(source: Path, info: MediaInfo, *, deadline: runner.Deadline) -> DecodeCheck:
+    """Decode the first and the last seconds: catches damaged and truncated files cheaply.
+
+    The same decode runs idet on the first seconds, so that interlacing is known even when
+    the container does not say.
+    """
+    # The video may end before the audio: its own duration says where its last frames are.
+    video_end = info.video.duration or info.duration or 0
+    tail_start = max(0.0, video_end - TAIL_CHECK_SECONDS)
+    head = ffmpeg.input(
+        runner.file_url(source), t=DECODE_CHECK_SECONDS, **runner.untrusted_input_options()
+    )
+    tail = ffmpeg.input(
+        runner.file_url(source), ss=f"{tail_start:.3f}", **runner.untrusted_input_options()
+    )
+    spec = ffmpeg.merge_outputs(
+        head["v:0"].filter("idet").output("-", f="null"),
+        tail["v:0"].filter("idet").output("-", f="null"),
+    )
+    args = [runner.FFMPEG, "-nostdin", "-hide_banner", "-nostats", *ffmpeg.get_args(spec)]
+    try:
+        output = runner.run(args, deadline=deadline)
+    except runner.FfmpegTimeout:
+        raise
+    except runner.FfmpegError as error:
+        raise reject(Code.UNDECODABLE) from error
+    check = parse_idet(output.stderr)
+    if check.head_frames == 0:
+        raise reject(Code.UNDECODABLE)
+    if check.tail_frames == 0:
+        raise reject(Code.TRUNCATED)
+    return check
+
+
+_IDET = re.compile(
+    r"\[Parsed_idet_(\d+) @ [^\]]+\] Multi frame detection: TFF:\s*(\d+) BFF:\s*(\d+) "
+    r"Progressive:\s*(\d+) Undetermined:\s*(\d+)"
+)
+
+
+def parse_idet(log: str) -> DecodeCheck:
+    counts: dict[str, tuple[int, int, int, int]] = {}
+    for match in _IDET.finditer(log):
+        graph, tff, bff, progressive, undetermined = match.groups()
+        counts[graph] = (int(tff), int(bff), int(progressive), int(undetermined))
+    head = counts.get("0", (0, 0, 0, 0))
+    tail = counts.get("1", (0, 0, 0, 0))
+    return DecodeCheck(
+        head_frames=sum(head),
+        tail_frames=sum(tail),
+        interlaced_frames=head[0] + head[1],
+        progressive_frames=head[2],
+    )
+
+
+def interlacing(info: MediaInfo, check: DecodeCheck) -> str:
+    """"interlaced" when the stream says so, "detected" when only idet thinks so, else "".
+
+    idet is fooled by some progressive content (sharp horizontal edges in motion), so a
+    detection alone only deinterlaces the frames idet flags, never the whole film.
+    """
+    if info.video.field_order in INTERLACED_FIELD_ORDERS:
+        return "interlaced"
+    if info.video.field_order == "progressive":
+        return ""
+    return "detected" if check.interlaced_frames > max(5, check.progressive_frames) else ""
+
+
+def loudness_filter_args(target: float) -> dict[str, object]:
+    # -1.5 dBTP keeps headroom for AAC; an 11 LU range suits speech and music alike.
+    return {"I": target, "TP": -1.5, "LRA": 11}
+
+
+def measure_loudness(source: Path, *, target: float, deadline: runner.Deadline) -> Loudness | None:
+    """First pass of EBU R128 normalisation: how loud the soundtrack is, as it will be mixed."""
+    stream = (
+        ffmpeg.input(runner.file_url(source), vn=None, **runner.untrusted_input_options())["a:0"]
+        .filter("aformat", sample_rates=48000, channel_layouts="stereo")
+        .filter("loudnorm", print_format="json", **loudness_filter_args(target))
+    )
+    spec = stream.output("-", f="null")
+    args = [runner.FFMPEG, "-nostdin", "-hide_banner", "-nostats", *ffmpeg.get_args(spec)]
+    try:
+        output = runner.run(args, deadline=deadline)
+    except runner.FfmpegTimeout:
+        raise
+    except runner.FfmpegError as error:
+        raise reject(Code.UNDECODABLE) from error
+    return parse_loudness(output.stderr)
+
+
+def parse_loudness(log: str) -> Loudness | None:
+    """The JSON block loudnorm prints last; None for silence (-inf LUFS)."""
+    start, end = log.rfind("{"), log.rfind("}")
+    if start < 0 or end < start:
+        return None
+    values = json.loads(log[start : end + 1])
+    try:
+        loudness = Loudness(
+            integrated=float(values["input_i"]),
+            true_peak=float(values["input_tp"]),
+            lra=float(values["input_lra"]),
+            threshold=float(values["input_thresh"]),
+            offset=float(values["target_offset"]),
+        )
+    except (KeyError, ValueError):
+        return None
+    finite = all(abs(v) != float("inf") for v in vars(loudness).values())
+    return loudness if finite and loudness.integrated > -70 else None

@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def film_media(context, film):
+    """`{% film_media film as media %}`: what the media block shows to the current user."""
+    from media_pipeline.views import film_media as build
+
+    return build(film=film, user=context["request"].user)

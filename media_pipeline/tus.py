@@ -1,0 +1,392 @@
+"""Resumable uploads (tus 1.0): partial uploads kept on disk until they are complete.
+
+No database model: each upload is a folder under ``settings.FILMIT_UPLOAD_DIR`` holding the
+bytes received so far (``data``), a small JSON file (``info.json``) and a lock file. The folder
+can live on a volume shared by several web servers: every decision is taken under an
+``fcntl.flock`` on the lock file and from the JSON file re-read under it.
+
+Once complete, an upload's data is checked, handed to ``media_pipeline.domain.receive_original``
+and removed; the folder keeps only its ``info.json`` until it expires, so that a client whose
+last answer was lost learns that the upload is complete (or why it was refused).
+"""
+
+import base64
+import binascii
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from festival.domain import DomainError
+from festival.uploads import SNIFF_BYTES, looks_like_video
+
+logger = logging.getLogger(__name__)
+
+TUS_VERSION = "1.0.0"
+EXTENSIONS = ("creation", "creation-with-upload", "termination", "expiration", "checksum")
+CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1, "md5": hashlib.md5, "sha256": hashlib.sha256}
+OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
+# Bytes read from the request at a time: the server's memory stays flat whatever the size.
+CHUNK_BYTES = 1024 * 1024
+# secrets.token_urlsafe(32): 43 characters of the URL-safe base64 alphabet.
+ID_BYTES = 32
+ID_REGEX = r"[A-Za-z0-9_-]{43}"
+SWEEP_INTERVAL = timedelta(hours=1)
+
+RECEIVING = "receiving"
+COMPLETED = "completed"
+REJECTED = "rejected"
+
+
+class UploadError(Exception):
+    """A request the protocol refuses: an HTTP status and a message for the person uploading."""
+
+    def __init__(self, status: int, message: str = "", *, reason: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.reason = reason
+
+
+class UploadInterrupted(Exception):
+    """The request body ended before its announced length; what came is kept."""
+
+
+def upload_root() -> Path:
+    return Path(settings.FILMIT_UPLOAD_DIR)
+
+
+def expiry_delay() -> timedelta:
+    return timedelta(hours=settings.FILMIT_UPLOAD_EXPIRY_HOURS)
+
+
+@dataclass
+class Upload:
+    id: str
+    film_id: int
+    user_id: int
+    length: int
+    offset: int = 0
+    filename: str = ""
+    filetype: str = ""
+    state: str = RECEIVING
+    message: str = ""
+    created: str = ""
+    expires: str = ""
+
+    @property
+    def folder(self) -> Path:
+        return upload_root() / self.id
+
+    @property
+    def data_path(self) -> Path:
+        return self.folder / "data"
+
+    @property
+    def info_path(self) -> Path:
+        return self.folder / "info.json"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.folder / "lock"
+
+    @property
+    def expires_at(self) -> datetime:
+        return datetime.fromisoformat(self.expires)
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    def save(self, *, touch: bool = True) -> None:
+        """Write info.json atomically; activity pushes the expiry back."""
+        if touch:
+            self.expires = (timezone.now() + expiry_delay()).isoformat()
+        temporary = self.folder / f"info.json.{secrets.token_hex(4)}"
+        temporary.write_text(json.dumps(asdict(self)), encoding="utf-8")
+        os.replace(temporary, self.info_path)
+
+    @classmethod
+    def load(cls, upload_id: str) -> "Upload | None":
+        path = upload_root() / upload_id / "info.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, ValueError):
+            logger.warning("Unreadable tus upload info %s", path)
+            return None
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known)
+
+
+# Protocol headers.
+
+
+def parse_metadata(header: str) -> dict[str, str]:
+    """Upload-Metadata: comma-separated "key base64(value)" pairs, the value optional."""
+    metadata = {}
+    for pair in header.split(","):
+        pair = pair.strip()
+        if not pair:
+            continue
+        key, _sep, encoded = pair.partition(" ")
+        if not key or " " in encoded.strip() or key in metadata:
+            raise UploadError(400, _("En-tête Upload-Metadata invalide."))
+        try:
+            value = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise UploadError(400, _("En-tête Upload-Metadata invalide.")) from None
+        metadata[key] = value
+    return metadata
+
+
+def parse_checksum(header: str) -> tuple[str, bytes]:
+    """Upload-Checksum: "algorithm base64(digest)"."""
+    algorithm, _sep, encoded = header.strip().partition(" ")
+    if algorithm not in CHECKSUM_ALGORITHMS:
+        raise UploadError(400, _("Algorithme de somme de contrôle non pris en charge."))
+    try:
+        digest = base64.b64decode(encoded.strip(), validate=True)
+    except binascii.Error:
+        raise UploadError(400, _("En-tête Upload-Checksum invalide.")) from None
+    return algorithm, digest
+
+
+def parse_size(value: str | None, header: str) -> int:
+    if value is None or not value.isascii() or not value.isdigit():
+        raise UploadError(
+            400, _("L'en-tête %(header)s doit être un nombre entier positif.") % {"header": header}
+        )
+    return int(value)
+
+
+def clean_filename(name: str) -> str:
+    """A name to show: the last part of whatever path the browser sent, never used on disk."""
+    name = PureWindowsPath(PurePosixPath(name).name).name
+    return "".join(char for char in name if char.isprintable())[:255]
+
+
+def check_length(length: int) -> None:
+    limit = settings.FILMIT_MAX_UPLOAD_BYTES
+    if length == 0:
+        raise UploadError(400, _("Le fichier envoyé est vide."))
+    if length > limit:
+        raise UploadError(
+            413,
+            _("Ce fichier pèse %(size)s : la taille maximale est de %(limit)s.")
+            % {"size": filesizeformat(length), "limit": filesizeformat(limit)},
+        )
+
+
+# Storage of partial uploads.
+
+
+def create_upload(*, film_id: int, user_id: int, length: int, filename: str, filetype: str):
+    check_length(length)
+    maybe_expire_uploads()
+    upload_id = secrets.token_urlsafe(ID_BYTES)
+    now = timezone.now()
+    upload = Upload(
+        id=upload_id,
+        film_id=film_id,
+        user_id=user_id,
+        length=length,
+        filename=clean_filename(filename),
+        filetype=filetype[:100],
+        created=now.isoformat(),
+    )
+    upload.folder.mkdir(parents=True)
+    upload.data_path.touch()
+    upload.lock_path.touch()
+    upload.save()
+    logger.info(
+        "tus upload %s created: film %s, user %s, %s bytes", upload_id, film_id, user_id, length
+    )
+    return upload
+
+
+def get_upload(upload_id: str) -> Upload | None:
+    return Upload.load(upload_id)
+
+
+@contextmanager
+def locked(upload_id: str) -> Iterator[Upload]:
+    """Hold the upload's lock and yield its info as read under it: one writer at a time."""
+    try:
+        lock = open(upload_root() / upload_id / "lock", "rb")  # noqa: SIM115
+    except (FileNotFoundError, NotADirectoryError):
+        raise UploadError(404) from None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UploadError(
+                423, _("Un autre envoi de ce fichier est en cours : réessayez dans un instant.")
+            ) from None
+        try:
+            upload = Upload.load(upload_id)
+            if upload is None:  # deleted while we waited for the lock
+                raise UploadError(404)
+            yield upload
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def append(
+    upload: Upload,
+    read: Callable[[int], bytes],
+    *,
+    content_length: int,
+    checksum: tuple[str, bytes] | None = None,
+) -> int:
+    """Append the request body at the upload's offset, the caller holding the lock.
+
+    Returns the new offset. Without a checksum, what arrives before a cut is kept, so that the
+    client can resume from there; with one, the chunk is kept only whole and verified.
+    """
+    start = upload.offset
+    if start + content_length > upload.length:
+        raise UploadError(413, _("Ce morceau dépasse la taille annoncée du fichier."))
+    hasher = CHECKSUM_ALGORITHMS[checksum[0]]() if checksum else None
+    received = 0
+    interrupted = False
+    with open(upload.data_path, "r+b") as data:
+        # Bytes past the recorded offset come from a request that died mid-way: drop them.
+        data.truncate(start)
+        data.seek(start)
+        while received < content_length:
+            try:
+                chunk = read(min(CHUNK_BYTES, content_length - received))
+            except OSError:  # includes django.http.UnreadablePostError: the client went away
+                chunk = b""
+            if not chunk:
+                interrupted = True
+                break
+            data.write(chunk)
+            if hasher is not None:
+                hasher.update(chunk)
+            received += len(chunk)
+        if hasher is not None and (interrupted or hasher.digest() != checksum[1]):
+            data.truncate(start)
+            upload.save()
+            if interrupted:
+                raise UploadInterrupted
+            raise UploadError(
+                460,
+                _("Ce morceau du fichier est arrivé abîmé : il va être renvoyé."),
+                reason="Checksum Mismatch",
+            )
+    upload.offset = start + received
+    upload.save()
+    if interrupted:
+        raise UploadInterrupted
+    return upload.offset
+
+
+def delete_upload(upload: Upload) -> None:
+    shutil.rmtree(upload.folder, ignore_errors=True)
+
+
+def mark(upload: Upload, state: str, message: str = "") -> None:
+    """Drop the data and keep a tombstone that says how the upload ended."""
+    upload.data_path.unlink(missing_ok=True)
+    upload.state = state
+    upload.message = message
+    upload.save()
+
+
+def finish_upload(*, upload: Upload, film, user) -> None:
+    """First checks on a complete upload, then hand it to the media pipeline.
+
+    The caller holds the lock and has checked that the user may still upload to the film.
+    Raises DomainError with a message for the teacher when the file is refused.
+    """
+    with open(upload.data_path, "rb") as data:
+        head = data.read(SNIFF_BYTES)
+    if not looks_like_video(head):
+        message = _(
+            "Ce fichier n'est pas une vidéo. Envoyez le film exporté par votre logiciel "
+            "de montage (MP4, MOV, MKV, AVI…)."
+        )
+        mark(upload, REJECTED, message)
+        logger.info("tus upload %s refused: not a video", upload.id)
+        raise DomainError(message, code="not_video")
+    # Imported here: the processing side of the pipeline depends on much more than uploads.
+    from media_pipeline.domain import receive_original
+
+    try:
+        # move: on a local-disk storage the file is renamed into place, not copied.
+        receive_original(
+            film=film,
+            user=user,
+            path=upload.data_path,
+            filename=upload.filename or "video",
+            size=upload.length,
+            move=True,
+        )
+    except DomainError as error:
+        mark(upload, REJECTED, " ".join(error.messages))
+        logger.info("tus upload %s refused: %s", upload.id, getattr(error, "code", ""))
+        raise
+    mark(upload, COMPLETED)
+    logger.info("tus upload %s complete: film %s", upload.id, film.pk)
+
+
+# Expiration.
+
+
+def expire_uploads(now: datetime | None = None) -> int:
+    """Delete every expired upload folder that no request is writing to. Returns how many."""
+    root = upload_root()
+    if not root.is_dir():
+        return 0
+    now = now or timezone.now()
+    deleted = 0
+    for folder in root.iterdir():
+        if not folder.is_dir() or len(folder.name) != 43:
+            continue
+        upload = Upload.load(folder.name)
+        if upload is not None:
+            expired = upload.is_expired(now)
+        else:  # half-created or damaged: judge by age
+            age = now.timestamp() - folder.stat().st_mtime
+            expired = age >= expiry_delay().total_seconds()
+        if not expired:
+            continue
+        try:
+            with locked(folder.name):
+                shutil.rmtree(folder, ignore_errors=True)
+        except UploadError as error:
+            if error.status == 423:
+                continue  # being written right now: not abandoned
+            shutil.rmtree(folder, ignore_errors=True)  # no lock file or no info: debris
+        deleted += 1
+        logger.info("tus upload %s expired and deleted", folder.name)
+    return deleted
+
+
+def maybe_expire_uploads() -> None:
+    """A sweep at most once per SWEEP_INTERVAL, for installations that do not schedule one."""
+    marker = upload_root() / ".last-sweep"
+    try:
+        if time.time() - marker.stat().st_mtime < SWEEP_INTERVAL.total_seconds():
+            return
+    except FileNotFoundError:
+        pass
+    upload_root().mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    expire_uploads()

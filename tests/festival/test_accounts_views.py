@@ -1,0 +1,606 @@
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from festival.domain.accounts import invite_member, set_password_link
+from festival.enums import Academie, ApprovalStatus, Role
+from festival.models import Invitation, School, User
+from tests import factories
+
+LOGIN = reverse("festival:login")
+AFTER_LOGIN = reverse("festival:after_login")
+SIGNUP = reverse("festival:signup")
+SEARCH = reverse("festival:school_search")
+RESET = reverse("festival:password_reset")
+SITE = "https://filmit.example.org"
+NEW_PASSWORD = "Tournage-en-atelier-2027"
+
+
+def logged_in_pk(client):
+    return client.session.get(SESSION_KEY)
+
+
+def message_texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# Login, logout and after_login
+
+
+def test_login_page(client, db):
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    assert [f.label for f in response.context["form"]] == ["Adresse e-mail", "Mot de passe"]
+
+
+def test_login_with_any_case_of_the_address(client, teacher):
+    response = client.post(
+        LOGIN, {"username": teacher.email.upper(), "password": factories.PASSWORD}
+    )
+    assert (response.status_code, response.url) == (302, AFTER_LOGIN)
+    assert logged_in_pk(client) == str(teacher.pk)
+
+
+def test_login_with_a_wrong_password(client, teacher):
+    response = client.post(LOGIN, {"username": teacher.email, "password": "nope"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Adresse e-mail ou mot de passe incorrect. Vérifiez-les, ou choisissez un nouveau mot "
+        "de passe avec « Mot de passe oublié ? »."
+    ]
+    assert logged_in_pk(client) is None
+
+
+def test_login_follows_a_safe_next(client, teacher):
+    response = client.post(
+        LOGIN,
+        {"username": teacher.email, "password": factories.PASSWORD, "next": "/enseignant/"},
+    )
+    assert response.url == "/enseignant/"
+
+
+def test_login_ignores_an_outside_next(client, teacher):
+    response = client.post(
+        LOGIN,
+        {
+            "username": teacher.email,
+            "password": factories.PASSWORD,
+            "next": "https://evil.example.com/",
+        },
+    )
+    assert response.url == AFTER_LOGIN
+
+
+def test_login_of_a_pending_teacher_ignores_next(client, pending_teacher):
+    response = client.post(
+        LOGIN,
+        {"username": pending_teacher.email, "password": factories.PASSWORD, "next": "/enseignant/"},
+    )
+    assert response.url == AFTER_LOGIN
+
+
+def test_login_page_sends_a_logged_in_user_on(client, teacher):
+    client.force_login(teacher)
+    response = client.get(LOGIN)
+    assert (response.status_code, response.url) == (302, AFTER_LOGIN)
+
+
+def test_login_of_an_inactive_user_fails(client, teacher):
+    teacher.is_active = False
+    teacher.save()
+    response = client.post(LOGIN, {"username": teacher.email, "password": factories.PASSWORD})
+    assert (response.status_code, logged_in_pk(client)) == (200, None)
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "target"),
+    [
+        ("teacher", "festival:teacher_dashboard"),
+        ("organizer", "festival:organizer_dashboard"),
+        ("juror", "festival:home"),
+    ],
+)
+def test_after_login_redirects_by_role(client, request, user_fixture, target):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get(AFTER_LOGIN)
+    assert (response.status_code, response.url) == (302, reverse(target))
+
+
+def test_after_login_of_a_staff_member_without_festival(client, db):
+    admin = User.objects.create_superuser(email="admin@example.org", password="x")
+    client.force_login(admin)
+    assert client.get(AFTER_LOGIN).url == reverse("admin:index")
+
+
+def test_pending_teacher_logs_in_and_sees_their_account_awaits(client, pending_teacher):
+    response = client.post(
+        LOGIN, {"username": pending_teacher.email, "password": factories.PASSWORD}, follow=True
+    )
+    assert response.redirect_chain == [(AFTER_LOGIN, 302)]
+    assert [t.name for t in response.templates][0] == "festival/accounts/account_pending.html"
+    assert response.context["user"] == pending_teacher
+
+
+def test_refused_teacher_sees_the_refusal(client, pending_teacher):
+    pending_teacher.approval = ApprovalStatus.REFUSED
+    pending_teacher.save()
+    response = client.post(
+        LOGIN, {"username": pending_teacher.email, "password": factories.PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "festival/accounts/account_refused.html"
+
+
+def test_after_login_requires_login(client):
+    response = client.get(AFTER_LOGIN)
+    assert response.url == f"{LOGIN}?next={AFTER_LOGIN}"
+
+
+def test_logout_is_post_only(teacher_client):
+    response = teacher_client.get(reverse("festival:logout"))
+    assert response.status_code == 405
+    assert logged_in_pk(teacher_client) is not None
+
+
+def test_logout(teacher_client):
+    response = teacher_client.post(reverse("festival:logout"))
+    assert (response.status_code, response.url) == (302, reverse("festival:home"))
+    assert logged_in_pk(teacher_client) is None
+    assert message_texts(response) == ["Vous êtes déconnecté. À bientôt !"]
+
+
+# Sign-up
+
+
+def signup_data(**kw):
+    data = {
+        "first_name": "Claire",
+        "last_name": "Girard",
+        "email": "Claire.Girard@ac-besancon.fr",
+        "phone": "03 81 00 00 00",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "school": "",
+        "uai": "",
+        "school_name": "",
+        "school_town": "",
+        "school_academie": "",
+    }
+    return {**data, **kw}
+
+
+def test_signup_page(client, db):
+    response = client.get(SIGNUP)
+    assert response.status_code == 200
+    assert (response.context["query"], response.context["schools"]) == ("", [])
+
+
+def test_signup_with_a_school_from_the_list(
+    client, school, organizer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SIGNUP, signup_data(school=school.pk))
+    assert (response.status_code, response.url) == (302, AFTER_LOGIN)
+    user = User.objects.get(email="claire.girard@ac-besancon.fr")
+    assert (user.role, user.approval, user.school, user.phone, user.language) == (
+        Role.TEACHER,
+        ApprovalStatus.PENDING,
+        school,
+        "03 81 00 00 00",
+        "fr",
+    )
+    assert logged_in_pk(client) == str(user.pk)
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["claire.girard@ac-besancon.fr"], "FILM'IT : votre inscription est enregistrée"),
+        ([organizer.email], "FILM'IT : nouvelle inscription à valider (Claire Girard)"),
+    ]
+    pending_page = client.get(AFTER_LOGIN)
+    assert [t.name for t in pending_page.templates][0] == "festival/accounts/account_pending.html"
+
+
+def test_signup_in_english_keeps_the_language(client, school):
+    client.post(SIGNUP, signup_data(school=school.pk), headers={"accept-language": "en"})
+    assert User.objects.get(email="claire.girard@ac-besancon.fr").language == "en"
+
+
+def test_signup_with_a_taken_address(client, school, teacher):
+    response = client.post(SIGNUP, signup_data(school=school.pk, email=teacher.email))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": [
+            "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez "
+            "votre mot de passe."
+        ]
+    }
+    # The school stays chosen for the next try.
+    assert (response.context["schools"], response.context["selected_school_id"]) == (
+        [school],
+        school.pk,
+    )
+
+
+def test_signup_with_a_taken_address_adds_no_school(client, teacher):
+    data = signup_data(
+        email=teacher.email,
+        uai="0250007X",
+        school_name="Lycée Victor Hugo",
+        school_town="Besançon",
+        school_academie=Academie.BESANCON,
+    )
+    response = client.post(SIGNUP, data)
+    assert list(response.context["form"].errors) == ["email"]
+    assert School.objects.filter(uai="0250007X").count() == 0
+
+
+def test_signup_with_an_invalid_uai(client, db):
+    data = signup_data(
+        uai="0250007Y", school_name="Lycée", school_town="Besançon", school_academie="besancon"
+    )
+    response = client.post(SIGNUP, data)
+    assert response.context["form"].errors == {
+        "uai": ["Ce code UAI n'existe pas : la lettre de contrôle ne correspond pas aux chiffres."]
+    }
+    assert response.context["form"].adds_school is True
+    assert User.objects.count() == 0
+
+
+def test_signup_with_a_badly_formed_uai(client, db):
+    response = client.post(SIGNUP, signup_data(uai="25007"))
+    assert response.context["form"].errors == {
+        "uai": ["Le code UAI doit comporter 7 chiffres suivis d'une lettre, par exemple 0250007X."]
+    }
+
+
+def test_signup_adding_a_new_school(client, db):
+    data = signup_data(
+        uai="0250007x",
+        school_name="Lycée Victor Hugo",
+        school_town="Besançon",
+        school_academie=Academie.BESANCON,
+    )
+    response = client.post(SIGNUP, data)
+    assert response.url == AFTER_LOGIN
+    school = School.objects.get()
+    assert (school.uai, school.name, school.town, school.academie) == (
+        "0250007X",
+        "Lycée Victor Hugo",
+        "Besançon",
+        Academie.BESANCON,
+    )
+    assert User.objects.get().school == school
+
+
+def test_signup_with_the_uai_of_a_known_school_uses_it(client, school):
+    response = client.post(SIGNUP, signup_data(uai=school.uai))
+    assert response.url == AFTER_LOGIN
+    assert (School.objects.count(), User.objects.get().school) == (1, school)
+
+
+def test_signup_adding_a_school_needs_its_details(client, db):
+    response = client.post(SIGNUP, signup_data(uai="0250007X"))
+    message = "Ce champ est nécessaire pour ajouter votre établissement."
+    assert response.context["form"].errors == {
+        "school_name": [message],
+        "school_town": [message],
+        "school_academie": [message],
+    }
+
+
+def test_signup_needs_a_school(client, db):
+    response = client.post(SIGNUP, signup_data())
+    assert response.context["form"].errors == {
+        "school": [
+            "Choisissez votre établissement dans la liste, ou ajoutez-le avec son code UAI s'il "
+            "n'y figure pas."
+        ]
+    }
+
+
+def test_signup_refuses_a_school_and_another_uai(client, school):
+    response = client.post(SIGNUP, signup_data(school=school.pk, uai="0250007X"))
+    assert list(response.context["form"].errors) == ["uai"]
+
+
+def test_signup_checks_the_passwords(client, school):
+    response = client.post(
+        SIGNUP, signup_data(school=school.pk, password1=NEW_PASSWORD, password2="autre-chose-123")
+    )
+    errors = response.context["form"].errors.as_data()
+    assert [e.code for e in errors["password2"]] == ["password_mismatch"]
+
+
+def test_signup_applies_the_password_validators(client, school):
+    response = client.post(SIGNUP, signup_data(school=school.pk, password1="123", password2="123"))
+    errors = response.context["form"].errors.as_data()
+    assert [e.code for e in errors["password2"]] == [
+        "password_too_short",
+        "password_too_common",
+        "password_entirely_numeric",
+    ]
+
+
+def test_signup_refuses_a_password_like_the_name(client, school):
+    response = client.post(
+        SIGNUP,
+        signup_data(
+            school=school.pk,
+            password1="claire.girard@ac-besancon.fr",
+            password2="claire.girard@ac-besancon.fr",
+        ),
+    )
+    errors = response.context["form"].errors.as_data()
+    assert [e.code for e in errors["password2"]] == ["password_too_similar"]
+
+
+def test_signup_checks_the_phone(client, school):
+    response = client.post(SIGNUP, signup_data(school=school.pk, phone="appelez-moi"))
+    assert response.context["form"].errors == {
+        "phone": ["Indiquez un numéro de téléphone valide, par exemple 03 81 00 00 00."]
+    }
+
+
+def test_signup_sends_a_logged_in_user_on(teacher_client):
+    assert teacher_client.get(SIGNUP).url == AFTER_LOGIN
+
+
+# School search
+
+
+@pytest.fixture
+def schools(db):
+    return {
+        "haag": factories.make_school(uai="0250001R", name="Lycée Jules Haag", town="Besançon"),
+        "conde": factories.make_school(uai="0250002S", name="Lycée Condé", town="Besançon"),
+        "pergaud": factories.make_school(
+            uai="0251234M", name="Collège Louis Pergaud", town="Pontarlier"
+        ),
+        "cuvier": factories.make_school(
+            uai="0250008Y", name="Lycée Georges Cuvier", town="Montbéliard"
+        ),
+    }
+
+
+def radio_values(response):
+    return re.findall(r'<input type="radio" name="school" id="school-\w+" value="(\d*)"', (
+        response.content.decode()
+    ))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("besan", ["conde", "haag"]),
+        ("lycée", ["conde", "cuvier", "haag"]),
+        ("LYCÉE jules", ["haag"]),
+        ("haag besan", ["haag"]),
+        ("pontarlier", ["pergaud"]),
+        ("02500", ["haag", "conde", "cuvier"]),
+        ("0250 001r", ["haag"]),
+        ("0251234M", ["pergaud"]),
+        ("introuvable", []),
+    ],
+)
+def test_school_search_partial(client, schools, query, expected):
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    found = sorted(schools[key].pk for key in expected)
+    assert sorted(s.pk for s in response.context["schools"]) == found
+    # Radio buttons for each school, then "none of these" when there is a list.
+    assert sorted(int(v) for v in radio_values(response) if v) == found
+    assert radio_values(response).count("") == (1 if expected else 0)
+    assert response.content.decode().lstrip().startswith("<") is True
+    assert "<html" not in response.content.decode()
+
+
+def test_school_search_lists_by_name(client, schools):
+    response = client.get(SEARCH, {"q": "lycée"})
+    assert [s.name for s in response.context["schools"]] == [
+        "Lycée Condé",
+        "Lycée Georges Cuvier",
+        "Lycée Jules Haag",
+    ]
+
+
+def test_school_search_needs_two_characters(client, schools):
+    response = client.get(SEARCH, {"q": "l"})
+    assert (response.context["schools"], response.context["too_short"]) == ([], True)
+
+
+def test_school_search_keeps_twenty_and_says_there_are_more(client, db):
+    for n in range(25):
+        factories.make_school(name=f"Collège {n:02d}")
+    response = client.get(SEARCH, {"q": "collège"})
+    assert [s.name for s in response.context["schools"]] == [f"Collège {n:02d}" for n in range(20)]
+    assert response.context["truncated"] is True
+
+
+def test_school_search_queries(client, schools, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        client.get(SEARCH, {"q": "lycée"})
+
+
+def test_school_search_from_htmx_updates_the_address(client, schools):
+    response = client.get(SEARCH, {"q": "haag besan"}, headers={"hx-request": "true"})
+    assert response["HX-Replace-Url"] == f"{SIGNUP}?q=haag+besan"
+
+
+def test_signup_page_searches_without_javascript(client, schools):
+    response = client.get(SIGNUP, {"q": "pontarlier"})
+    assert response.context["query"] == "pontarlier"
+    assert radio_values(response) == [str(schools["pergaud"].pk), ""]
+
+
+def test_school_search_is_get_only(client, db):
+    assert client.post(SEARCH, {"q": "lycée"}).status_code == 405
+
+
+# Invitations and set_password
+
+
+@pytest.fixture
+def site(settings):
+    settings.SITE_URL = SITE
+
+
+def invite(festival, organizer):
+    return invite_member(
+        email="marc.petit@example.org",
+        first_name="Marc",
+        last_name="Petit",
+        role=Role.JUROR,
+        festival=festival,
+        invited_by=organizer,
+    )
+
+
+def emailed_link(message):
+    links = [line for line in message.body.splitlines() if "/compte/mot-de-passe/" in line]
+    return links[0].removeprefix(SITE)
+
+
+def test_invitation_end_to_end(
+    client, site, festival, organizer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = invite(festival, organizer)
+    link = emailed_link(mailoutbox[0])
+    assert link == set_password_link(user)
+
+    response = client.get(link)
+    form_url = reverse("festival:set_password", args=[link.split("/")[-3], "nouveau"])
+    assert (response.status_code, response.url) == (302, form_url)
+    response = client.get(form_url)
+    assert response.status_code == 200
+    assert response.context["account"] == user
+
+    response = client.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert (response.status_code, response.url) == (302, AFTER_LOGIN)
+    assert logged_in_pk(client) == str(user.pk)
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD) is True
+    assert Invitation.objects.get(user=user).accepted_at is not None
+    assert message_texts(response) == ["Votre mot de passe est enregistré. Bienvenue !"]
+
+    # The link served once: it is no good any more, even in a fresh browser.
+    client.logout()
+    response = client.get(link)
+    assert [t.name for t in response.templates][0] == "festival/accounts/set_password_invalid.html"
+    response = client.post(
+        form_url, {"new_password1": "Autre-mot-2027", "new_password2": "Autre-mot-2027"}
+    )
+    assert [t.name for t in response.templates][0] == "festival/accounts/set_password_invalid.html"
+
+
+def test_set_password_refuses_a_weak_password(client, festival, organizer):
+    user = invite(festival, organizer)
+    client.get(set_password_link(user))
+    form_url = reverse("festival:set_password", args=[set_password_link(user).split("/")[-3], "nouveau"])
+    response = client.post(form_url, {"new_password1": "marc", "new_password2": "marc"})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["new_password2"]
+    user.refresh_from_db()
+    assert user.has_usable_password() is False
+
+
+def invalid_page(response):
+    return (response.status_code, [t.name for t in response.templates][0])
+
+
+INVALID = (200, "festival/accounts/set_password_invalid.html")
+
+
+def test_set_password_with_a_tampered_token(client, festival, organizer):
+    link = set_password_link(invite(festival, organizer))
+    tampered = link[:-2] + ("a" if link[-2] != "a" else "b") + "/"
+    assert invalid_page(client.get(tampered)) == INVALID
+
+
+def test_set_password_with_someone_elses_uid(client, festival, organizer, teacher):
+    link = set_password_link(invite(festival, organizer))
+    uid, token = link.split("/")[-3:-1]
+    other = set_password_link(teacher).split("/")[-3]
+    url = reverse("festival:set_password", args=[other, token])
+    assert invalid_page(client.get(url)) == INVALID
+
+
+def test_set_password_with_a_garbled_uid(client, db):
+    url = reverse("festival:set_password", args=["!!", "abc-def"])
+    assert invalid_page(client.get(url)) == INVALID
+
+
+def test_set_password_with_an_expired_token(client, festival, organizer, monkeypatch):
+    link = set_password_link(invite(festival, organizer))
+    later = datetime.now() + timedelta(days=15)
+    monkeypatch.setattr(default_token_generator, "_now", lambda: later)
+    assert invalid_page(client.get(link)) == INVALID
+
+
+def test_set_password_form_without_a_token_in_session(client, festival, organizer):
+    uid = set_password_link(invite(festival, organizer)).split("/")[-3]
+    url = reverse("festival:set_password", args=[uid, "nouveau"])
+    assert invalid_page(client.get(url)) == INVALID
+
+
+def test_set_password_for_an_inactive_account(client, festival, organizer):
+    user = invite(festival, organizer)
+    link = set_password_link(user)
+    user.is_active = False
+    user.save()
+    assert invalid_page(client.get(link)) == INVALID
+
+
+# Password reset
+
+
+def test_password_reset_page(client, db):
+    assert client.get(RESET).status_code == 200
+
+
+def test_password_reset_does_not_reveal_who_has_an_account(
+    site, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    answers = []
+    for email in (teacher.email, "personne@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client().post(RESET, {"email": email})
+        answers.append((response.status_code, response.url, message_texts(response)))
+    expected = (
+        "Si un compte existe avec l'adresse {}, un e-mail vient de lui être envoyé avec un lien "
+        "pour choisir un nouveau mot de passe. Pensez à regarder dans les courriers indésirables."
+    )
+    assert answers == [
+        (302, LOGIN, [expected.format(teacher.email)]),
+        (302, LOGIN, [expected.format("personne@example.org")]),
+    ]
+    assert [m.to for m in mailoutbox] == [[teacher.email]]
+
+
+def test_password_reset_link_sets_a_new_password(
+    client, site, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RESET, {"email": teacher.email})
+    response = client.get(emailed_link(mailoutbox[0]), follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain == [
+        (AFTER_LOGIN, 302),
+        (reverse("festival:teacher_dashboard"), 302),
+    ]
+    teacher.refresh_from_db()
+    assert teacher.check_password(NEW_PASSWORD) is True
+
+
+def test_password_reset_needs_an_address(client, db):
+    response = client.post(RESET, {"email": "pas-une-adresse"})
+    assert list(response.context["form"].errors) == ["email"]

@@ -1,0 +1,250 @@
+"""Tiny test inputs, generated on demand into a folder (pytest's tmp_path).
+
+Shared by every media test: each function writes one file of one kind and returns its
+path. Clips are 1–3 s at 160x90 to 320x180, so that a whole test module runs in seconds.
+"""
+
+import subprocess
+from pathlib import Path
+
+SIZE = "320x180"
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args],
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _picture(size: str, rate: float, duration: float) -> list[str]:
+    return ["-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={duration}"]
+
+
+def _tone(duration: float, *, rate: int = 48000, layout: str = "stereo") -> list[str]:
+    return [
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:sample_rate={rate}:duration={duration},"
+        f"aformat=channel_layouts={layout}",
+    ]
+
+
+H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+AAC = ["-c:a", "aac", "-b:a", "96k"]
+
+
+def compliant_mp4(
+    directory: Path, name: str = "film.mp4", *, size: str = SIZE, duration: float = 2
+) -> Path:
+    """H.264 High 4:2:0 + AAC 48 kHz stereo, CFR, SDR: the fast path's kind of file."""
+    path = directory / name
+    ffmpeg(
+        *_picture(size, 25, duration),
+        *_tone(duration),
+        *H264,
+        "-profile:v",
+        "high",
+        "-g",
+        "25",
+        *AAC,
+        "-shortest",
+        str(path),
+    )
+    return path
+
+
+def mpeg4_mp4(directory: Path, name: str = "camera.mp4", *, duration: float = 2) -> Path:
+    """An MPEG-4 part 2 video with 44.1 kHz mono sound: everything must be re-encoded."""
+    path = directory / name
+    ffmpeg(
+        *_picture(SIZE, 25, duration),
+        *_tone(duration, rate=44100, layout="mono"),
+        "-c:v",
+        "mpeg4",
+        "-q:v",
+        "5",
+        *AAC,
+        "-shortest",
+        str(path),
+    )
+    return path
+
+
+def rotated_mov(directory: Path, name: str = "portrait.mov") -> Path:
+    """A phone held upright: 320x180 stored, a display matrix rotating it by 90°."""
+    stored = compliant_mp4(directory, "stored.mp4")
+    path = directory / name
+    # ffmpeg 5.1 writes the rotate tag as a display matrix only when stream-copying.
+    ffmpeg("-i", str(stored), "-c", "copy", "-metadata:s:v:0", "rotate=90", str(path))
+    stored.unlink()
+    return path
+
+
+def interlaced_mp4(directory: Path, name: str = "interlaced.mp4") -> Path:
+    """25i, top field first, coded as interlaced H.264 as a camcorder would."""
+    path = directory / name
+    ffmpeg(
+        *_picture(SIZE, 50, 1),
+        *_tone(1),
+        "-vf",
+        "tinterlace=interleave_top,fieldorder=tff",
+        *H264,
+        "-flags",
+        "+ildct+ilme",
+        "-x264-params",
+        "tff=1",
+        *AAC,
+        "-shortest",
+        str(path),
+    )
+    return path
+
+
+def hdr_pq_mp4(directory: Path, name: str = "hdr.mp4") -> Path:
+    """10-bit H.264 tagged BT.2020 PQ (HDR10-like), as recent phones shoot."""
+    path = directory / name
+    ffmpeg(
+        *_picture(SIZE, 25, 1),
+        *_tone(1),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p10le",
+        "-color_primaries",
+        "bt2020",
+        "-color_trc",
+        "smpte2084",
+        "-colorspace",
+        "bt2020nc",
+        *AAC,
+        "-shortest",
+        str(path),
+    )
+    return path
+
+
+def silent_mp4(directory: Path, name: str = "silent.mp4") -> Path:
+    """A video without any audio stream."""
+    path = directory / name
+    ffmpeg(*_picture(SIZE, 25, 1), *H264, str(path))
+    return path
+
+
+def vfr_mkv(directory: Path, name: str = "vfr.mkv") -> Path:
+    """Variable frame rate: 45 frames at 30 fps, then 15 frames at 10 fps (3 s)."""
+    path = directory / name
+    ffmpeg(
+        *_picture("160x90", 30, 2),
+        "-vf",
+        r"setpts='if(lt(N\,45)\,N/30\,1.5+(N-45)/10)/TB'",
+        "-fps_mode",
+        "vfr",
+        *H264,
+        str(path),
+    )
+    return path
+
+
+def frame_rate_mp4(directory: Path, rate: float, name: str = "rate.mp4") -> Path:
+    """A video at an arbitrary (absurd) frame rate, about 40 frames long."""
+    path = directory / name
+    ffmpeg(*_picture("160x90", rate, 40 / rate), *H264, "-r", str(rate), str(path))
+    return path
+
+
+def oversized_mp4(directory: Path, name: str = "huge.mp4") -> Path:
+    """One 4096x2304 frame: over 4K, cheap to make."""
+    path = directory / name
+    ffmpeg("-f", "lavfi", "-i", "color=black:size=4096x2304:rate=1:duration=1", *H264, str(path))
+    return path
+
+
+def truncated_mp4(directory: Path, name: str = "truncated.mp4") -> Path:
+    """The first 40% of a faststart MP4: the index is there, the end of the video is not."""
+    full = directory / "full.mp4"
+    ffmpeg(
+        *_picture(SIZE, 25, 3),
+        *_tone(3),
+        *H264,
+        *AAC,
+        "-shortest",
+        "-movflags",
+        "+faststart",
+        str(full),
+    )
+    data = full.read_bytes()
+    full.unlink()
+    path = directory / name
+    path.write_bytes(data[: len(data) * 4 // 10])
+    return path
+
+
+def m4a_audio(directory: Path, name: str = "song.m4a") -> Path:
+    path = directory / name
+    ffmpeg(*_tone(1), *AAC, str(path))
+    return path
+
+
+def mp3_audio(directory: Path, name: str = "song.mp3") -> Path:
+    path = directory / name
+    ffmpeg(*_tone(1), "-c:a", "libmp3lame", "-b:a", "64k", str(path))
+    return path
+
+
+def png_image(directory: Path, name: str = "photo.png") -> Path:
+    path = directory / name
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180", "-frames:v", "1", str(path))
+    return path
+
+
+def jpeg_image(directory: Path, name: str = "poster.jpg", *, size: str = "640x360") -> Path:
+    path = directory / name
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={size}", "-frames:v", "1", str(path))
+    return path
+
+
+def empty_file(directory: Path, name: str = "empty.mp4") -> Path:
+    path = directory / name
+    path.write_bytes(b"")
+    return path
+
+
+def text_file(directory: Path, name: str = "notes.mp4") -> Path:
+    path = directory / name
+    path.write_text("Scénario du film : une journée à l'atelier.\n" * 20, encoding="utf-8")
+    return path
+
+
+def hls_playlist(directory: Path, name: str = "film.m3u8") -> Path:
+    """A playlist pointing at a real local video: ffmpeg must never follow it."""
+    target = compliant_mp4(directory, "target.mp4")
+    path = directory / name
+    path.write_text(
+        "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-VERSION:3\n"
+        f"#EXTINF:2.0,\n{target}\n#EXT-X-ENDLIST\n"
+    )
+    return path
+
+
+def ffconcat_playlist(directory: Path, name: str = "film.ffconcat") -> Path:
+    target = compliant_mp4(directory, "target.mp4")
+    path = directory / name
+    path.write_text(f"ffconcat version 1.0\nfile '{target}'\n")
+    return path
+
+
+def dash_manifest(directory: Path, name: str = "film.mpd") -> Path:
+    path = directory / name
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" '
+        'mediaPresentationDuration="PT2S"><Period><AdaptationSet mimeType="video/mp4">'
+        '<Representation id="1" bandwidth="100000"><BaseURL>target.mp4</BaseURL>'
+        "</Representation></AdaptationSet></Period></MPD>\n"
+    )
+    return path
