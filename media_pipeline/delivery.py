@@ -133,16 +133,11 @@ def sources(*, version: VideoVersion, user: User) -> Sources | None:
 
 
 def _page_poster(sizes: dict[str, str]) -> str:
-    """The biggest JPEG size: every browser shows it as the video's poster."""
-    jpegs = [name for name in sizes if not name.endswith("webp")]
-    for name in sorted(jpegs or sizes, key=_size_rank, reverse=True):
-        return sizes[name]
-    return ""
-
-
-def _size_rank(name: str) -> int:
-    numbers = re.findall(r"\d+", name)
-    return int(numbers[0]) if numbers else 0
+    """The page-sized JPEG: every browser shows it as the video's poster."""
+    for name in ("page.jpg", "list.jpg"):
+        if name in sizes:
+            return sizes[name]
+    return next(iter(sizes.values()), "")
 
 
 # Serving.

@@ -237,14 +237,15 @@ def _cancel(version: VideoVersion) -> None:
 
 def _queue(version: VideoVersion) -> None:
     transition(version, S.QUEUED, queued_at=timezone.now(), task_id="")
-    transaction.on_commit(lambda: _enqueue(version.pk), robust=True)
+    transaction.on_commit(lambda: _enqueue(version), robust=True)
 
 
-def _enqueue(version_id: int) -> None:
+def _enqueue(version: VideoVersion) -> None:
     from media_pipeline.tasks import process_version_task
 
-    result = process_version_task.enqueue(version_id=version_id)
-    VideoVersion.objects.filter(pk=version_id).update(task_id=str(result.id)[:64])
+    result = process_version_task.enqueue(version_id=version.pk)
+    version.task_id = str(result.id)[:64]
+    VideoVersion.objects.filter(pk=version.pk).update(task_id=version.task_id)
 
 
 # Processing.
@@ -317,12 +318,13 @@ class _Job:
         self.last_beat = time.monotonic()
 
     def beat(self, percent: int | None = None, *, force: bool = False) -> None:
+        version = self.version
+        starts_encoding = percent is not None and version.status == S.PROBING
         now = time.monotonic()
-        if not force and now - self.last_beat < HEARTBEAT_EVERY:
+        if not force and not starts_encoding and now - self.last_beat < HEARTBEAT_EVERY:
             return
         self.last_beat = now
-        version = self.version
-        if percent is not None and version.status == S.PROBING:
+        if starts_encoding:
             try:
                 transition(version, S.PROCESSING, percent=percent, heartbeat_at=timezone.now())
             except StaleVersion:
@@ -337,8 +339,9 @@ class _Job:
         if not alive:
             raise VersionAbandoned
 
-    def progress(self, fraction: float) -> None:
-        self.beat(max(0, min(99, int(fraction * 100))))
+    def progress(self, percent: float) -> None:
+        # 100 is for the ready version, once its files are stored.
+        self.beat(max(0, min(99, int(percent))))
 
 
 def _pipeline():
@@ -493,15 +496,24 @@ def _finish_ready(
     return version
 
 
-def _failure_message(code: str) -> str:
+def _failure_message(code: str, *, last: bool = False) -> str:
+    if last:
+        return _(
+            "La préparation de la vidéo a échoué plusieurs fois. L'organisation du festival "
+            "le voit sur la page du film et peut la relancer."
+        )
     messages = {
         "worker_lost": _(
-            "Le traitement a été interrompu : le serveur qui s'en chargeait s'est arrêté."
+            "Le traitement a été interrompu : le serveur qui s'en chargeait s'est arrêté. "
+            "Il reprend automatiquement."
         ),
-        "timeout": _("Le traitement a pris beaucoup plus de temps que prévu et a été interrompu."),
+        "timeout": _(
+            "Le traitement a pris beaucoup plus de temps que prévu et a été interrompu. "
+            "Il reprend automatiquement."
+        ),
     }
     return messages.get(code) or _(
-        "Le traitement de la vidéo a échoué. L'organisation du festival peut le relancer."
+        "Le traitement de la vidéo a échoué. Il reprend automatiquement."
     )
 
 
@@ -510,9 +522,10 @@ def _attempt_failed(
 ) -> VideoVersion | None:
     """Give the version back to the queue, or fail it when its attempts are spent."""
     prefix = version.output_prefix
+    last = version.attempts >= version.max_attempts
     common = {
         "error_code": code,
-        "message": message or _failure_message(code),
+        "message": _failure_message(code, last=True) if last else message or _failure_message(code),
         "output_prefix": "",
         "worker": "",
         "work_dir": "",
@@ -522,9 +535,9 @@ def _attempt_failed(
         common["log_excerpt"] = log
     try:
         with transaction.atomic():
-            if version.attempts < version.max_attempts:
+            if not last:
                 transition(version, S.QUEUED, queued_at=timezone.now(), task_id="", **common)
-                transaction.on_commit(lambda: _enqueue(version.pk), robust=True)
+                transaction.on_commit(lambda: _enqueue(version), robust=True)
             else:
                 transition(version, S.FAILED, finished_at=timezone.now(), **common)
             _delete_outputs_on_commit(prefix)
@@ -593,7 +606,7 @@ def recover_stalled(*, now: datetime | None = None) -> list[VideoVersion]:
         ).update(queued_at=now)
         if updated:
             logger.warning("Video version %s: task lost, queued again", version.pk)
-            transaction.on_commit(lambda pk=version.pk: _enqueue(pk), robust=True)
+            transaction.on_commit(lambda v=version: _enqueue(v), robust=True)
             recovered.append(version)
     return recovered
 
@@ -647,7 +660,7 @@ def retry_version(*, version: VideoVersion, user: User) -> VideoVersion:
             message="",
             percent=0,
         )
-        transaction.on_commit(lambda: _enqueue(version.pk), robust=True)
+        transaction.on_commit(lambda: _enqueue(version), robust=True)
     logger.info("Video version %s retried by user %s", version.pk, user.pk)
     return version
 

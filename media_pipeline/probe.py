@@ -427,7 +427,7 @@ def parse_idet(log: str) -> DecodeCheck:
 
 
 def interlacing(info: MediaInfo, check: DecodeCheck) -> str:
-    """"interlaced" when the stream says so, "detected" when only idet thinks so, else "".
+    """Return "interlaced" when the stream says so, "detected" when only idet does, else "".
 
     idet is fooled by some progressive content (sharp horizontal edges in motion), so a
     detection alone only deinterlaces the frames idet flags, never the whole film.

@@ -95,27 +95,9 @@ def organizer_client(client, organizer):
 
 
 @pytest.fixture
-def sent_emails(monkeypatch, settings, tmp_path):
-    """(template, sorted recipients) of every email queued, in order; they still reach the outbox.
-
-    Stand-in templates are looked up after the project's own, so the real ones win wherever
-    they exist.
-    """
+def sent_emails(monkeypatch):
+    """(template, sorted recipients) of each email queued, in order; they still reach the outbox."""
     from festival import emails
-
-    folder = tmp_path / "stand-in-templates"
-    (folder / "emails").mkdir(parents=True)
-    for name in (
-        "film_submitted",
-        "film_submitted_organizers",
-        "film_accepted",
-        "film_needs_changes",
-        "film_rejected",
-        "consent_refused",
-    ):
-        (folder / "emails" / f"{name}.txt").write_text(f"{name}\n{{{{ film.title }}}}\n")
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], folder]}, *settings.TEMPLATES[1:]]
 
     queued = []
     real = emails.send_templated

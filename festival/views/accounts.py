@@ -195,9 +195,7 @@ def set_password(request, uidb64, token):
             return redirect("festival:after_login")
     else:
         form = SetPasswordForm(user)
-    return render(
-        request, "festival/accounts/set_password.html", {"form": form, "account": user}
-    )
+    return render(request, "festival/accounts/set_password.html", {"form": form, "account": user})
 
 
 def password_reset(request):

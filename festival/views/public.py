@@ -54,10 +54,7 @@ def edition_timeline(edition: Edition, phase: EditionPhase) -> list[Step]:
                 phase=EditionPhase.PUBLISHED,
             )
         )
-    return [
-        Step(s.label, s.start, s.end, s.phase, current=s.phase == phase)
-        for s in steps
-    ]
+    return [Step(s.label, s.start, s.end, s.phase, current=s.phase == phase) for s in steps]
 
 
 def duration_label(value: timedelta) -> str:

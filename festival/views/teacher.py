@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -174,7 +175,8 @@ def film_edit(request, pk):
 @teacher_required
 def film_detail(request, pk):
     film = get_film_for_teacher(request.user, pk)
-    consents = list(film.consents.all())
+    # Read once here, by the checklist and by the page.
+    prefetch_related_objects([film], "trades", "consents")
     allowed = allowed_transitions(film=film, user=request.user)
     missing = missing_for_submission(film) if film.status in PREPARING else []
     window_error = ""
@@ -188,15 +190,14 @@ def film_detail(request, pk):
         "festival/teacher/film_detail.html",
         {
             "film": film,
-            "trades": list(film.trades.all()),
-            "consents": consents,
+            "trades": film.trades.all(),
+            "consents": film.consents.all(),
             "events": list(film.events.select_related("actor")),
             "missing": missing,
             "window_error": window_error,
             "can_submit": FilmStatus.SUBMITTED in allowed and not missing and not window_error,
             "can_withdraw": FilmStatus.WITHDRAWN in allowed,
             "can_restore": FilmStatus.DRAFT in allowed,
-            "consents_open": film.status in OPEN_FOR_CONSENTS,
             "video_form": VideoForm() if film.is_editable else None,
             "consent_form": ConsentForm() if film.status in OPEN_FOR_CONSENTS else None,
             "withdraw_form": WithdrawForm(),
@@ -237,7 +238,8 @@ def _receive_video(request, film):
     else:
         messages.success(
             request,
-            _("La vidéo « %(name)s » est enregistrée.") % {"name": film.original_filename},
+            _("La vidéo « %(name)s » est reçue : elle va maintenant être préparée pour la lecture.")
+            % {"name": film.original_filename},
         )
     return redirect(f"{film.get_absolute_url()}#video")
 

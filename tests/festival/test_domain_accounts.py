@@ -58,7 +58,9 @@ def test_register_teacher_refuses_a_taken_address(school, teacher):
     assert User.objects.filter(email__iexact=teacher.email).count() == 1
 
 
-def test_decide_teacher_approves(pending_teacher, organizer, mailoutbox, django_capture_on_commit_callbacks):
+def test_decide_teacher_approves(
+    pending_teacher, organizer, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         decide_teacher(teacher=pending_teacher, organizer=organizer, approve=True)
     pending_teacher.refresh_from_db()

@@ -501,24 +501,26 @@ def test_attach_original_video(film, teacher):
         assert stored.read() == factories.tiny_video_bytes()
 
 
-def test_replacing_the_video_deletes_the_old_file_only_after_commit(
+def test_replacing_the_video_keeps_the_previous_original(
     complete_film, teacher, django_capture_on_commit_callbacks
 ):
+    # Originals are never deleted: the previous version keeps playing until the new one is
+    # ready (media_pipeline.domain), and outputs can always be rebuilt from them.
     old_name = complete_film.original_video.name
-    assert default_storage.exists(old_name)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        attach_original_video(film=complete_film, user=teacher, uploaded_file=video_file())
+    with django_capture_on_commit_callbacks(execute=True):
+        attach_original_video(
+            film=complete_film, user=teacher, uploaded_file=video_file("version 2.mp4")
+        )
+
+    complete_film.refresh_from_db()
     new_name = complete_film.original_video.name
     assert new_name != old_name
+    assert (complete_film.original_filename, complete_film.original_size) == (
+        "version 2.mp4",
+        len(factories.tiny_video_bytes()),
+    )
     assert default_storage.exists(old_name)
-    assert default_storage.exists(new_name)
-    complete_film.refresh_from_db()
-    assert complete_film.original_video.name == new_name
-
-    for callback in callbacks:
-        callback()
-    assert not default_storage.exists(old_name)
     assert default_storage.exists(new_name)
 
 

@@ -128,7 +128,11 @@ CASES = {
         ],
     ),
     "password_reset": (
-        lambda c: {"user": c["teacher"], "link": "/compte/mot-de-passe/MQ/abc-123/", "valid_days": 1},
+        lambda c: {
+            "user": c["teacher"],
+            "link": "/compte/mot-de-passe/MQ/abc-123/",
+            "valid_days": 1,
+        },
         "FILM'IT : choisir un nouveau mot de passe",
         lambda c: [SITE + "/compte/mot-de-passe/MQ/abc-123/"],
     ),

@@ -617,6 +617,9 @@ def test_film_page(teacher_client, complete_film):
     assert 'data-confirm="Retirer « ' in content
     for attribute in ('data-max-bytes="', 'data-note-id="video-size-note"', "data-too-large="):
         assert attribute in content
+    # The resumable upload of the media pipeline, with this form as its fallback.
+    assert 'enctype="multipart/form-data" data-tus-fallback>' in content
+    assert 'id="film-media"' in content
 
 
 def test_film_page_shows_what_is_missing(teacher_client, film):
@@ -695,7 +698,9 @@ def test_upload_video(teacher_client, film):
     )
 
     assert response.redirect_chain == [(film_url("teacher_film", film) + "#video", 302)]
-    assert messages_of(response) == ["La vidéo « Notre film.mp4 » est enregistrée."]
+    assert messages_of(response) == [
+        "La vidéo « Notre film.mp4 » est reçue : elle va maintenant être préparée pour la lecture."
+    ]
     film.refresh_from_db()
     assert (film.original_filename, film.original_size) == (
         "Notre film.mp4",

@@ -4,6 +4,7 @@ Shared by every media test: each function writes one file of one kind and return
 path. Clips are 1–3 s at 160x90 to 320x180, so that a whole test module runs in seconds.
 """
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -248,3 +249,52 @@ def dash_manifest(directory: Path, name: str = "film.mpd") -> Path:
         "</Representation></AdaptationSet></Period></MPD>\n"
     )
     return path
+
+
+def unknown_codec_mkv(directory: Path, name: str = "raw.mkv") -> Path:
+    """Uncompressed video: a codec outside our decoder allow-list."""
+    path = directory / name
+    ffmpeg(*_picture("160x90", 25, 0.2), "-c:v", "rawvideo", "-pix_fmt", "yuv420p", str(path))
+    return path
+
+
+def subtitles_only_mp4(directory: Path, name: str = "captions.mp4") -> Path:
+    """An MP4 that holds a caption track and nothing else."""
+    srt = directory / "captions.srt"
+    srt.write_text("1\n00:00:00,000 --> 00:00:01,000\nBonjour\n", encoding="utf-8")
+    path = directory / name
+    ffmpeg("-i", str(srt), "-c:s", "mov_text", str(path))
+    srt.unlink()
+    return path
+
+
+def m4a_with_cover(directory: Path, name: str = "album.m4a") -> Path:
+    """Music with cover art: its only video stream is a still picture."""
+    song, cover = m4a_audio(directory, "plain.m4a"), png_image(directory, "cover.png")
+    path = directory / name
+    ffmpeg(
+        *("-i", str(song), "-i", str(cover), "-map", "0", "-map", "1"),
+        *("-c:a", "copy", "-c:v", "png", "-disposition:v", "attached_pic", str(path)),
+    )
+    song.unlink()
+    cover.unlink()
+    return path
+
+
+def ffprobe(path: Path, *args: str) -> dict:
+    """ffprobe's JSON on one of our own test files, e.g. ffprobe(p, "-show_streams")."""
+    output = subprocess.run(
+        ["ffprobe", "-v", "error", "-of", "json", *args, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output)
+
+
+def streams(path: Path) -> dict[str, dict]:
+    """The first video and audio stream of a file, keyed "video" and "audio"."""
+    found: dict[str, dict] = {}
+    for stream in ffprobe(path, "-show_streams")["streams"]:
+        found.setdefault(stream["codec_type"], stream)
+    return found

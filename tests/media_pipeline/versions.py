@@ -30,9 +30,11 @@ FILES = {
     "film.mp4": MP4_BYTES,
     "posters/candidate-1.jpg": b"\xff\xd8\xff candidate 1",
     "posters/candidate-2.jpg": b"\xff\xd8\xff candidate 2",
-    "poster/first/poster-1280.jpg": b"\xff\xd8\xff big",
-    "poster/first/poster-320.webp": b"RIFF....WEBP",
-    "storyboard/storyboard.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nstoryboard.jpg#xywh=0,0,160,90\n",
+    "poster/first/poster-page.jpg": b"\xff\xd8\xff big",
+    "poster/first/poster-list.webp": b"RIFF....WEBP",
+    "storyboard/storyboard.vtt": (
+        b"WEBVTT\n\n00:00.000 --> 00:01.000\nstoryboard.jpg#xywh=0,0,160,90\n"
+    ),
     "storyboard/storyboard.jpg": b"\xff\xd8\xff sprite",
     "subtitles/fr-first/captions.vtt": VTT.encode(),
 }
@@ -45,7 +47,10 @@ OUTPUTS = {
     "posters": ["posters/candidate-1.jpg", "posters/candidate-2.jpg"],
     "poster": {
         "source": "posters/candidate-1.jpg",
-        "sizes": {"1280.jpg": "poster/first/poster-1280.jpg", "320.webp": "poster/first/poster-320.webp"},
+        "sizes": {
+            "page.jpg": "poster/first/poster-page.jpg",
+            "list.webp": "poster/first/poster-list.webp",
+        },
     },
     "storyboard": {"image": "storyboard/storyboard.jpg", "vtt": "storyboard/storyboard.vtt"},
     "subtitles": [{"language": "fr", "path": "subtitles/fr-first/captions.vtt"}],

@@ -1,0 +1,474 @@
+"""One ffmpeg run that turns a validated source into every output.
+
+The source is decoded once; `split` feeds the HLS ladder, the poster candidates and the
+storyboard. The top rung is encoded once and written both as an HLS variant and as the
+progressive MP4 through the tee muxer, and all renditions share one audio encode.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg
+from django.conf import settings
+
+from media_pipeline import ffmpeg_runner as runner
+from media_pipeline import posters
+from media_pipeline.probe import DecodeCheck, Loudness, MediaInfo, interlacing, loudness_filter_args
+
+# Short side of each rung and its average video bitrate.
+LADDER = ((1080, 5_000_000), (720, 2_800_000), (480, 1_400_000), (360, 800_000))
+# Peak rate allowed over the VBV buffer: enough room for action scenes, still a firm
+# ceiling that the master playlist can announce.
+MAXRATE_FACTOR = 1.5
+BUFSIZE_SECONDS = 2
+AUDIO_BITRATE = 128_000
+SEGMENT_SECONDS = 4
+MAX_FRAME_RATE = 60
+STANDARD_RATES = (
+    Fraction(24000, 1001),
+    Fraction(24),
+    Fraction(25),
+    Fraction(30000, 1001),
+    Fraction(30),
+    Fraction(48),
+    Fraction(50),
+    Fraction(60000, 1001),
+    Fraction(60),
+)
+DEFAULT_PRESET = "veryfast"
+
+HLS_DIR = "hls"
+MASTER_PLAYLIST = "hls/master.m3u8"
+MP4_FILE = "film.mp4"
+
+# What the fast path accepts as already playable everywhere.
+COPY_PROFILES = frozenset({"Constrained Baseline", "Baseline", "Main", "High"})
+COPY_MAX_LONG_SIDE = 1920
+COPY_MAX_SHORT_SIDE = 1080
+# Longer GOPs make HLS segments (cut on keyframes) too long to switch renditions well.
+COPY_MAX_KEYFRAME_INTERVAL = 2.5 * SEGMENT_SECONDS
+# A copied soundtrack must already be this close to the loudness target.
+COPY_LOUDNESS_TOLERANCE = 1.0
+COPY_MAX_TRUE_PEAK = -1.0
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    width: int
+    height: int
+    bitrate: int
+
+    @property
+    def maxrate(self) -> int:
+        return int(self.bitrate * MAXRATE_FACTOR)
+
+    @property
+    def bufsize(self) -> int:
+        return self.bitrate * BUFSIZE_SECONDS
+
+
+@dataclass(frozen=True)
+class TranscodePlan:
+    source: Path
+    duration: float
+    rungs: list[Rung]
+    frame_rate: Fraction
+    deinterlace: str  # "", "interlaced" (every frame) or "detected" (frames idet flags)
+    hdr_transfer: str | None
+    hdr_matrix: str
+    hdr_primaries: str
+    copy_video: bool
+    audio: str  # "copy", "encode" or "silence"
+    loudness: Loudness | None
+    loudness_target: float
+    preset: str
+    storyboard: posters.StoryboardPlan
+
+    @property
+    def top(self) -> Rung:
+        return self.rungs[0]
+
+
+def plan_ladder(width: int, height: int) -> list[Rung]:
+    """The rungs for a source of this displayed size: never enlarged, portrait-aware.
+
+    The top rung keeps the source's own size up to 1080p; the standard rungs below it follow.
+    A 320x180 source therefore gets a single 180p rung.
+    """
+    short_side = min(width, height)
+    top = min(short_side, LADDER[0][0])
+    sides = [top] + [side for side, _ in LADDER if side < top]
+    return [_rung(side, width, height) for side in sides]
+
+
+def _rung(side: int, width: int, height: int) -> Rung:
+    scale = side / min(width, height)
+    rung_width = min(_even(width * scale), width - width % 2)
+    rung_height = min(_even(height * scale), height - height % 2)
+    return Rung(name=f"{side}p", width=rung_width, height=rung_height, bitrate=rung_bitrate(side))
+
+
+def rung_bitrate(side: int) -> int:
+    """The ladder's bitrate, interpolated for a source between rungs, by area below 360p."""
+    points = sorted(LADDER)
+    if side <= points[0][0]:
+        return max(150_000, int(round(points[0][1] * (side / points[0][0]) ** 2, -3)))
+    for (low, low_rate), (high, high_rate) in zip(points, points[1:], strict=False):
+        if side <= high:
+            return int(round(low_rate + (high_rate - low_rate) * (side - low) / (high - low), -3))
+    return points[-1][1]
+
+
+def output_frame_rate(rate: Fraction) -> Fraction:
+    """The source's rate, halved (or more) above 60 fps, snapped to the usual rates."""
+    divisor = 1
+    while rate / divisor > MAX_FRAME_RATE:
+        divisor += 1
+    rate = rate / divisor
+    nearest = min(STANDARD_RATES, key=lambda standard: abs(standard - rate))
+    if abs(nearest - rate) <= rate / 100:
+        return nearest
+    return Fraction(max(1, round(rate)))
+
+
+def make_plan(
+    *,
+    source: Path,
+    info: MediaInfo,
+    check: DecodeCheck,
+    loudness: Loudness | None,
+    loudness_target: float,
+    allow_fast_path: bool = True,
+) -> TranscodePlan:
+    width, height = info.display_size
+    rungs = plan_ladder(width, height)
+    duration = info.duration
+    video = info.video
+    copy_video = allow_fast_path and can_copy_video(info, check)
+    return TranscodePlan(
+        source=source,
+        duration=duration,
+        rungs=rungs,
+        frame_rate=output_frame_rate(info.frame_rate),
+        deinterlace=interlacing(info, check),
+        hdr_transfer=video.hdr_transfer,
+        hdr_matrix=video.color_space or "bt2020nc",
+        hdr_primaries=video.color_primaries or "bt2020",
+        copy_video=copy_video,
+        audio=_audio_mode(info, loudness, loudness_target, copy_video=copy_video),
+        loudness=loudness,
+        loudness_target=loudness_target,
+        preset=getattr(settings, "FILMIT_X264_PRESET", DEFAULT_PRESET),
+        storyboard=posters.plan_storyboard(
+            duration=duration, width=rungs[0].width, height=rungs[0].height
+        ),
+    )
+
+
+def can_copy_video(info: MediaInfo, check: DecodeCheck) -> bool:
+    """Fast path: the source video already plays everywhere as the top rendition."""
+    video, packets = info.video, info.packets
+    width, height = info.display_size
+    rate = info.frame_rate
+    return (
+        video.codec == "h264"
+        and video.pix_fmt == "yuv420p"
+        and video.profile in COPY_PROFILES
+        and video.hdr_transfer is None
+        and video.rotation == 0
+        and video.sample_aspect_ratio == 1
+        and video.field_order == "progressive"
+        and interlacing(info, check) == ""
+        and max(width, height) <= COPY_MAX_LONG_SIDE
+        and min(width, height) <= COPY_MAX_SHORT_SIDE
+        and width % 2 == 0
+        and height % 2 == 0
+        and packets is not None
+        and not packets.variable
+        and packets.max_keyframe_interval is not None
+        and packets.max_keyframe_interval <= COPY_MAX_KEYFRAME_INTERVAL
+        and rate is not None
+        and output_frame_rate(rate) == rate
+    )
+
+
+def _audio_mode(
+    info: MediaInfo, loudness: Loudness | None, target: float, *, copy_video: bool
+) -> str:
+    """Copy the soundtrack only on the fast path and only when it needs no work at all.
+
+    Choice: re-encoding AAC costs almost nothing next to video, so a copied top rendition
+    keeps its source sound only when that is already AAC-LC stereo 48 kHz within ±1 LU
+    of the target and below -1 dBTP; anything else is normalised and re-encoded.
+    """
+    audio = info.audio
+    if audio is None:
+        return "silence"
+    if (
+        copy_video
+        and audio.codec == "aac"
+        and audio.profile == "LC"
+        and audio.channels == 2
+        and audio.sample_rate == 48000
+        and loudness is not None
+        and abs(loudness.integrated - target) <= COPY_LOUDNESS_TOLERANCE
+        and loudness.true_peak <= COPY_MAX_TRUE_PEAK
+    ):
+        return "copy"
+    return "encode"
+
+
+def build_command(plan: TranscodePlan) -> list[str]:
+    """The whole ffmpeg command line, built with ffmpeg-python."""
+    source = ffmpeg.input(runner.file_url(plan.source), **runner.untrusted_input_options())
+    # split's outputs: posters, storyboard, then one per encoded rung.
+    copies = _video_chain(source["v:0"], plan).split()
+    videos = [source["v:0"]] if plan.copy_video else [copies[2]]
+    for index, rung in enumerate(plan.rungs[1:], start=1):
+        branch = copies[1 + index] if plan.copy_video else copies[2 + index]
+        videos.append(branch.filter("scale", rung.width, rung.height))
+    poster_stream = posters.poster_branch(
+        copies[0], duration=plan.duration, frame_rate=plan.frame_rate
+    )
+    storyboard_stream = posters.storyboard_branch(copies[1], plan.storyboard)
+    renditions = ffmpeg.output(
+        *videos, _audio_stream(source, plan), _tee_target(plan), **_encoding_options(plan)
+    )
+    spec = ffmpeg.merge_outputs(
+        renditions,
+        posters.poster_output(poster_stream),
+        posters.storyboard_output(storyboard_stream),
+    )
+    return [
+        runner.FFMPEG,
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "warning",
+        "-y",
+        "-progress",
+        "pipe:1",
+        "-nostats",
+        *ffmpeg.get_args(spec),
+    ]
+
+
+def _video_chain(video, plan: TranscodePlan):
+    """Deinterlace, constant frame rate, SDR BT.709 4:2:0 at the top rung's size."""
+    if plan.deinterlace == "interlaced":
+        video = video.filter("bwdif", mode="send_frame", deint="all")
+    elif plan.deinterlace == "detected":
+        # idet marks the frames it finds combed; bwdif then touches only those.
+        video = video.filter("idet").filter("bwdif", mode="send_frame", deint="interlaced")
+    # Rotation needs no filter: ffmpeg applies the display matrix itself (autorotate) and
+    # writes none to the outputs.
+    video = video.filter("fps", fps=_fraction(plan.frame_rate))
+    top = plan.top
+    if plan.hdr_transfer:
+        video = _tone_map(video, plan)
+    else:
+        video = video.filter(
+            "scale", top.width, top.height, out_color_matrix="bt709", out_range="tv"
+        )
+    return video.filter("setsar", 1).filter("format", "yuv420p")
+
+
+def _tone_map(video, plan: TranscodePlan):
+    """PQ or HLG to SDR BT.709 with zimg (Debian's ffmpeg has zscale) and Hable's curve."""
+    top = plan.top
+    return (
+        video.filter(
+            "zscale",
+            w=top.width,
+            h=top.height,
+            tin=plan.hdr_transfer,
+            min=plan.hdr_matrix,
+            pin=plan.hdr_primaries,
+            rin="tv",
+            t="linear",
+            npl=100,
+        )
+        .filter("format", "gbrpf32le")
+        .filter("zscale", p="bt709")
+        .filter("tonemap", tonemap="hable", desat=0)
+        .filter("zscale", t="bt709", m="bt709", r="tv")
+    )
+
+
+def _audio_stream(source, plan: TranscodePlan):
+    if plan.audio == "copy":
+        return source["a:0"]
+    if plan.audio == "silence":
+        silence = ffmpeg.input(
+            "anullsrc=channel_layout=stereo:sample_rate=48000", f="lavfi", t=f"{plan.duration}"
+        )
+        return silence["a:0"]
+    audio = source["a:0"].filter("aformat", sample_rates=48000, channel_layouts="stereo")
+    if plan.loudness is not None:
+        audio = audio.filter("loudnorm", **_loudnorm_second_pass(plan))
+    # loudnorm works at 192 kHz; bring it back to 48 kHz stereo for AAC.
+    return audio.filter("aresample", 48000).filter(
+        "aformat", sample_fmts="fltp", sample_rates=48000, channel_layouts="stereo"
+    )
+
+
+def _loudnorm_second_pass(plan: TranscodePlan) -> dict[str, object]:
+    """Two-pass EBU R128: the measured values let loudnorm apply one linear gain."""
+    measured = plan.loudness
+    return {
+        **loudness_filter_args(plan.loudness_target),
+        "measured_I": measured.integrated,
+        "measured_TP": measured.true_peak,
+        "measured_LRA": measured.lra,
+        "measured_thresh": measured.threshold,
+        "offset": measured.offset,
+        "linear": "true",
+        "print_format": "none",
+    }
+
+
+def _encoding_options(plan: TranscodePlan) -> dict[str, object]:
+    options: dict[str, object] = {
+        "f": "tee",
+        "map_metadata": -1,  # phones write GPS positions: pupils' whereabouts stay private
+        "map_chapters": -1,
+        "max_muxing_queue_size": 4096,
+    }
+    gop = max(1, round(plan.frame_rate * SEGMENT_SECONDS))
+    for index, rung in enumerate(plan.rungs):
+        if index == 0 and plan.copy_video:
+            options["c:v:0"] = "copy"
+            continue
+        options.update(
+            {
+                f"c:v:{index}": "libx264",
+                f"preset:v:{index}": plan.preset,
+                f"profile:v:{index}": "high",
+                f"pix_fmt:v:{index}": "yuv420p",
+                f"b:v:{index}": rung.bitrate,
+                f"maxrate:v:{index}": rung.maxrate,
+                f"bufsize:v:{index}": rung.bufsize,
+                # Same keyframe grid on every rung, no scene-cut keyframes: segments of
+                # all renditions start at the same instants and players switch cleanly.
+                f"g:v:{index}": gop,
+                f"keyint_min:v:{index}": gop,
+                f"sc_threshold:v:{index}": 0,
+                f"color_primaries:v:{index}": "bt709",
+                f"color_trc:v:{index}": "bt709",
+                f"colorspace:v:{index}": "bt709",
+                f"flags:v:{index}": "+global_header",
+            }
+        )
+    if plan.audio == "copy":
+        options["c:a"] = "copy"
+    else:
+        options.update(
+            {"c:a": "aac", "b:a": AUDIO_BITRATE, "ar": 48000, "ac": 2, "flags:a": "+global_header"}
+        )
+    return options
+
+
+def _tee_target(plan: TranscodePlan) -> str:
+    """Every rung as an fMP4 HLS variant, and the top rung again as a faststart MP4."""
+    audio_index = len(plan.rungs)
+    slaves = []
+    for index, rung in enumerate(plan.rungs):
+        folder = f"{HLS_DIR}/{rung.name}"
+        options = {
+            "select": f"{index},{audio_index}",
+            "f": "hls",
+            "hls_time": SEGMENT_SECONDS,
+            "hls_playlist_type": "vod",
+            "hls_segment_type": "fmp4",
+            "hls_fmp4_init_filename": "init.mp4",
+            "hls_segment_filename": f"{folder}/segment-%05d.m4s",
+            "hls_flags": "independent_segments",
+        }
+        slaves.append(_tee_slave(options, f"{folder}/index.m3u8"))
+    mp4 = {"select": f"0,{audio_index}", "f": "mp4", "movflags": "+faststart"}
+    slaves.append(_tee_slave(mp4, MP4_FILE))
+    return "|".join(slaves)
+
+
+def _tee_slave(options: dict[str, object], path: str) -> str:
+    return "[" + ":".join(f"{key}={value}" for key, value in options.items()) + "]" + path
+
+
+def prepare_out_dir(out_dir: Path, plan: TranscodePlan) -> None:
+    for rung in plan.rungs:
+        (out_dir / HLS_DIR / rung.name).mkdir(parents=True, exist_ok=True)
+    for relative in (posters.POSTER_PATTERN, posters.STORYBOARD_IMAGE):
+        (out_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+
+
+def transcode(
+    plan: TranscodePlan,
+    *,
+    out_dir: Path,
+    deadline: runner.Deadline,
+    progress: runner.ProgressCallback | None = None,
+) -> None:
+    prepare_out_dir(out_dir, plan)
+    runner.run(
+        build_command(plan),
+        deadline=deadline,
+        cwd=out_dir,
+        duration=plan.duration,
+        progress=progress or (lambda percent: None),
+    )
+    write_master_playlist(out_dir=out_dir, plan=plan)
+
+
+def write_master_playlist(*, out_dir: Path, plan: TranscodePlan) -> None:
+    """The master playlist, written here because each variant has its own muxer."""
+    lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for rung in plan.rungs:
+        folder = out_dir / HLS_DIR / rung.name
+        peak, average = variant_bandwidth(folder)
+        codecs = f"{avc_codec_string(folder / 'init.mp4')},mp4a.40.2"
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={peak},AVERAGE-BANDWIDTH={average},"
+            f"RESOLUTION={rung.width}x{rung.height},"
+            f'FRAME-RATE={float(plan.frame_rate):.3f},CODECS="{codecs}"'
+        )
+        lines.append(f"{rung.name}/index.m3u8")
+    (out_dir / MASTER_PLAYLIST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def variant_bandwidth(folder: Path) -> tuple[int, int]:
+    """Peak and average bits per second of a variant, measured on its segments."""
+    playlist = (folder / "index.m3u8").read_text(encoding="utf-8")
+    segments = re.findall(r"#EXTINF:([\d.]+),\s*\n(\S+)", playlist)
+    init_size = (folder / "init.mp4").stat().st_size
+    total_bits, total_seconds, peak = 0, 0.0, 0
+    for seconds, name in segments:
+        bits = (folder / name).stat().st_size * 8
+        seconds = max(float(seconds), 0.001)
+        total_bits += bits
+        total_seconds += seconds
+        peak = max(peak, round((bits + init_size * 8) / seconds))
+    average = round(total_bits / total_seconds) if total_seconds else 0
+    return max(peak, average), average
+
+
+def avc_codec_string(init_segment: Path) -> str:
+    """RFC 6381 `avc1.PPCCLL` from the avcC box: profile, constraints, level."""
+    data = init_segment.read_bytes()
+    box = data.find(b"avcC")
+    if box < 0:
+        return "avc1.640028"
+    profile, constraints, level = data[box + 5 : box + 8]
+    return f"avc1.{profile:02X}{constraints:02X}{level:02X}"
+
+
+def _even(value: float) -> int:
+    return max(2, round(value / 2) * 2)
+
+
+def _fraction(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"

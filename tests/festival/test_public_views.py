@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from festival.enums import EditionPhase
+from festival.views.public import duration_label
+from tests import factories
+
+HOME = reverse("festival:home")
+
+
+def hrefs(response, url):
+    return response.content.decode().count(f'href="{url}"')
+
+
+def test_home_without_any_edition(client, db, django_assert_num_queries):
+    # The view's and the footer's current-edition lookups.
+    with django_assert_num_queries(2):
+        response = client.get(HOME)
+    assert response.status_code == 200
+    assert response.context["edition"] is None
+    assert [t.name for t in response.templates][0] == "festival/public/home.html"
+
+
+def test_home_presents_the_current_edition(client, edition):
+    factories.make_category(edition, name="Collège", slug="college", position=1)
+    factories.make_category(
+        edition,
+        name="Lycée",
+        slug="lycee",
+        position=2,
+        max_duration=timedelta(minutes=4, seconds=30),
+    )
+    response = client.get(HOME)
+    assert response.context["edition"] == edition
+    assert response.context["phase"] == EditionPhase.SUBMISSIONS
+    assert response.context["submissions_open"] is True
+    assert [(c.name, label) for c, label in response.context["categories"]] == [
+        ("Collège", "5 min"),
+        ("Lycée", "4 min 30 s"),
+    ]
+    assert [(s.label, s.current) for s in response.context["timeline"]] == [
+        ("Dépôt des films", True),
+        ("Vérification des films par l'organisation", False),
+        ("Évaluation par le jury", False),
+        ("Délibération du jury", False),
+        ("Remise des prix", False),
+    ]
+
+
+def test_home_ignores_editions_that_are_not_current(client, festival):
+    factories.make_edition(festival, is_current=False)
+    assert client.get(HOME).context["edition"] is None
+
+
+def test_home_before_submissions_open(client, festival):
+    now = timezone.now()
+    edition = factories.make_edition(
+        festival,
+        submissions_open_at=now + timedelta(days=5),
+        submissions_close_at=now + timedelta(days=50),
+    )
+    response = client.get(HOME)
+    assert (response.context["edition"], response.context["phase"]) == (
+        edition,
+        EditionPhase.UPCOMING,
+    )
+    assert response.context["submissions_open"] is False
+    assert [s.current for s in response.context["timeline"]] == [False] * 5
+
+
+def test_home_after_the_results(client, festival):
+    now = timezone.now()
+    factories.make_edition(festival, open_now=False, results_published_at=now - timedelta(hours=1))
+    response = client.get(HOME)
+    assert response.context["phase"] == EditionPhase.PUBLISHED
+    assert [(s.label, s.current) for s in response.context["timeline"]][-1] == (
+        "Publication du palmarès",
+        True,
+    )
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_home_queries_do_not_grow_with_categories(
+    client, edition, count, django_assert_num_queries
+):
+    for _ in range(count):
+        factories.make_category(edition)
+    # The view's current edition, its categories, the footer's current edition.
+    with django_assert_num_queries(3):
+        response = client.get(HOME)
+    assert len(response.context["categories"]) == count
+
+
+def test_home_queries_for_a_teacher(teacher_client, edition, django_assert_num_queries):
+    factories.make_category(edition)
+    # Plus the session and the user.
+    with django_assert_num_queries(5):
+        teacher_client.get(HOME)
+
+
+def test_home_invites_strangers_to_sign_up(client, edition):
+    response = client.get(HOME)
+    # Header, then the calls to action of the presentation and of the edition.
+    assert hrefs(response, reverse("festival:signup")) == 3
+    assert hrefs(response, reverse("festival:teacher_dashboard")) == 0
+
+
+def test_home_sends_teachers_to_their_films(teacher_client, edition):
+    response = teacher_client.get(HOME)
+    assert hrefs(response, reverse("festival:teacher_dashboard")) == 3
+    assert hrefs(response, reverse("festival:signup")) == 0
+
+
+def test_home_tells_a_pending_teacher_where_they_stand(client, pending_teacher, edition):
+    client.force_login(pending_teacher)
+    response = client.get(HOME)
+    assert hrefs(response, reverse("festival:after_login")) == 2
+
+
+def test_home_without_edition_still_invites_to_sign_up(client, db):
+    response = client.get(HOME)
+    assert hrefs(response, reverse("festival:signup")) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [
+        (timedelta(minutes=5), "5 min"),
+        (timedelta(minutes=4, seconds=30), "4 min 30 s"),
+        (timedelta(seconds=90), "1 min 30 s"),
+        (timedelta(minutes=3, seconds=5), "3 min 05 s"),
+    ],
+)
+def test_duration_label(value, label):
+    assert duration_label(value) == label

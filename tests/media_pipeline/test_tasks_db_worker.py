@@ -1,0 +1,100 @@
+"""The embedded default: a real `manage.py db_worker` process runs the jobs.
+
+Also: a worker killed (kill -9) in the middle of a job, found by the watchdog, and a new
+worker finishing the job with no duplicate outputs.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from media_pipeline import domain
+from media_pipeline.models import VideoStatus, VideoVersion
+from media_pipeline.tasks import process_version_task
+from tests.media_pipeline import clips
+from tests.media_pipeline.versions import stored_files
+from tests.media_pipeline.workers import (
+    kill,
+    slow_ffmpeg,
+    start_db_worker,
+    wait_for,
+    worker_env,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+S = VideoStatus
+FINAL = (S.READY, S.REJECTED, S.FAILED, S.CANCELLED)
+
+
+def receive(film, teacher, path: Path) -> VideoVersion:
+    # No transaction here: the task is enqueued at once, as after a real request.
+    return domain.receive_original(
+        film=film, user=teacher, path=path, filename="film.mp4", size=path.stat().st_size
+    )
+
+
+def status_of(version: VideoVersion) -> str:
+    return VideoVersion.objects.values_list("status", flat=True).get(pk=version.pk)
+
+
+def test_db_worker_processes_an_upload(film, teacher, tmp_path):
+    clip = clips.compliant_mp4(tmp_path, size="160x90", duration=1)
+    log = tmp_path / "worker.log"
+    worker = start_db_worker(log=log, env=worker_env())
+    try:
+        version = receive(film, teacher, clip)
+        wait_for(
+            lambda: process_version_task.get_result(version.task_id).status == "SUCCESSFUL",
+            timeout=120,
+            what="the task",
+            log=log,
+        )
+    finally:
+        kill(worker)
+
+    version.refresh_from_db()
+    assert (version.status, version.attempts, version.percent) == (S.READY, 1, 100)
+    assert version.outputs["hls"] == "hls/master.m3u8"
+    assert version.output_prefix + "hls/master.m3u8" in stored_files(version.output_prefix)
+
+
+def test_job_of_a_killed_worker_is_finished_by_another_one(film, teacher, tmp_path):
+    clip = clips.compliant_mp4(tmp_path, size="160x90", duration=1)
+    marker = tmp_path / "ffmpeg-started"
+    slow_bin = slow_ffmpeg(tmp_path / "slow-bin", marker=marker)
+    log = tmp_path / "worker.log"
+
+    first = start_db_worker(log=log, env=worker_env(PATH=f"{slow_bin}:{os.environ['PATH']}"))
+    try:
+        version = receive(film, teacher, clip)
+        wait_for(marker.exists, timeout=60, what="the first worker to run ffmpeg", log=log)
+    finally:
+        kill(first)  # kill -9, with the ffmpeg it started
+    version.refresh_from_db()
+    assert version.status in (S.PROBING, S.PROCESSING)
+    assert version.attempts == 1
+    abandoned_work_dir = Path(version.work_dir)
+    assert abandoned_work_dir.is_dir()  # SIGKILL leaves the temporary folder behind
+
+    call_command("media_watchdog")
+
+    version.refresh_from_db()
+    assert (version.status, version.attempts, version.error_code) == (S.QUEUED, 1, "worker_lost")
+    assert not abandoned_work_dir.exists()
+
+    second = start_db_worker(log=log, env=worker_env())
+    try:
+        wait_for(
+            lambda: status_of(version) in FINAL, timeout=120, what="the second worker", log=log
+        )
+    finally:
+        kill(second)
+
+    version.refresh_from_db()
+    assert (version.status, version.attempts) == (S.READY, 2)
+    everything = stored_files(f"renditions/{film.pk}/")
+    assert everything == stored_files(version.output_prefix)  # one attempt's files only
+    assert version.output_prefix + "film.mp4" in everything
