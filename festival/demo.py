@@ -35,7 +35,7 @@ CATEGORIES = [
     ("lycee", "Lycée", "Lycées généraux, technologiques et professionnels.", 5),
     ("etudiants", "Étudiants", "BTS, BUT, licences professionnelles et écoles d'ingénieurs.", 6),
     ("apprentis", "Apprentis", "CFA et centres de formation d'apprentis de l'industrie.", 5),
-    ("insertion", "Jeunes en insertion", "Écoles de la deuxième chance, missions locales, EPIDE.", 5),
+    ("insertion", "Jeunes en insertion", "Écoles de la deuxième chance, missions locales.", 5),
 ]
 
 SCHOOLS = [
@@ -143,8 +143,8 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
         contact_email="filmit@filmit.example",
         description=(
             "Des classes tournent un court métrage dans une entreprise industrielle partenaire "
-            "pour faire découvrir ses métiers. Un jury de professionnels et d'enseignants récompense "
-            "les meilleurs films de chaque catégorie lors de la remise des prix."
+            "pour faire découvrir ses métiers. Un jury de professionnels et d'enseignants "
+            "récompense les meilleurs films de chaque catégorie lors de la remise des prix."
         ),
     )
     Edition.objects.create(

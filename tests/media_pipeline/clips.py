@@ -169,7 +169,7 @@ def truncated_mp4(directory: Path, name: str = "truncated.mp4") -> Path:
     """The first 40% of a faststart MP4: the index is there, the end of the video is not."""
     full = directory / "full.mp4"
     ffmpeg(
-        *_picture(SIZE, 25, 3),
+        *_picture("160x90", 25, 3),
         *_tone(3),
         *H264,
         *AAC,
@@ -223,7 +223,7 @@ def text_file(directory: Path, name: str = "notes.mp4") -> Path:
 
 def hls_playlist(directory: Path, name: str = "film.m3u8") -> Path:
     """A playlist pointing at a real local video: ffmpeg must never follow it."""
-    target = compliant_mp4(directory, "target.mp4")
+    target = compliant_mp4(directory, "target.mp4", size="160x90", duration=1)
     path = directory / name
     path.write_text(
         "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-VERSION:3\n"
@@ -233,7 +233,7 @@ def hls_playlist(directory: Path, name: str = "film.m3u8") -> Path:
 
 
 def ffconcat_playlist(directory: Path, name: str = "film.ffconcat") -> Path:
-    target = compliant_mp4(directory, "target.mp4")
+    target = compliant_mp4(directory, "target.mp4", size="160x90", duration=1)
     path = directory / name
     path.write_text(f"ffconcat version 1.0\nfile '{target}'\n")
     return path
