@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class AssignmentMode(models.TextChoices):
+    EVERYONE = "everyone", _("Chaque juré note tous les films de son jury")
+    AT_LEAST_K = "at_least_k", _("Chaque film reçoit au moins k jurés, charges équilibrées")
+
+
+class AssignmentSource(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatique")
+    MANUAL = "manual", _("Manuelle")
+
+
+class AssignmentEnd(models.TextChoices):
+    CONFLICT = "conflict", _("Conflit d'intérêts déclaré")
+    REMOVED = "removed", _("Retirée par l'organisation")
+    DROPPED_OUT = "dropped_out", _("Juré indisponible")
+
+
+class EvaluationState(models.TextChoices):
+    TO_WATCH = "to_watch", pgettext_lazy("evaluation", "À regarder")
+    DRAFT = "draft", pgettext_lazy("evaluation", "Brouillon")
+    VALIDATED = "validated", pgettext_lazy("evaluation", "Validée")
