@@ -152,17 +152,13 @@ def _process(
     with timer.step("probe"):
         info = probe.probe(source, deadline=deadline)
         rules.check_media(info, max_duration=max_duration)
-    with timer.step("decode_check"):
-        check = probe.check_decodable(source, info, deadline=deadline)
-    with timer.step("loudness"):
-        loudness = None
-        if info.audio is not None:
-            loudness = probe.measure_loudness(source, target=loudness_target, deadline=deadline)
+    with timer.step("analysis"):
+        analysis = probe.analyse(source, info, loudness_target=loudness_target, deadline=deadline)
     plan = transcode.make_plan(
         source=source,
         info=info,
-        check=check,
-        loudness=loudness,
+        check=analysis.check,
+        loudness=analysis.loudness,
         loudness_target=loudness_target,
         allow_fast_path=allow_fast_path,
     )

@@ -195,32 +195,30 @@ def ffprobe_args(source: Path, *, entries: dict[str, object]) -> list[str]:
 
 
 def probe(source: Path, *, deadline: runner.Deadline) -> MediaInfo:
-    """Everything the rules need, or MediaRejected when the file is not a readable video."""
+    """Everything the rules need, or MediaRejected when the file is not a readable video.
+
+    One ffprobe call reads the container and stream headers, plus the packets of the
+    first seconds (frame rhythm, keyframe spacing).
+    """
     code = sniff(source)
     if code:
         raise reject(code)
-    args = ffprobe_args(source, entries={"show_format": None, "show_streams": None})
+    args = ffprobe_args(
+        source,
+        entries={
+            "read_intervals": f"%+{PACKET_SAMPLE_SECONDS}",
+            "show_format": None,
+            "show_streams": None,
+            "show_entries": "packet=stream_index,pts_time,flags",
+        },
+    )
     try:
         output = runner.run(args, deadline=deadline)
     except runner.FfmpegTimeout:
         raise
     except runner.FfmpegError as error:
         raise _probe_failure(error.log) from error
-    info = parse_probe(json.loads(output.stdout or "{}"), size=source.stat().st_size)
-    if info.video is not None:
-        info = _with_packets(info, probe_packets(source, deadline=deadline))
-    return info
-
-
-def _with_packets(info: MediaInfo, packets: PacketStats) -> MediaInfo:
-    return MediaInfo(
-        format_name=info.format_name,
-        duration=info.duration,
-        size=info.size,
-        video=info.video,
-        audio=info.audio,
-        packets=packets,
-    )
+    return parse_probe(json.loads(output.stdout or "{}"), size=source.stat().st_size)
 
 
 def _probe_failure(log: str):
@@ -238,12 +236,19 @@ def parse_probe(data: dict, *, size: int) -> MediaInfo:
     fmt = data.get("format", {})
     video = next((s for s in streams if _is_motion_video(s)), None)
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    packets = None
+    if video is not None:
+        index = video.get("index")
+        packets = packet_stats(
+            [p for p in data.get("packets", []) if p.get("stream_index") == index]
+        )
     return MediaInfo(
         format_name=fmt.get("format_name", ""),
         duration=_positive_float(fmt.get("duration")),
         size=size,
         video=_video_stream(video) if video else None,
         audio=_audio_stream(audio) if audio else None,
+        packets=packets,
     )
 
 
@@ -320,25 +325,6 @@ def _positive_float(value: object) -> float | None:
     return number if number > 0 and number == number and number != float("inf") else None
 
 
-def probe_packets(source: Path, *, deadline: runner.Deadline) -> PacketStats:
-    """Frame intervals and keyframe spacing over the first seconds of the video stream."""
-    args = ffprobe_args(
-        source,
-        entries={
-            "select_streams": "v:0",
-            "read_intervals": f"%+{PACKET_SAMPLE_SECONDS}",
-            "show_entries": "packet=pts_time,flags",
-        },
-    )
-    try:
-        output = runner.run(args, deadline=deadline)
-    except runner.FfmpegTimeout:
-        raise
-    except runner.FfmpegError as error:
-        raise reject(Code.UNDECODABLE) from error
-    return packet_stats(json.loads(output.stdout or "{}").get("packets", []))
-
-
 def packet_stats(packets: list[dict]) -> PacketStats:
     times = sorted(t for t in (_float(p.get("pts_time")) for p in packets) if t is not None)
     intervals = [b - a for a, b in zip(times, times[1:], strict=False) if b > a]
@@ -371,25 +357,39 @@ def _float(value: object) -> float | None:
         return None
 
 
-def check_decodable(source: Path, info: MediaInfo, *, deadline: runner.Deadline) -> DecodeCheck:
-    """Decode the first and the last seconds: catches damaged and truncated files cheaply.
+@dataclass(frozen=True)
+class Analysis:
+    check: DecodeCheck
+    loudness: Loudness | None
 
-    The same decode runs idet on the first seconds, so that interlacing is known even when
-    the container does not say.
+
+def analyse(
+    source: Path, info: MediaInfo, *, loudness_target: float, deadline: runner.Deadline
+) -> Analysis:
+    """One ffmpeg run that decodes the first and last seconds and measures the loudness.
+
+    Decoding both ends catches damaged and truncated files cheaply, and idet on the first
+    seconds tells interlacing when the container does not say. The soundtrack is measured
+    for the first pass of EBU R128 normalisation, mixed as it will be (48 kHz stereo).
     """
     # The video may end before the audio: its own duration says where its last frames are.
     video_end = info.video.duration or info.duration or 0
     tail_start = max(0.0, video_end - TAIL_CHECK_SECONDS)
-    head = ffmpeg.input(
-        runner.file_url(source), t=DECODE_CHECK_SECONDS, **runner.untrusted_input_options()
-    )
-    tail = ffmpeg.input(
-        runner.file_url(source), ss=f"{tail_start:.3f}", **runner.untrusted_input_options()
-    )
-    spec = ffmpeg.merge_outputs(
+    options = runner.untrusted_input_options()
+    url = runner.file_url(source)
+    head = ffmpeg.input(url, t=DECODE_CHECK_SECONDS, **options)
+    tail = ffmpeg.input(url, ss=f"{tail_start:.3f}", **options)
+    outputs = [
         head["v:0"].filter("idet").output("-", f="null"),
         tail["v:0"].filter("idet").output("-", f="null"),
-    )
+    ]
+    if info.audio is not None:
+        sound = ffmpeg.input(url, vn=None, **options)["a:0"]
+        measure = sound.filter("aformat", sample_rates=48000, channel_layouts="stereo").filter(
+            "loudnorm", print_format="json", **loudness_filter_args(loudness_target)
+        )
+        outputs.append(measure.output("-", f="null"))
+    spec = ffmpeg.merge_outputs(*outputs)
     args = [runner.FFMPEG, "-nostdin", "-hide_banner", "-nostats", *ffmpeg.get_args(spec)]
     try:
         output = runner.run(args, deadline=deadline)
@@ -402,7 +402,8 @@ def check_decodable(source: Path, info: MediaInfo, *, deadline: runner.Deadline)
         raise reject(Code.UNDECODABLE)
     if check.tail_frames == 0:
         raise reject(Code.TRUNCATED)
-    return check
+    loudness = parse_loudness(output.stderr) if info.audio is not None else None
+    return Analysis(check=check, loudness=loudness)
 
 
 _IDET = re.compile(
@@ -442,24 +443,6 @@ def interlacing(info: MediaInfo, check: DecodeCheck) -> str:
 def loudness_filter_args(target: float) -> dict[str, object]:
     # -1.5 dBTP keeps headroom for AAC; an 11 LU range suits speech and music alike.
     return {"I": target, "TP": -1.5, "LRA": 11}
-
-
-def measure_loudness(source: Path, *, target: float, deadline: runner.Deadline) -> Loudness | None:
-    """First pass of EBU R128 normalisation: how loud the soundtrack is, as it will be mixed."""
-    stream = (
-        ffmpeg.input(runner.file_url(source), vn=None, **runner.untrusted_input_options())["a:0"]
-        .filter("aformat", sample_rates=48000, channel_layouts="stereo")
-        .filter("loudnorm", print_format="json", **loudness_filter_args(target))
-    )
-    spec = stream.output("-", f="null")
-    args = [runner.FFMPEG, "-nostdin", "-hide_banner", "-nostats", *ffmpeg.get_args(spec)]
-    try:
-        output = runner.run(args, deadline=deadline)
-    except runner.FfmpegTimeout:
-        raise
-    except runner.FfmpegError as error:
-        raise reject(Code.UNDECODABLE) from error
-    return parse_loudness(output.stderr)
 
 
 def parse_loudness(log: str) -> Loudness | None:

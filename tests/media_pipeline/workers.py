@@ -122,23 +122,26 @@ def slow_ffmpeg(folder: Path, *, marker: Path) -> Path:
     return folder
 
 
+def reset_task_backends() -> None:
+    """django.tasks caches its backends and their settings, and no signal resets them."""
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
 @contextmanager
-def task_backend(settings, tasks: dict, **extra):
-    """Switch the tasks backend of this process; django.tasks caches backends per alias."""
-
-    def reset():
-        task_backends.__dict__.pop("settings", None)
-        task_backends._settings = None
-        task_backends._connections = Local(task_backends.thread_critical)
-
-    previous = {name: getattr(settings, name, None) for name in ("TASKS", *extra)}
-    settings.TASKS = tasks
-    for name, value in extra.items():
+def task_backend(settings, **overrides):
+    """Switch this process's tasks backend (settings TASKS, RQ_QUEUES...) for a while."""
+    previous = {name: getattr(settings, name) for name in overrides if hasattr(settings, name)}
+    for name, value in overrides.items():
         setattr(settings, name, value)
-    reset()
+    reset_task_backends()
     try:
         yield
     finally:
-        for name, value in previous.items():
-            setattr(settings, name, value)
-        reset()
+        for name in overrides:
+            if name in previous:
+                setattr(settings, name, previous[name])
+            else:
+                delattr(settings, name)
+        reset_task_backends()
