@@ -9,6 +9,7 @@ urlpatterns = [
     path("televersements/", include("media_pipeline.tus_urls")),
     # Not "media/": the local MEDIA_URL is served there in DEBUG.
     path("medias/", include("media_pipeline.urls")),
+    path("jury/", include("judging.urls")),
     path("", include("festival.urls")),
 ]
 

@@ -32,9 +32,13 @@ from festival import emails
 from festival.domain import DomainError
 from festival.models import Film, User
 from festival.rules import file_owner_check
-from media_pipeline import storage_io
+from media_pipeline import pipeline, storage_io
+from media_pipeline.delivery import SUBTITLE_LANGUAGES
 from media_pipeline.models import VideoStatus, VideoVersion
 from media_pipeline.models.processing import PENDING_STATUSES, RUNNING_STATUSES
+from media_pipeline.posters import make_poster_sizes
+from media_pipeline.rules import MediaRejected
+from media_pipeline.subtitles import convert_to_webvtt
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +95,8 @@ def _delete_outputs_on_commit(prefix: str) -> None:
 
 
 def _delete_outputs(prefix: str) -> None:
+    if not prefix:
+        return
     deleted = storage_io.delete_prefix(prefix)
     logger.info("Deleted %s output files under %s", deleted, prefix)
 
@@ -344,12 +350,6 @@ class _Job:
         self.beat(max(0, min(99, int(percent))))
 
 
-def _pipeline():
-    from media_pipeline import pipeline
-
-    return pipeline
-
-
 def process_version(*, version_id: int) -> VideoVersion | None:
     """Run one attempt of a version's processing. None if there was nothing to do."""
     recover_stalled()
@@ -363,7 +363,7 @@ def process_version(*, version_id: int) -> VideoVersion | None:
         ) as work_dir:
             VideoVersion.objects.filter(pk=version.pk).update(work_dir=work_dir)
             return _run(job, Path(work_dir))
-    except VersionAbandoned:
+    except (VersionAbandoned, StaleVersion):
         logger.info("Video version %s was taken away from this worker", version.pk)
         _delete_outputs(version.output_prefix)
         return None
@@ -377,7 +377,6 @@ def process_version(*, version_id: int) -> VideoVersion | None:
 
 def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
     version = job.version
-    pipeline = _pipeline()
     source = work_dir / "original"
     out_dir = work_dir / "out"
     out_dir.mkdir()
@@ -406,6 +405,8 @@ def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
             timings=timings,
             log_excerpt=log,
             finished_at=timezone.now(),
+            worker="",
+            work_dir="",
         )
         emails.send_to_user(
             template="video_rejected",
@@ -451,8 +452,6 @@ def _make_default_poster(outputs: dict, *, out_dir: Path) -> dict | None:
     """Sizes of the first candidate frame, until the teacher picks one."""
     if not outputs["posters"]:
         return None
-    from media_pipeline.posters import make_poster_sizes
-
     folder = f"poster/{uuid.uuid4().hex[:12]}"
     sizes = make_poster_sizes(image=out_dir / outputs["posters"][0], out_dir=out_dir / folder)
     return {"source": outputs["posters"][0], "sizes": _relative_sizes(sizes, folder)}
@@ -592,9 +591,12 @@ def recover_stalled(*, now: datetime | None = None) -> list[VideoVersion]:
         reason = _stall_reason(version, now)
         if reason is None:
             continue
-        _remove_local_work_dir(version)
+        dead_worker, work_dir = _worker_is_dead(version.worker), version.work_dir
         if _attempt_failed(version, code=reason) is not None:
             recovered.append(version)
+            if dead_worker and work_dir:
+                # SIGKILL (or a crash) leaves the worker's temporary folder behind.
+                shutil.rmtree(work_dir, ignore_errors=True)
     # Queued long ago and not waiting in the queue: its task was lost (broker flushed,
     # enqueue failed, or a worker died between taking the task and claiming the version).
     forgotten_before = now - timedelta(seconds=settings.MEDIA_STALL_SECONDS)
@@ -609,14 +611,6 @@ def recover_stalled(*, now: datetime | None = None) -> list[VideoVersion]:
             transaction.on_commit(lambda v=version: _enqueue(v), robust=True)
             recovered.append(version)
     return recovered
-
-
-def _remove_local_work_dir(version: VideoVersion) -> None:
-    """A killed worker leaves its temporary folder behind; remove it if it is on this machine."""
-    host = version.worker.rpartition(":")[0]
-    if not version.work_dir or host != socket.gethostname():
-        return
-    shutil.rmtree(version.work_dir, ignore_errors=True)
 
 
 # Organizer actions.
@@ -703,23 +697,25 @@ def _check_image(path: Path) -> None:
 
 
 def _rejected(error) -> DomainError:
-    message = getattr(error, "message", "") or (error.args[1] if len(error.args) > 1 else "")
-    return DomainError(message or str(error), code=getattr(error, "code", "rejected"))
+    """A MediaRejected from the pipeline, as the festival app's DomainError."""
+    return DomainError(error.message, code=error.code)
 
 
 def _update_outputs(version: VideoVersion, update, *, uploaded_prefix: str) -> VideoVersion:
     """Change a ready version's manifest under a row lock; undo our uploads if it moved on."""
     with transaction.atomic():
         locked = VideoVersion.objects.select_for_update().get(pk=version.pk)
-        if locked.status != S.READY or locked.output_prefix != version.output_prefix:
-            transaction.on_commit(lambda: _delete_outputs(uploaded_prefix), robust=True)
-            raise DomainError(_("Cette vidéo vient d'être remplacée."), code="stale")
-        outputs = dict(locked.outputs)
-        removed = update(outputs)
-        locked.outputs = outputs
-        locked.save(update_fields=["outputs"])
-        for folder in removed:
-            _delete_outputs_on_commit(locked.output_prefix + folder)
+        current = locked.status == S.READY and locked.output_prefix == version.output_prefix
+        if current:
+            outputs = dict(locked.outputs)
+            removed = update(outputs)
+            locked.outputs = outputs
+            locked.save(update_fields=["outputs"])
+            for folder in removed:
+                _delete_outputs_on_commit(locked.output_prefix + folder)
+    if not current:
+        _delete_outputs(uploaded_prefix)
+        raise DomainError(_("Cette vidéo vient d'être remplacée."), code="stale")
     version.outputs = outputs
     return version
 
@@ -728,9 +724,6 @@ def choose_poster(
     *, version: VideoVersion, user: User, candidate: str = "", image=None
 ) -> VideoVersion:
     """Use one of the candidate frames, or an uploaded image, as the film's poster."""
-    from media_pipeline.posters import make_poster_sizes
-    from media_pipeline.rules import MediaRejected
-
     _check_can_manage(version=version, user=user)
     if candidate and candidate not in version.outputs.get("posters", []):
         raise DomainError(_("Choisissez l'une des images proposées."), code="unknown_candidate")
@@ -765,10 +758,9 @@ def add_subtitles(
     *, version: VideoVersion, user: User, uploaded_file, language: str
 ) -> VideoVersion:
     """Convert SRT or WebVTT captions to WebVTT; they replace earlier ones in that language."""
-    from media_pipeline.rules import MediaRejected
-    from media_pipeline.subtitles import convert_to_webvtt
-
     _check_can_manage(version=version, user=user)
+    if language not in dict(SUBTITLE_LANGUAGES):
+        raise DomainError(_("Choisissez la langue des sous-titres."), code="language")
     folder = f"subtitles/{language}-{uuid.uuid4().hex[:12]}"
     with tempfile.TemporaryDirectory(prefix="filmit-subs-", dir=settings.MEDIA_WORK_DIR) as tmp:
         source = Path(tmp) / "source"

@@ -82,6 +82,7 @@ class TranscodePlan:
     hdr_transfer: str | None
     hdr_matrix: str
     hdr_primaries: str
+    source_matrix: str  # the source's YUV matrix, as the scale filter names it
     copy_video: bool
     audio: str  # "copy", "encode" or "silence"
     loudness: Loudness | None
@@ -159,6 +160,7 @@ def make_plan(
         hdr_transfer=video.hdr_transfer,
         hdr_matrix=video.color_space or "bt2020nc",
         hdr_primaries=video.color_primaries or "bt2020",
+        source_matrix=source_matrix(video.color_space, coded_height=video.height),
         copy_video=copy_video,
         audio=_audio_mode(info, loudness, loudness_target, copy_video=copy_video),
         loudness=loudness,
@@ -168,6 +170,29 @@ def make_plan(
             duration=duration, width=rungs[0].width, height=rungs[0].height
         ),
     )
+
+
+# ffprobe's colour space names -> the scale filter's matrix names.
+SCALE_MATRICES = {
+    "bt709": "bt709",
+    "bt470bg": "bt601",
+    "smpte170m": "bt601",
+    "bt2020nc": "bt2020",
+    "bt2020c": "bt2020",
+    "smpte240m": "smpte240m",
+    "fcc": "fcc",
+}
+
+
+def source_matrix(color_space: str, *, coded_height: int) -> str:
+    """The matrix to read the source with; untagged files follow the players' convention.
+
+    swscale reads an untagged file as BT.601, but players (and cameras) take HD as BT.709:
+    guessing like them keeps the colours the teacher saw while editing.
+    """
+    if color_space in SCALE_MATRICES:
+        return SCALE_MATRICES[color_space]
+    return "bt709" if coded_height >= 720 else "bt601"
 
 
 def can_copy_video(info: MediaInfo, check: DecodeCheck) -> bool:
@@ -273,7 +298,12 @@ def _video_chain(video, plan: TranscodePlan):
         video = _tone_map(video, plan)
     else:
         video = video.filter(
-            "scale", top.width, top.height, out_color_matrix="bt709", out_range="tv"
+            "scale",
+            top.width,
+            top.height,
+            in_color_matrix=plan.source_matrix,
+            out_color_matrix="bt709",
+            out_range="tv",
         )
     return video.filter("setsar", 1).filter("format", "yuv420p")
 

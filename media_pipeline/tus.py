@@ -227,7 +227,7 @@ def get_upload(upload_id: str) -> Upload | None:
 def locked(upload_id: str) -> Iterator[Upload]:
     """Hold the upload's lock and yield its info as read under it: one writer at a time."""
     try:
-        lock = open(upload_root() / upload_id / "lock", "rb")  # noqa: SIM115
+        lock = open(upload_root() / upload_id / "lock", "rb")
     except (FileNotFoundError, NotADirectoryError):
         raise UploadError(404) from None
     with lock:
@@ -239,7 +239,7 @@ def locked(upload_id: str) -> Iterator[Upload]:
             ) from None
         try:
             upload = Upload.load(upload_id)
-            if upload is None:  # deleted while we waited for the lock
+            if upload is None:  # deleted between opening the lock file and taking the lock
                 raise UploadError(404)
             yield upload
         finally:
@@ -377,6 +377,16 @@ def expire_uploads(now: datetime | None = None) -> int:
         deleted += 1
         logger.info("tus upload %s expired and deleted", folder.name)
     return deleted
+
+
+def discard_if_expired(upload_id: str) -> None:
+    try:
+        with locked(upload_id) as upload:
+            if upload.is_expired():
+                delete_upload(upload)
+                logger.info("tus upload %s expired and deleted", upload_id)
+    except UploadError:
+        pass  # gone already, or being written to
 
 
 def maybe_expire_uploads() -> None:

@@ -112,13 +112,14 @@ def _own_upload(request, upload_id: str, *, live: bool = True) -> tus.Upload:
     if upload is None or upload.user_id != request.user.pk:
         raise UploadError(404)
     if live:
+        if upload.is_expired():
+            tus.discard_if_expired(upload_id)
         _check_live(upload)
     return upload
 
 
 def _check_live(upload: tus.Upload) -> None:
     if upload.is_expired():
-        tus.expire_uploads()
         raise UploadError(410, _("Cet envoi a expiré : recommencez-le depuis le début."))
     if upload.state == REJECTED:
         raise UploadError(410, upload.message)

@@ -223,3 +223,69 @@ def tiny_video_bytes(seconds: float = 1.0) -> bytes:
             )
         _VIDEO_CACHE[key] = out.read_bytes()
     return _VIDEO_CACHE[key]
+
+
+# Judging: juries, the scoring form, assignments and evaluations.
+
+
+def make_jury(edition=None, *, categories=(), president=None, members=(), **kw):
+    """A jury of `edition` covering `categories`; `members` (and the president) join it."""
+    from judging.models import Jury, JuryMember
+
+    edition = edition or make_edition()
+    defaults = {"edition": edition, "name": f"Jury {next(_seq)}", "president": president}
+    jury = Jury.objects.create(**{**defaults, **kw})
+    jury.categories.set(categories)
+    for juror in [*([president] if president else []), *members]:
+        JuryMember.objects.get_or_create(jury=jury, juror=juror)
+    return jury
+
+
+def make_jury_member(jury, juror, **kw):
+    from judging.models import JuryMember
+
+    return JuryMember.objects.create(jury=jury, juror=juror, **kw)
+
+
+def make_criterion(edition=None, **kw):
+    """A line of the scoring form: scale 0 to 10 by half points, weight 1, required."""
+    from judging.models import Criterion
+
+    edition = edition or make_edition()
+    n = next(_seq)
+    defaults = {"edition": edition, "name": f"Critère {n}", "position": n}
+    return Criterion.objects.create(**{**defaults, **kw})
+
+
+def make_default_criteria(edition):
+    """The usual scoring form: scénario, image, son, mise en valeur des métiers, créativité."""
+    names = ["Scénario", "Image", "Son", "Mise en valeur des métiers", "Créativité"]
+    return [make_criterion(edition, name=name, position=i) for i, name in enumerate(names)]
+
+
+def make_judging_settings(edition, **kw):
+    from judging.models import JudgingSettings
+
+    return JudgingSettings.objects.create(edition=edition, **kw)
+
+
+def make_assignment(*, jury, juror, film, **kw):
+    """`juror` must score `film` for `jury`; the juror joins the jury if not a member yet."""
+    from judging.models import Assignment, JuryMember
+
+    JuryMember.objects.get_or_create(jury=jury, juror=juror)
+    return Assignment.objects.create(jury=jury, juror=juror, film=film, **kw)
+
+
+def make_evaluation(*, juror, film, scores=None, watched=None, **kw):
+    """An evaluation with `scores` ({criterion: value}) and `watched` seconds of the film
+    (the film's duration is `watched` too unless `film_duration` is given)."""
+    from judging.models import Evaluation, Score
+
+    if watched is not None:
+        kw.setdefault("film_duration", float(watched))
+        kw.update(watched_ranges=[[0.0, float(watched)]], watched_seconds=float(watched))
+    evaluation = Evaluation.objects.create(juror=juror, film=film, **kw)
+    for criterion, value in (scores or {}).items():
+        Score.objects.create(evaluation=evaluation, criterion=criterion, value=value)
+    return evaluation

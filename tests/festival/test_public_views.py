@@ -1,4 +1,6 @@
-from datetime import timedelta
+import re
+import zoneinfo
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -9,6 +11,7 @@ from festival.views.public import duration_label
 from tests import factories
 
 HOME = reverse("festival:home")
+DEADLINE_RE = re.compile(r"<strong>(Les films sont à déposer[^<]*)</strong>")
 
 
 def hrefs(response, url):
@@ -136,3 +139,16 @@ def test_home_without_edition_still_invites_to_sign_up(client, db):
 )
 def test_duration_label(value, label):
     assert duration_label(value) == label
+
+
+def test_home_states_the_deadline(client, festival):
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    factories.make_edition(
+        festival,
+        submissions_open_at=timezone.now() - timedelta(days=1),
+        submissions_close_at=datetime(2099, 3, 20, 23, 59, tzinfo=paris),
+    )
+    response = client.get(HOME)
+    assert DEADLINE_RE.findall(response.content.decode()) == [
+        "Les films sont à déposer au plus tard le 20 mars 2099 à 23:59."
+    ]

@@ -517,3 +517,108 @@ def test_festival_fixture_numbers_versions_per_film(film, teacher, clip):
     versions = [receive(f, teacher, clip) for f in (film, other_film, film)]
 
     assert [v.number for v in versions] == [1, 1, 2]
+
+
+# Captions.
+
+SRT = "1\n00:00:00,000 --> 00:00:00,800\nBonjour, voici l'atelier.\n\n"
+
+
+def test_teacher_adds_srt_captions(ready, teacher, client):
+    client.force_login(teacher)
+
+    response = client.post(
+        reverse("media_pipeline:subtitles", args=[ready.film_id]),
+        {"language": "fr", "file": SimpleUploadedFile("film.srt", SRT.encode())},
+    )
+
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    [track] = ready.outputs["subtitles"]
+    assert track["language"] == "fr"
+    with default_storage.open(ready.output_prefix + track["path"], "rb") as stored:
+        vtt = stored.read().decode()
+    assert vtt.startswith("WEBVTT")
+    assert "00:00:00.000 --> 00:00:00.800\nBonjour, voici l'atelier." in vtt
+
+
+def test_captions_in_the_same_language_replace_the_previous_ones(
+    ready, teacher, django_capture_on_commit_callbacks
+):
+    def add(language, text):
+        with django_capture_on_commit_callbacks(execute=True):
+            domain.add_subtitles(
+                version=ready,
+                user=teacher,
+                uploaded_file=SimpleUploadedFile("film.srt", text.encode()),
+                language=language,
+            )
+        ready.refresh_from_db()
+        return {t["language"]: t["path"] for t in ready.outputs["subtitles"]}
+
+    first = add("fr", SRT)
+    add("en", SRT.replace("Bonjour, voici l'atelier.", "Hello, this is the workshop."))
+    tracks = add("fr", SRT.replace("Bonjour", "Salut"))
+
+    assert sorted(tracks) == ["en", "fr"]
+    stored = stored_files(ready.output_prefix + "subtitles/")
+    assert sorted(stored) == sorted(ready.output_prefix + path for path in tracks.values())
+    assert ready.output_prefix + first["fr"] not in stored
+
+
+def test_invalid_captions_are_refused_in_french(ready, teacher):
+    with pytest.raises(DomainError) as excinfo:
+        domain.add_subtitles(
+            version=ready,
+            user=teacher,
+            uploaded_file=SimpleUploadedFile("film.srt", b"   \n"),
+            language="fr",
+        )
+
+    assert excinfo.value.code == "subtitles_invalid"
+    assert excinfo.value.messages == [
+        "Le fichier de sous-titres n'est pas valable : le fichier est vide. Envoyez un fichier "
+        "SRT ou WebVTT."
+    ]
+    ready.refresh_from_db()
+    assert ready.outputs["subtitles"] == []
+
+
+def test_subtitles_view_for_strangers_is_a_404(ready, other_organizer, client):
+    client.force_login(other_organizer)
+
+    response = client.post(
+        reverse("media_pipeline:subtitles", args=[ready.film_id]),
+        {"language": "fr", "file": SimpleUploadedFile("film.srt", SRT.encode())},
+    )
+
+    assert response.status_code == 404
+
+
+def test_poster_chosen_while_the_version_is_replaced_leaves_no_files(ready, teacher):
+    before = stored_files(ready.output_prefix)
+    VideoVersion.objects.filter(pk=ready.pk).update(status=S.SUPERSEDED)
+
+    with pytest.raises(DomainError) as excinfo:
+        domain.choose_poster(version=ready, user=teacher, candidate=ready.outputs["posters"][1])
+
+    assert excinfo.value.code == "stale"
+    assert stored_files(ready.output_prefix) == before
+
+
+# Admin.
+
+
+def test_admin_lists_versions_and_retries_them(film, admin_client):
+    failed = make_version(film, status=S.FAILED, error_code="timeout")
+    url = reverse("admin:media_pipeline_videoversion_changelist")
+
+    listing = admin_client.get(url)
+    retried = admin_client.post(url, {"action": "retry", "_selected_action": [failed.pk]})
+
+    assert listing.status_code == 200
+    assert "timeout" in listing.content.decode()
+    assert retried.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == S.QUEUED
+    assert admin_client.get(reverse("admin:media_pipeline_videoversion_add")).status_code == 403

@@ -4,6 +4,8 @@ import base64
 import hashlib
 import json
 import os
+import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -760,3 +762,50 @@ def test_a_real_tus_client_uploads_a_film(live_server, teacher, film, received, 
     assert uploader.offset == len(data)
     assert [(c["film"], c["sha256"]) for c in received] == [(film, sha256(data))]
     assert versions(film) == [(1, "queued", "film.mp4", len(data), sha256(data))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_cut_over_http_keeps_what_arrived(live_server, teacher, film, received):
+    data = video_bytes(3 * tus.CHUNK_BYTES)
+    browser = tus_client(teacher)
+    cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in browser.cookies.items())
+    url = upload_url(create(browser, film, len(data)))
+    host, port = live_server.thread.host, live_server.thread.port
+
+    # A PATCH announcing the whole file; the connection drops after a chunk and a half.
+    sent = tus.CHUNK_BYTES + tus.CHUNK_BYTES // 2
+    with socket.create_connection((host, port)) as connection:
+        connection.sendall(
+            (
+                f"PATCH {url} HTTP/1.1\r\nHost: {host}:{port}\r\nTus-Resumable: 1.0.0\r\n"
+                f"Cookie: {cookies}\r\nX-CSRFToken: {browser.cookies['csrftoken'].value}\r\n"
+                "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+                f"Content-Length: {len(data)}\r\n\r\n"
+            ).encode()
+            + data[:sent]
+        )
+    deadline = time.monotonic() + 10
+    while (offset := int(browser.head(url)["Upload-Offset"])) < sent:
+        assert time.monotonic() < deadline, f"offset stuck at {offset}"
+        time.sleep(0.05)
+
+    assert offset == sent
+    assert patch(browser, url, offset, data[offset:]).status_code == 204
+    assert versions(film) == [(1, "queued", "Notre film.mp4", len(data), sha256(data))]
+
+
+def test_a_refusal_by_the_media_pipeline_is_told_to_the_client(teacher_tus, film, monkeypatch):
+    from festival.domain import DomainError
+    from media_pipeline import domain
+
+    def refuse(**kwargs):
+        raise DomainError("Le fichier envoyé est vide.", code="empty")
+
+    monkeypatch.setattr(domain, "receive_original", refuse)
+    url = upload_url(create(teacher_tus, film, 3000))
+
+    response = patch(teacher_tus, url, 0, video_bytes(3000))
+
+    assert (response.status_code, response.content.decode()) == (422, "Le fichier envoyé est vide.")
+    assert upload_of(url).state == tus.REJECTED
+    assert not upload_of(url).data_path.exists()

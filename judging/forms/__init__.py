@@ -1,0 +1,1 @@
+"""Forms of the judging pages: organizers in `organizer`, jurors in `juror`."""

@@ -1,0 +1,153 @@
+"""Forms of the juror's pages: the scoring form, watch reports, conflicts, the jury's decisions."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from festival.domain import DomainError
+from judging.domain.scoring import check_value, shown_number
+from judging.models import Criterion, Evaluation
+
+
+class ScoreField(forms.DecimalField):
+    """A score, written 7,5 or 7.5: browsers without a number input send the French comma."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+def _initial(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class ScoringForm(forms.Form):
+    """The edition's scoring form (grille d'évaluation) for one film.
+
+    Every score may stay empty in a draft: required criteria are checked at validation.
+    """
+
+    comment = forms.CharField(
+        label=_("Commentaire général"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Ce que vous retenez du film. Lu par le jury lors de la délibération."),
+    )
+    favourite = forms.BooleanField(
+        label=_("Coup de cœur"),
+        required=False,
+        help_text=_("Un film qui vous a particulièrement touché, quelle que soit sa note."),
+    )
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        criteria: list[Criterion],
+        evaluation: Evaluation | None = None,
+        locked: bool = False,
+        **kwargs,
+    ):
+        initial = {}
+        if evaluation is not None and evaluation.pk:
+            initial = {
+                "comment": evaluation.comment,
+                "favourite": evaluation.favourite,
+                **{
+                    self.field_name(score.criterion_id): _initial(score.value)
+                    for score in evaluation.scores.all()
+                },
+            }
+        super().__init__(data, initial=initial, **kwargs)
+        self.criteria = criteria
+        score_fields = {}
+        for criterion in criteria:
+            name = self.field_name(criterion.pk)
+            scale = _("Note de %(min)s à %(max)s, par pas de %(step)s.") % {
+                "min": shown_number(criterion.min_score),
+                "max": shown_number(criterion.max_score),
+                "step": shown_number(criterion.step),
+            }
+            attrs = {
+                "min": _initial(criterion.min_score),
+                "max": _initial(criterion.max_score),
+                "inputmode": "decimal",
+                # The error container is always on the page: htmx fills it as the juror types.
+                "aria-describedby": f"id_{name}_helptext id_{name}_errors",
+            }
+            if criterion.step > 0:
+                attrs["step"] = _initial(criterion.step)
+            score_fields[name] = ScoreField(
+                label=criterion.name,
+                required=False,
+                help_text=" ".join(filter(None, [criterion.description, str(scale)])),
+                widget=forms.NumberInput(attrs=attrs),
+            )
+        # The scores first, in the order of the scoring form.
+        self.fields = {**score_fields, **self.fields}
+        if locked:
+            for field in self.fields.values():
+                field.disabled = True
+
+    @staticmethod
+    def field_name(criterion_id: int) -> str:
+        return f"criterion_{criterion_id}"
+
+    def score_fields(self):
+        """(criterion, bound field) pairs, for the grid's fieldset."""
+        return [(c, self[self.field_name(c.pk)]) for c in self.criteria]
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in self.criteria:
+            name = self.field_name(criterion.pk)
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            try:
+                check_value(criterion=criterion, value=value)
+            except DomainError as error:
+                self.add_error(name, error)
+        return cleaned
+
+    def valid_values(self) -> dict[int, Decimal | None]:
+        """The scores that passed their checks, even when another one did not: a draft keeps
+        every good score while the juror corrects the bad one."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            c.pk: cleaned[self.field_name(c.pk)]
+            for c in self.criteria
+            if self.field_name(c.pk) in cleaned
+        }
+
+
+class WatchProgressForm(forms.Form):
+    """A passage of the film the player reports as watched, in seconds."""
+
+    start = forms.FloatField()
+    end = forms.FloatField()
+    duration = forms.FloatField(min_value=0)
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "Par exemple : vous connaissez un élève de l'équipe, vous avez travaillé avec "
+            "l'entreprise partenaire. Le film vous sera retiré."
+        ),
+        error_messages={"required": _("Indiquez le motif du conflit d'intérêts.")},
+    )
+
+
+class DecisionsForm(forms.Form):
+    decisions = forms.CharField(
+        label=_("Décisions du jury"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Prix attribués, mentions, motifs : ce que le jury a décidé, pour le palmarès."),
+    )

@@ -1,0 +1,26 @@
+"""Background tasks of the judging app: thin wrappers that take ids and call the domain."""
+
+import logging
+
+from django.tasks import task
+
+from festival.models import Edition, User
+from judging.domain import reminders
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def send_due_jury_reminders() -> None:
+    """The automatic reminders due now, each sent once (see `reminders.send_due_reminders`)."""
+    reminders.send_due_reminders()
+
+
+@task
+def send_jury_reminders(edition_id: int, organizer_id: int | None = None) -> None:
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        logger.info("Jury reminders: edition %s is gone", edition_id)
+        return
+    organizer = User.objects.filter(pk=organizer_id).first() if organizer_id else None
+    reminders.send_reminders(edition=edition, organizer=organizer)

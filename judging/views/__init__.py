@@ -1,0 +1,1 @@
+"""Judging pages: organizers in `organizer`, jurors (and deliberation) in `juror`."""

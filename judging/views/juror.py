@@ -1,0 +1,400 @@
+"""The juror's pages: films to score, the watch page with its scoring form, and deliberation.
+
+Blindness: nothing here reads another juror's evaluation, except the deliberation page, which
+opens to the jury's president and the festival's organizers once deliberation has begun.
+"""
+
+import math
+from datetime import timedelta
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from festival.domain import DomainError
+from festival.models import Film, User
+from judging.domain.deliberation import deliberation_table, record_decisions
+from judging.domain.juries import declare_conflict
+from judging.domain.scoring import (
+    deadline_passed,
+    is_locked,
+    min_watched_ratio,
+    record_watch_progress,
+    save_draft,
+    score_on_20,
+    shown_number,
+    validate_evaluation,
+    watched_percent,
+)
+from judging.enums import EvaluationState
+from judging.forms.juror import ConflictForm, DecisionsForm, ScoringForm, WatchProgressForm
+from judging.models import Assignment, Criterion, Evaluation, Jury, JuryMember, Score
+from judging.rules import (
+    assignments_for_juror,
+    deliberation_open,
+    get_assignment_for_juror,
+    get_jury_for_organizer,
+    is_jury_president,
+    juror_required,
+)
+from media_pipeline import delivery
+from media_pipeline.models import VideoStatus, VideoVersion
+
+PLAYER_TEMPLATE = "media_pipeline/_film_media.html"
+POSTER_SIZES = ("list.jpg", "list.webp", "page.jpg")
+
+
+def _error_messages(request, error: DomainError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _has_player() -> bool:
+    """The media pipeline's player block, when that app provides it."""
+    try:
+        get_template(PLAYER_TEMPLATE)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _poster_url(film: Film, user: User) -> str:
+    """A signed URL of the film's poster, from its prefetched ready version, if it has one.
+
+    The juror's right to see the film was checked by the assignment query the film comes from.
+    """
+    versions = getattr(film, "ready_versions", [])
+    if not versions:
+        return ""
+    version = versions[0]
+    poster = version.outputs.get("poster") or {}
+    sizes = poster.get("sizes") or {}
+    path = next((sizes[name] for name in POSTER_SIZES if name in sizes), poster.get("source"))
+    if not path or not version.output_prefix:
+        return ""
+    return delivery.media_url(delivery.sign(version=version, user=user), path)
+
+
+def _days_left(deadline, now) -> int:
+    return max(0, math.ceil((deadline - now) / timedelta(days=1)))
+
+
+def _own_evaluations(user: User, film_ids: list[int]) -> dict[int, Evaluation]:
+    evaluations = Evaluation.objects.filter(juror=user, film_id__in=film_ids).prefetch_related(
+        Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+    )
+    return {evaluation.film_id: evaluation for evaluation in evaluations}
+
+
+@juror_required
+def dashboard(request):
+    user = request.user
+    now = timezone.now()
+    assignments = list(
+        assignments_for_juror(user)
+        .select_related("jury", "jury__edition", "film", "film__category")
+        .prefetch_related(
+            Prefetch(
+                "film__video_versions",
+                queryset=VideoVersion.objects.filter(status=VideoStatus.READY).order_by("-number"),
+                to_attr="ready_versions",
+            )
+        )
+        .order_by(
+            "jury__edition__judging_end_at",
+            "jury__name",
+            "jury_id",
+            "film__category__position",
+            "film__category__name",
+            "film__title",
+            "film_id",
+        )
+    )
+    evaluations = _own_evaluations(user, [a.film_id for a in assignments])
+    groups = []
+    for (jury, category), items in groupby(
+        assignments, key=lambda a: (a.jury, a.film.category)
+    ):
+        rows = []
+        for assignment in items:
+            film = assignment.film
+            evaluation = evaluations.get(film.pk)
+            rows.append(
+                {
+                    "film": film,
+                    "state": evaluation.state if evaluation else EvaluationState.TO_WATCH,
+                    "state_label": EvaluationState(
+                        evaluation.state if evaluation else EvaluationState.TO_WATCH
+                    ).label,
+                    "on_20": score_on_20(evaluation) if evaluation else None,
+                    "poster": _poster_url(film, user),
+                }
+            )
+        groups.append({"jury": jury, "category": category, "rows": rows})
+    editions = {a.jury.edition_id: a.jury.edition for a in assignments}.values()
+    deadlines = [
+        {
+            "edition": edition,
+            "passed": deadline_passed(edition, now),
+            "days_left": _days_left(edition.judging_end_at, now),
+        }
+        for edition in editions
+    ]
+    presided = {
+        a.jury.pk: a.jury
+        for a in assignments
+        if a.jury.president_id == user.pk and deliberation_open(a.jury.edition, now)
+    }
+    validated = sum(e.state == EvaluationState.VALIDATED for e in evaluations.values())
+    return render(
+        request,
+        "judging/juror/dashboard.html",
+        {
+            "groups": groups,
+            "deadlines": deadlines,
+            "assigned": len(assignments),
+            "validated": validated,
+            "percent": round(100 * validated / len(assignments)) if assignments else 0,
+            "deliberations": list(presided.values()),
+        },
+    )
+
+
+# The watch page and its form.
+
+
+def _criteria(film: Film) -> list[Criterion]:
+    return list(Criterion.objects.filter(edition_id=film.edition_id))
+
+
+def _evaluation(user: User, film: Film) -> Evaluation | None:
+    return (
+        Evaluation.objects.filter(juror=user, film=film)
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .first()
+    )
+
+
+def _watch_context(request, assignment: Assignment, *, form=None, conflict_form=None) -> dict:
+    film = assignment.film
+    edition = film.edition
+    evaluation = _evaluation(request.user, film)
+    criteria = _criteria(film)
+    locked = is_locked(evaluation, edition)
+    if form is None:
+        form = ScoringForm(criteria=criteria, evaluation=evaluation, locked=locked)
+    required = min_watched_ratio(edition)
+    return {
+        "film": film,
+        "jury": assignment.jury,
+        "edition": edition,
+        "evaluation": evaluation,
+        "state": evaluation.state if evaluation else EvaluationState.TO_WATCH,
+        "form": form,
+        "conflict_form": conflict_form or ConflictForm(),
+        "locked": locked,
+        "validated": evaluation is not None and evaluation.state == EvaluationState.VALIDATED,
+        "deadline_passed": deadline_passed(edition),
+        "on_20": score_on_20(evaluation) if evaluation else None,
+        "watched_percent": watched_percent(evaluation) if evaluation else 0,
+        "required_percent": shown_number(required * 100),
+        "is_trainee": JuryMember.objects.filter(
+            jury=assignment.jury, juror=request.user, is_trainee=True
+        ).exists(),
+        "has_player": _has_player(),
+    }
+
+
+@juror_required
+def watch(request, film_pk):
+    assignment = get_assignment_for_juror(request.user, film_pk)
+    return render(request, "judging/juror/watch.html", _watch_context(request, assignment))
+
+
+def _save_from_form(request, film: Film, form: ScoringForm) -> tuple[Evaluation | None, list]:
+    """Save every valid part of the posted form; the errors of the rest, as messages."""
+    form.is_valid()
+    cleaned = form.cleaned_data
+    try:
+        evaluation = save_draft(
+            juror=request.user,
+            film=film,
+            values=form.valid_values(),
+            comment=cleaned.get("comment"),
+            favourite=cleaned.get("favourite"),
+        )
+    except DomainError as error:
+        return None, error.messages
+    return evaluation, []
+
+
+@juror_required
+@require_POST
+def draft(request, film_pk):
+    """The scoring form, saved as a draft: by htmx as the juror types, or by its button."""
+    assignment = get_assignment_for_juror(request.user, film_pk)
+    film = assignment.film
+    form = ScoringForm(request.POST, criteria=_criteria(film))
+    evaluation, errors = _save_from_form(request, film, form)
+    if _is_htmx(request):
+        if evaluation is not None:
+            evaluation = _evaluation(request.user, film)
+        return render(
+            request,
+            "judging/juror/watch.html#draft_response",
+            {
+                "film": film,
+                "form": form,
+                "errors": errors,
+                "evaluation": evaluation,
+                "on_20": score_on_20(evaluation) if evaluation else None,
+            },
+        )
+    for text in errors:
+        messages.error(request, text)
+    if form.errors:
+        messages.error(request, _("Certaines notes ne sont pas valables : corrigez-les."))
+        context = _watch_context(request, assignment, form=form)
+        return render(request, "judging/juror/watch.html", context)
+    if not errors:
+        messages.success(request, _("Brouillon enregistré."))
+    return redirect("judging:juror_film", film_pk=film.pk)
+
+
+@juror_required
+@require_POST
+def validate(request, film_pk):
+    assignment = get_assignment_for_juror(request.user, film_pk)
+    film = assignment.film
+    form = ScoringForm(request.POST, criteria=_criteria(film))
+    evaluation, errors = _save_from_form(request, film, form)
+    if errors:
+        for text in errors:
+            messages.error(request, text)
+        return redirect("judging:juror_film", film_pk=film.pk)
+    if form.errors:
+        messages.error(
+            request,
+            _("Certaines notes ne sont pas valables : corrigez-les, puis validez à nouveau."),
+        )
+        context = _watch_context(request, assignment, form=form)
+        return render(request, "judging/juror/watch.html", context)
+    try:
+        validate_evaluation(juror=request.user, film=film)
+    except DomainError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Vos notes pour « %(title)s » sont validées. Merci !") % {"title": film.title},
+        )
+    return redirect("judging:juror_film", film_pk=film.pk)
+
+
+@juror_required
+@require_POST
+def progress(request, film_pk):
+    """The passages the player reports as watched (static/judging/watch.js)."""
+    assignment = get_assignment_for_juror(request.user, film_pk)
+    form = WatchProgressForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    try:
+        evaluation = record_watch_progress(
+            juror=request.user, film=assignment.film, **form.cleaned_data
+        )
+    except DomainError as error:
+        return JsonResponse({"errors": error.messages}, status=409)
+    return JsonResponse(
+        {
+            "watched_percent": watched_percent(evaluation),
+            "watched_seconds": evaluation.watched_seconds,
+        }
+    )
+
+
+@juror_required
+@require_POST
+def conflict(request, film_pk):
+    assignment = get_assignment_for_juror(request.user, film_pk)
+    film = assignment.film
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        context = _watch_context(request, assignment, conflict_form=form)
+        return render(request, "judging/juror/watch.html", context)
+    try:
+        declare_conflict(juror=request.user, film=film, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        _error_messages(request, error)
+        return redirect("judging:juror_film", film_pk=film.pk)
+    messages.success(
+        request,
+        _(
+            "Votre conflit d'intérêts est enregistré : « %(title)s » vous est retiré et "
+            "l'organisation en est informée."
+        )
+        % {"title": film.title},
+    )
+    return redirect("judging:juror_dashboard")
+
+
+# Deliberation.
+
+
+def _jury_for_deliberation(user: User, pk: int) -> Jury:
+    """The festival's organizers and the jury's president; 404 for everyone else."""
+    if user.is_organizer and user.festival_id is not None:
+        return get_jury_for_organizer(user, pk)
+    if user.is_juror:
+        jury = get_object_or_404(Jury.objects.select_related("edition", "president"), pk=pk)
+        if is_jury_president(user, jury):
+            return jury
+    raise Http404
+
+
+@login_required
+def deliberation(request, jury_pk):
+    jury = _jury_for_deliberation(request.user, jury_pk)
+    if not deliberation_open(jury.edition):
+        return render(request, "judging/juror/deliberation_closed.html", {"jury": jury})
+    return render(
+        request,
+        "judging/juror/deliberation.html",
+        {
+            "jury": jury,
+            "films": deliberation_table(jury),
+            "decisions_form": DecisionsForm(initial={"decisions": jury.decisions}),
+            "back_url": (
+                reverse("judging:juror_dashboard")
+                if request.user.is_juror
+                else reverse("judging:organizer_jury", args=[jury.pk])
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decisions(request, jury_pk):
+    jury = _jury_for_deliberation(request.user, jury_pk)
+    if not deliberation_open(jury.edition):
+        messages.error(request, _("La délibération de ce jury n'est pas encore ouverte."))
+        return redirect("judging:deliberation", jury_pk=jury.pk)
+    form = DecisionsForm(request.POST)
+    if form.is_valid():
+        record_decisions(jury=jury, user=request.user, decisions=form.cleaned_data["decisions"])
+        messages.success(request, _("Les décisions du jury sont enregistrées."))
+    return redirect(f"{reverse('judging:deliberation', args=[jury.pk])}#decisions")
