@@ -42,12 +42,17 @@ SUBTITLE_LANGUAGES = [
 def can_watch(user: User, film: Film) -> bool:
     """Who may watch a film that is not public: the one rule of media delivery.
 
-    Today the film's teacher and its festival's organizers. The judging app extends this
-    for the jurors assigned to the film; other jurors of the festival are not allowed.
+    The film's teacher, its festival's organizers, and the jurors it is assigned to (an
+    active assignment); other jurors of the festival are not allowed.
     """
     if not user.is_authenticated:
         return False
-    return file_owner_check(user, film)
+    if file_owner_check(user, film):
+        return True
+    # Imported here: judging builds on the media pipeline, not the other way round.
+    from judging.models import Assignment
+
+    return user.is_juror and Assignment.objects.filter(juror=user, film=film, active=True).exists()
 
 
 def latest_version(film: Film) -> VideoVersion | None:

@@ -209,7 +209,8 @@ def create_upload(*, film_id: int, user_id: int, length: int, filename: str, fil
         filetype=filetype[:100],
         created=now.isoformat(),
     )
-    upload.folder.mkdir(parents=True)
+    upload_root().mkdir(parents=True, exist_ok=True)
+    upload.folder.mkdir(mode=0o700)  # pupils' faces: readable by the server's user only
     upload.data_path.touch()
     upload.lock_path.touch()
     upload.save()

@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -58,6 +59,7 @@ class FilmMedia:
     poster_form: PosterForm | None = None
     subtitles_form: SubtitlesForm | None = None
     swap_player: bool = False
+    next_url: str = ""  # where the block's forms come back to: the page that shows it
 
     @property
     def polling(self) -> bool:
@@ -69,7 +71,7 @@ class FilmMedia:
         return self.current is not None and self.current != self.playable
 
 
-def film_media(*, film: Film, user: User) -> FilmMedia | None:
+def film_media(*, film: Film, user: User, next_url: str = "") -> FilmMedia | None:
     if not delivery.can_watch(user, film):
         return None
     versions = list(film.video_versions.order_by("-number"))
@@ -84,6 +86,7 @@ def film_media(*, film: Film, user: User) -> FilmMedia | None:
         playable=playable,
         sources=delivery.sources(version=playable, user=user) if playable else None,
         can_manage=can_manage,
+        next_url=next_url,
         can_retry=(
             current is not None
             and current.status in (VideoStatus.FAILED, VideoStatus.REJECTED)
@@ -100,7 +103,12 @@ def film_media(*, film: Film, user: User) -> FilmMedia | None:
 def status(request, pk):
     """The status partial the film page polls while a version is being processed."""
     film = get_film_for_media(request.user, pk)
-    media = film_media(film=film, user=request.user)
+    # Forms in the partial come back to the page that polls, not to this URL.
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    next_url = page.path + (f"?{page.query}" if page.query else "")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = ""
+    media = film_media(film=film, user=request.user, next_url=next_url)
     # Polled until the version is final: once it is ready, the player is swapped in too.
     media.swap_player = media.current is not None and media.current == media.playable
     return render(request, "media_pipeline/_film_media.html#status", {"film": film, "media": media})
@@ -112,7 +120,8 @@ def _back(request, film: Film):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = film.get_absolute_url()
-    return HttpResponseRedirect(target + "#film-media")
+    # No #fragment: the message saying what happened is at the top of the page.
+    return HttpResponseRedirect(target)
 
 
 def _playable_or_404(film: Film) -> VideoVersion:

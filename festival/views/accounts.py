@@ -82,7 +82,8 @@ def after_login(request):
             return redirect("festival:organizer_dashboard")
         if user.is_staff:
             return redirect("admin:index")
-    # Jurors get their own space with the judging app; until then, the festival's home.
+    if user.is_juror:
+        return redirect("judging:juror_dashboard")
     return redirect("festival:home")
 
 

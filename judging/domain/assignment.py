@@ -106,7 +106,7 @@ def solve(
     films = sorted(set(films))
     jurors = sorted(set(jurors))
     if k < 0 or (cap is not None and cap < 0):
-        raise ValueError("k and cap must be positive")
+        raise ValueError("k and cap cannot be negative")
     conflicts = set(conflicts)
     current = set(current)
     allowed = {(f, j) for f in films for j in jurors if (f, j) not in conflicts}

@@ -8,7 +8,7 @@ is the results' business.
 import logging
 import statistics
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 
@@ -26,7 +26,7 @@ def plain(value: Decimal | None, places: str | None = None) -> Decimal | None:
     if value is None:
         return None
     if places is not None:
-        value = value.quantize(Decimal(places))
+        value = value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
@@ -42,15 +42,16 @@ class Stats:
     stdev: Decimal | None = None
 
     @classmethod
-    def of(cls, values: list[Decimal]) -> "Stats":
+    def of(cls, values: list[Decimal], places: str | None = None) -> "Stats":
+        """Mean and standard deviation rounded to hundredths; the others to `places` if given."""
         if not values:
             return cls()
         return cls(
             count=len(values),
             mean=plain(sum(values) / len(values), "0.01"),
-            minimum=plain(min(values)),
-            maximum=plain(max(values)),
-            spread=plain(max(values) - min(values)),
+            minimum=plain(min(values), places),
+            maximum=plain(max(values), places),
+            spread=plain(max(values) - min(values), places),
             stdev=plain(statistics.pstdev(values), "0.01"),
         )
 
@@ -141,14 +142,13 @@ def _film_table(film: Film, columns: list[Column], criteria: list[Criterion]) ->
         counted = [v for v, c in zip(cells, columns, strict=True) if v is not None and c.counts]
         result.rows.append(Row(label=criterion.name, cells=cells, stats=Stats.of(counted)))
     totals = [
-        on_20((score.criterion, score.value) for score in s.values()) if s else None
-        for s in scores
+        on_20((score.criterion, score.value) for score in s.values()) if s else None for s in scores
     ]
     counted = [v for v, c in zip(totals, columns, strict=True) if v is not None and c.counts]
     result.on_20 = Row(
         label="",
         cells=[plain(v, "0.1") for v in totals],
-        stats=Stats.of([plain(v, "0.01") for v in counted]),
+        stats=Stats.of(counted, "0.1"),
     )
     for column in columns:
         if column.evaluation is not None and column.evaluation.favourite:

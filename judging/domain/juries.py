@@ -204,7 +204,8 @@ def _check_jury_fields(
     others = Jury.objects.filter(edition=edition)
     if jury is not None:
         others = others.exclude(pk=jury.pk)
-    if others.filter(name__iexact=name).exists():
+    # Compared in Python: SQLite folds the case of ASCII letters only ("LYCÉE", "lycée").
+    if name.casefold() in {other.casefold() for other in others.values_list("name", flat=True)}:
         raise DomainError(
             _("Un jury s'appelle déjà « %(name)s » dans cette édition.") % {"name": name},
             code="name_taken",

@@ -146,10 +146,7 @@ def _check_open(*, evaluation: Evaluation, film: Film, now: datetime) -> None:
     edition = film.edition
     if deadline_passed(edition, now):
         raise DomainError(
-            _(
-                "L'évaluation s'est terminée le %(date)s : les notes ne peuvent plus être "
-                "modifiées."
-            )
+            _("L'évaluation s'est terminée le %(date)s : les notes ne peuvent plus être modifiées.")
             % {"date": date_format(timezone.localtime(edition.judging_end_at), "DATETIME_FORMAT")},
             code="deadline",
         )

@@ -149,5 +149,7 @@ class DecisionsForm(forms.Form):
         label=_("Décisions du jury"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Prix attribués, mentions, motifs : ce que le jury a décidé, pour le palmarès."),
+        help_text=_(
+            "Prix attribués, mentions, motifs : ce que le jury a décidé, pour le palmarès."
+        ),
     )

@@ -52,6 +52,7 @@ class MemberForm(forms.Form):
     )
 
     def __init__(self, *args, jurors, **kwargs):
+        kwargs.setdefault("auto_id", "member_%s")  # Unique ids beside the invitation form.
         super().__init__(*args, **kwargs)
         self.fields["juror"].queryset = jurors
 
@@ -61,6 +62,10 @@ class InviteJurorForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     is_trainee = forms.BooleanField(label=_("Juré en formation"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "invite_%s")
+        super().__init__(*args, **kwargs)
 
 
 class TraineeForm(forms.Form):
@@ -176,6 +181,11 @@ class BaseCriterionFormSet(forms.BaseModelFormSet):
         ]
         if not kept:
             raise forms.ValidationError(_("La grille doit compter au moins un critère."))
+        names = [form.cleaned_data["name"].strip().casefold() for form in kept]
+        if len(set(names)) < len(names):
+            raise forms.ValidationError(
+                _("Deux critères portent le même nom : donnez-leur des noms différents.")
+            )
         if sum(bool(form.cleaned_data.get("is_priority")) for form in kept) > 1:
             raise forms.ValidationError(
                 _("Un seul critère peut être prioritaire : il départage les ex aequo.")

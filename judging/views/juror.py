@@ -125,9 +125,7 @@ def dashboard(request):
     )
     evaluations = _own_evaluations(user, [a.film_id for a in assignments])
     groups = []
-    for (jury, category), items in groupby(
-        assignments, key=lambda a: (a.jury, a.film.category)
-    ):
+    for (jury, category), items in groupby(assignments, key=lambda a: (a.jury, a.film.category)):
         rows = []
         for assignment in items:
             film = assignment.film

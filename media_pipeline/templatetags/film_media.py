@@ -8,4 +8,5 @@ def film_media(context, film):
     """`{% film_media film as media %}`: what the media block shows to the current user."""
     from media_pipeline.views import film_media as build
 
-    return build(film=film, user=context["request"].user)
+    request = context["request"]
+    return build(film=film, user=request.user, next_url=request.get_full_path())

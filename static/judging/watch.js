@@ -79,6 +79,18 @@
       },
       true,
     );
+    // Playback starts (or resumes) here: the first timeupdate only comes a moment later.
+    document.addEventListener(
+      "playing",
+      function (event) {
+        const video = inside(event);
+        if (video && start === null) {
+          start = video.currentTime;
+          last = start;
+        }
+      },
+      true,
+    );
     document.addEventListener(
       "seeking",
       function (event) {

@@ -105,7 +105,7 @@ def test_login_of_an_inactive_user_fails(client, teacher):
     [
         ("teacher", "festival:teacher_dashboard"),
         ("organizer", "festival:organizer_dashboard"),
-        ("juror", "festival:home"),
+        ("juror", "judging:juror_dashboard"),
     ],
 )
 def test_after_login_redirects_by_role(client, request, user_fixture, target):

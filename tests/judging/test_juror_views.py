@@ -16,6 +16,7 @@ from judging.domain.scoring import record_watch_progress, save_draft, validate_e
 from judging.enums import AssignmentEnd, EvaluationState
 from judging.models import Assignment, ConflictDeclaration, Evaluation, Jury, Score, ScoreChange
 from judging.views import juror as juror_views
+from media_pipeline import delivery
 from media_pipeline.models import VideoStatus
 from tests import factories
 from tests.media_pipeline.versions import make_version
@@ -140,6 +141,8 @@ def watch(juror, film, seconds=60):
 
 def open_deliberation(edition):
     now = timezone.now()
+    edition.submissions_open_at = now - timedelta(days=60)
+    edition.submissions_close_at = now - timedelta(days=30)
     edition.judging_start_at = now - timedelta(days=20)
     edition.judging_end_at = now - timedelta(hours=1)
     edition.deliberation_at = now + timedelta(days=1)
@@ -164,9 +167,7 @@ def test_anonymous_is_sent_to_login(client, film, assignment, name, method):
     assert (response.status_code, response.url) == (302, f"{LOGIN}?next={path}")
 
 
-@pytest.mark.parametrize(
-    "path", [lambda jury: dashboard_url(), deliberation_url, decisions_url]
-)
+@pytest.mark.parametrize("path", [lambda jury: dashboard_url(), deliberation_url, decisions_url])
 def test_anonymous_is_sent_to_login_from_the_other_pages(client, jury, path):
     target = path(jury)
     response = client.post(target) if target == decisions_url(jury) else client.get(target)
@@ -211,7 +212,9 @@ def test_the_dashboard_is_for_jurors_only(request, client, stranger):
     assert client.get(dashboard_url()).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["juror_draft", "juror_validate", "juror_progress", "juror_conflict"])
+@pytest.mark.parametrize(
+    "name", ["juror_draft", "juror_validate", "juror_progress", "juror_conflict"]
+)
 def test_post_only_views_refuse_get(juror_client, film, assignment, name):
     assert juror_client.get(url(name, film)).status_code == 405
 
@@ -284,13 +287,20 @@ def test_dashboard_shows_the_poster_of_a_ready_film(juror_client, film, assignme
     response = juror_client.get(dashboard_url())
 
     poster = response.context["groups"][0]["rows"][0]["poster"]
-    assert poster.startswith("/medias/v/") and poster.endswith("/poster/first/poster-page.jpg")
+    assert poster.startswith("/medias/v/") and poster.endswith("/poster/first/poster-list.webp")
     assert juror_client.get(poster).status_code == 200
 
 
 def test_dashboard_without_films(juror_client):
     response = juror_client.get(dashboard_url())
-    assert "Aucun film ne vous est attribué pour le moment." in page(response)
+    text = page(response)
+    assert "Aucun film ne vous est attribué pour le moment." in text
+    assert f'<a href="{dashboard_url()}">Mes films à noter</a>' in text
+
+
+def test_a_juror_lands_on_the_dashboard_after_login(juror_client):
+    response = juror_client.get(reverse("festival:after_login"))
+    assert (response.status_code, response.url) == (302, dashboard_url())
 
 
 def test_dashboard_links_the_president_to_an_open_deliberation(
@@ -322,9 +332,13 @@ def count_queries(client, path):
 def test_dashboard_query_count_does_not_grow_with_films(
     juror_client, juror, jury, teacher, category, criteria, django_assert_num_queries
 ):
-    make_scored_films(1, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria)
+    make_scored_films(
+        1, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria
+    )
     expected = count_queries(juror_client, dashboard_url())
-    make_scored_films(29, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria)
+    make_scored_films(
+        29, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria
+    )
 
     with django_assert_num_queries(expected):
         response = juror_client.get(dashboard_url())
@@ -340,7 +354,7 @@ def test_watch_page_shows_the_scoring_form(juror_client, film, criteria, assignm
 
     assert response.status_code == 200
     text = page(response)
-    assert '<legend>Grille d\'évaluation</legend>' in text
+    assert "<legend>Grille d'évaluation</legend>" in text
     for criterion in criteria:
         field = f"id_criterion_{criterion.pk}"
         assert f'<label for="{field}">{criterion.name}' in text
@@ -372,6 +386,14 @@ def test_watch_page_plays_the_film_when_its_video_is_ready(
     assert '<video class="film-player"' in text
 
 
+def test_only_jurors_assigned_to_the_film_may_watch_it(juror, bruno, film, assignment):
+    assert delivery.can_watch(juror, film) is True
+    assert delivery.can_watch(bruno, film) is False
+    assignment.active = False
+    assignment.save()
+    assert delivery.can_watch(juror, film) is False
+
+
 def test_watch_page_without_the_media_pipeline_s_player(
     juror_client, film, assignment, monkeypatch
 ):
@@ -396,7 +418,10 @@ def test_watch_page_shows_the_saved_draft(juror_client, juror, film, criteria, a
     assert f'name="criterion_{criteria[0].pk}" value="7.5"' in text
     assert f'name="criterion_{criteria[1].pk}" value="8"' in text
     assert "Très beau cadrage</textarea>" in text
-    assert 'name="favourite" id="id_favourite" aria-describedby="id_favourite_helptext" checked' in text
+    assert (
+        '<input type="checkbox" name="favourite" aria-describedby="id_favourite_helptext" '
+        'id="id_favourite" checked>'
+    ) in text
     assert f"Brouillon enregistré à {saved_at}" in text
     # 20 × (2 × 0.75 + 0.8) / 3
     assert "Note : <strong>15,3</strong> sur 20" in text
@@ -485,7 +510,9 @@ def test_a_bad_score_is_refused_and_the_others_are_saved(
 
 
 def test_an_off_step_score_is_refused(juror_client, juror, film, criteria, assignment):
-    response = htmx(juror_client, url("juror_draft", film), form_data(criteria, {criteria[2]: "2.5"}))
+    response = htmx(
+        juror_client, url("juror_draft", film), form_data(criteria, {criteria[2]: "2.5"})
+    )
     assert "« Son » : la note va de 1 en 1, par exemple 2 ou 3." in page(response)
     assert scores_of(juror, film) == {}
 
@@ -505,7 +532,9 @@ def test_a_draft_after_validation_is_refused_and_nothing_is_lost(
     assert ScoreChange.objects.count() == changes
 
 
-def test_a_draft_after_the_deadline_is_refused(juror_client, juror, film, criteria, assignment, edition):
+def test_a_draft_after_the_deadline_is_refused(
+    juror_client, juror, film, criteria, assignment, edition
+):
     save_draft(juror=juror, film=film, values={criteria[0].pk: D("7")})
     open_deliberation(edition)
 
@@ -590,7 +619,7 @@ def test_validation_with_a_bad_score(juror_client, juror, film, criteria, assign
 def test_validation_twice_is_refused(juror_client, juror, film, criteria, assignment):
     watch(juror, film)
     data = form_data(criteria, {criteria[0]: "7", criteria[1]: "8"})
-    juror_client.post(url("juror_validate", film), data)
+    juror_client.post(url("juror_validate", film), data, follow=True)
 
     response = juror_client.post(
         url("juror_validate", film), form_data(criteria, {criteria[0]: "2"}), follow=True
@@ -683,9 +712,7 @@ def test_the_president_does_not_see_the_scores_before_deliberation(
     assert SECRET_COMMENT not in text and "9,5" not in text
 
 
-def test_organizers_do_not_see_the_scores_before_deliberation(
-    organizer_client, jury, bruno_scored
-):
+def test_organizers_do_not_see_the_scores_before_deliberation(organizer_client, jury, bruno_scored):
     text = page(organizer_client.get(deliberation_url(jury)))
     assert "La délibération n'est pas encore ouverte" in text
     assert SECRET_COMMENT not in text
@@ -765,8 +792,11 @@ def test_the_president_sees_every_score_side_by_side(client, president, jury, de
     )
     assert son.stats.count == 0
     # Sur 20: Bruno 20 × (2 × 0.35 + 0.95) / 3 = 11, Marc 20 × (2 × 0.6 + 0.8) / 3 = 13.33
-    assert item.on_20.cells == [D("11"), D("1.3"), None, D("13.3"), D("20")]
-    assert (item.on_20.stats.mean, item.on_20.stats.spread) == (D("12.17"), D("2.33"))
+    # Ines's draft: 20 × (2 × 0.1 + 0.1) / 3 = 2, the trainee's: 20
+    assert item.on_20.cells == [D("11"), D("2"), None, D("13.3"), D("20")]
+    assert (item.on_20.stats.mean, item.on_20.stats.spread) == (D("12.17"), D("2.3"))
+    assert (item.on_20.stats.minimum, item.on_20.stats.maximum) == (D("11"), D("13.3"))
+    assert item.on_20.stats.stdev == D("1.17")
     assert (item.favourites, item.trainee_favourites) == (1, 1)
     text = page(response)
     assert SECRET_COMMENT in text
@@ -805,10 +835,14 @@ def test_deliberation_query_count_does_not_grow_with_films(
     client, president, jury, juror, teacher, category, criteria, edition, django_assert_num_queries
 ):
     client.force_login(president)
-    make_scored_films(1, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria)
+    make_scored_films(
+        1, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria
+    )
     open_deliberation(edition)
     expected = count_queries(client, deliberation_url(jury))
-    make_scored_films(29, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria)
+    make_scored_films(
+        29, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria
+    )
 
     with django_assert_num_queries(expected):
         response = client.get(deliberation_url(jury))

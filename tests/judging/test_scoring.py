@@ -113,7 +113,9 @@ def test_only_what_changed_is_saved_and_audited(juror, film, criteria, assignmen
     draft(juror, film, {scenario.pk: D("7.5"), image.pk: D("8")}, comment="Beau film")
     ScoreChange.objects.all().delete()
 
-    evaluation = draft(juror, film, {scenario.pk: D("7.5"), image.pk: D("6.5")}, comment="Beau film")
+    evaluation = draft(
+        juror, film, {scenario.pk: D("7.5"), image.pk: D("6.5")}, comment="Beau film"
+    )
 
     assert scores_of(evaluation) == {"Scénario": D("7.5"), "Image": D("6.5")}
     assert changes() == [("score:Image", "8", "6.5", juror.pk)]
@@ -166,8 +168,18 @@ def saved_state(film):
         (0, D("-1"), "out_of_scale", "« Scénario » : la note doit être comprise entre 0 et 10."),
         (2, D("0"), "out_of_scale", "« Son » : la note doit être comprise entre 1 et 5."),
         (0, D("7.3"), "off_step", "« Scénario » : la note va de 0,5 en 0,5, par exemple 7 ou 7,5."),
-        (0, D("9.9"), "off_step", "« Scénario » : la note va de 0,5 en 0,5, par exemple 9,5 ou 10."),
-        (0, D("7.25"), "off_step", "« Scénario » : la note va de 0,5 en 0,5, par exemple 7 ou 7,5."),
+        (
+            0,
+            D("9.9"),
+            "off_step",
+            "« Scénario » : la note va de 0,5 en 0,5, par exemple 9,5 ou 10.",
+        ),
+        (
+            0,
+            D("7.25"),
+            "off_step",
+            "« Scénario » : la note va de 0,5 en 0,5, par exemple 7 ou 7,5.",
+        ),
         (0, D("7.125"), "off_step", "« Scénario » : la note a deux décimales au plus."),
         (2, D("2.5"), "off_step", "« Son » : la note va de 1 en 1, par exemple 2 ou 3."),
     ],
@@ -266,9 +278,7 @@ def test_scores_are_accepted_until_the_deadline(juror, film, criteria, assignmen
 # Two tabs, a double click: never a duplicate, never a lost change.
 
 
-def test_two_tabs_saving_in_turn_keep_one_score_and_both_changes(
-    juror, film, criteria, assignment
-):
+def test_two_tabs_saving_in_turn_keep_one_score_and_both_changes(juror, film, criteria, assignment):
     scenario = criteria[0]
     draft(juror, film, {scenario.pk: D("6")})
     draft(juror, film, {scenario.pk: D("8")})

@@ -1,8 +1,10 @@
 """The distributed path: django-tasks-rq on the Redis of this machine, a real `rqworker`.
 
-Redis database 13 is this test's own: it is flushed before and after.
+Redis database 13 is this test's own (FILMIT_TEST_REDIS_URL to choose another): it is
+flushed before and after.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from tests.media_pipeline.workers import kill, start, task_backend, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = os.environ.get("FILMIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "media"]}}
 
 
