@@ -21,7 +21,7 @@ SNIFF_BYTES = 4096
 # Packets read to measure the frame rhythm and the keyframe spacing: enough for a few
 # GOPs, quick even on a 2 GB file because ffprobe stops after this many seconds.
 PACKET_SAMPLE_SECONDS = 30
-DECODE_CHECK_SECONDS = 3
+DECODE_CHECK_SECONDS = 1
 TAIL_CHECK_SECONDS = 1
 INTERLACED_FIELD_ORDERS = frozenset({"tt", "bb", "tb", "bt"})
 
@@ -82,6 +82,7 @@ class MediaInfo:
     video: VideoStream | None
     audio: AudioStream | None
     packets: PacketStats | None = None
+    start_time: float = 0.0
 
     @property
     def display_size(self) -> tuple[int, int]:
@@ -112,7 +113,6 @@ class MediaInfo:
 @dataclass(frozen=True)
 class DecodeCheck:
     head_frames: int
-    tail_frames: int
     interlaced_frames: int
     progressive_frames: int
 
@@ -246,6 +246,7 @@ def parse_probe(data: dict, *, size: int) -> MediaInfo:
         format_name=fmt.get("format_name", ""),
         duration=_positive_float(fmt.get("duration")),
         size=size,
+        start_time=_float(fmt.get("start_time")) or 0.0,
         video=_video_stream(video) if video else None,
         audio=_audio_stream(audio) if audio else None,
         packets=packets,
@@ -366,23 +367,19 @@ class Analysis:
 def analyse(
     source: Path, info: MediaInfo, *, loudness_target: float, deadline: runner.Deadline
 ) -> Analysis:
-    """One ffmpeg run that decodes the first and last seconds and measures the loudness.
+    """Check that the film can be read to its end, then decode its start and measure it.
 
-    Decoding both ends catches damaged and truncated files cheaply, and idet on the first
-    seconds tells interlacing when the container does not say. The soundtrack is measured
-    for the first pass of EBU R128 normalisation, mixed as it will be (48 kHz stereo).
+    The end is checked by reading (not decoding) its last packets: a truncated upload, or a
+    container claiming hours for a film of seconds, has none there. One ffmpeg run then
+    decodes the first second, where idet tells interlacing when the container does not
+    say, and measures the soundtrack for the first pass of EBU R128 normalisation, mixed
+    as it will be (48 kHz stereo).
     """
-    # The video may end before the audio: its own duration says where its last frames are.
-    video_end = info.video.duration or info.duration or 0
-    tail_start = max(0.0, video_end - TAIL_CHECK_SECONDS)
+    check_end(source, info, deadline=deadline)
     options = runner.untrusted_input_options()
     url = runner.file_url(source)
     head = ffmpeg.input(url, t=DECODE_CHECK_SECONDS, **options)
-    tail = ffmpeg.input(url, ss=f"{tail_start:.3f}", **options)
-    outputs = [
-        head["v:0"].filter("idet").output("-", f="null"),
-        tail["v:0"].filter("idet").output("-", f="null"),
-    ]
+    outputs = [head["v:0"].filter("idet").output("-", f="null")]
     if info.audio is not None:
         sound = ffmpeg.input(url, vn=None, **options)["a:0"]
         measure = sound.filter("aformat", sample_rates=48000, channel_layouts="stereo").filter(
@@ -400,10 +397,37 @@ def analyse(
     check = parse_idet(output.stderr)
     if check.head_frames == 0:
         raise reject(Code.UNDECODABLE)
-    if check.tail_frames == 0:
-        raise reject(Code.TRUNCATED)
     loudness = parse_loudness(output.stderr) if info.audio is not None else None
     return Analysis(check=check, loudness=loudness)
+
+
+def check_end(source: Path, info: MediaInfo, *, deadline: runner.Deadline) -> None:
+    """Raise TRUNCATED unless the video has packets in its last second.
+
+    Demuxing only: decoding the last GOP of a heavy camera file would cost seconds of CPU.
+    """
+    # The video may end before the audio: its own duration says where its last frames are.
+    # Timestamps are absolute, so the container's start time is added.
+    video_end = info.start_time + (info.video.duration or info.duration or 0)
+    tail_start = max(info.start_time, video_end - TAIL_CHECK_SECONDS)
+    args = ffprobe_args(
+        source,
+        entries={
+            "select_streams": "v:0",
+            "read_intervals": f"{tail_start:.3f}%",
+            "show_entries": "packet=pts_time",
+        },
+    )
+    try:
+        output = runner.run(args, deadline=deadline)
+    except runner.FfmpegTimeout:
+        raise
+    except runner.FfmpegError as error:
+        raise reject(Code.TRUNCATED) from error
+    packets = json.loads(output.stdout or "{}").get("packets", [])
+    times = [t for t in (_float(p.get("pts_time")) for p in packets) if t is not None]
+    if not times or max(times) < tail_start:
+        raise reject(Code.TRUNCATED)
 
 
 _IDET = re.compile(
@@ -418,10 +442,8 @@ def parse_idet(log: str) -> DecodeCheck:
         graph, tff, bff, progressive, undetermined = match.groups()
         counts[graph] = (int(tff), int(bff), int(progressive), int(undetermined))
     head = counts.get("0", (0, 0, 0, 0))
-    tail = counts.get("1", (0, 0, 0, 0))
     return DecodeCheck(
         head_frames=sum(head),
-        tail_frames=sum(tail),
         interlaced_frames=head[0] + head[1],
         progressive_frames=head[2],
     )

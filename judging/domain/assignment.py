@@ -352,19 +352,22 @@ def compute_assignments(*, jury: Jury, organizer: User | None = None) -> Assignm
             everyone(films=film_ids, jurors=trainees, conflicts=excluded).pairs
         )
 
-        added = 0
-        for film_id, juror_id in sorted(target):
-            assignment = existing.get((film_id, juror_id))
-            if assignment is None:
-                Assignment.objects.create(
-                    jury=jury,
-                    juror_id=juror_id,
-                    film_id=film_id,
-                    source=AssignmentSource.AUTOMATIC,
-                    created_by=organizer,
-                )
-                added += 1
-            elif not assignment.active:
+        created = [
+            Assignment(
+                jury=jury,
+                juror_id=juror_id,
+                film_id=film_id,
+                source=AssignmentSource.AUTOMATIC,
+                created_by=organizer,
+            )
+            for film_id, juror_id in sorted(target)
+            if (film_id, juror_id) not in existing
+        ]
+        Assignment.objects.bulk_create(created)
+        added = len(created)
+        for pair in sorted(target & set(existing)):
+            assignment = existing[pair]
+            if not assignment.active:
                 assignment.active = True
                 assignment.ended_reason = ""
                 assignment.jury = jury

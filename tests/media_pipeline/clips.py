@@ -298,3 +298,17 @@ def streams(path: Path) -> dict[str, dict]:
     for stream in ffprobe(path, "-show_streams")["streams"]:
         found.setdefault(stream["codec_type"], stream)
     return found
+
+
+def lying_duration_mp4(directory: Path, name: str = "lying.mp4") -> Path:
+    """A 1 s MP4 whose movie header claims ten hours."""
+    plain = compliant_mp4(directory, "honest.mp4", size="160x90", duration=1)
+    data = bytearray(plain.read_bytes())
+    plain.unlink()
+    header = data.find(b"mvhd")
+    assert data[header + 4] == 0, "version 0 mvhd: 32-bit timescale and duration"
+    timescale = int.from_bytes(data[header + 16 : header + 20])
+    data[header + 20 : header + 24] = (36_000 * timescale).to_bytes(4)
+    path = directory / name
+    path.write_bytes(bytes(data))
+    return path

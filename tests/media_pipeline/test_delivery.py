@@ -12,11 +12,7 @@ from django.urls import reverse
 from media_pipeline import delivery
 from media_pipeline.models import VideoStatus
 from tests import factories
-from tests.e2e import conftest as e2e
 from tests.media_pipeline.versions import FILES, MASTER, MP4_BYTES, make_version
-
-# Chromium and a page on the live server, for the one browser test at the end.
-browser, page = e2e.browser, e2e.page
 
 
 @pytest.fixture
@@ -328,48 +324,3 @@ def test_forms_in_the_polled_partial_come_back_to_the_page(film, teacher):
     ).content.decode()
 
     assert f'name="next" value="/enseignant/films/{film.pk}/?onglet=video"' in html
-
-
-# In a real browser: polling, the player swapped in, hls.js under the CSP, the poster chooser.
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_teacher_watches_the_film_once_processed(page, film, teacher, tmp_path):
-    from media_pipeline import domain
-    from tests.media_pipeline import clips
-
-    clip = clips.compliant_mp4(tmp_path, size="320x180", duration=3)
-    version = domain.receive_original(
-        film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
-    )
-    console = []
-    page.on("console", lambda message: console.append(message.text))
-    e2e.log_in(page, teacher.email, factories.PASSWORD)
-    page.goto(f"/enseignant/films/{film.pk}/")
-    status = page.locator(f"#film-media-status-{film.pk}")
-    assert "attend son tour" in status.inner_text()
-
-    domain.process_version(version_id=version.pk)  # the page polls meanwhile
-
-    page.wait_for_function(
-        "() => { const v = document.querySelector('video.film-player');"
-        " return v && v.readyState >= 2; }"
-    )
-    assert status.inner_text() == "La vidéo est prête."
-    # hls.js feeds the element through Media Source Extensions.
-    assert page.evaluate("() => document.querySelector('video.film-player').currentSrc").startswith(
-        "blob:"
-    )
-    page.evaluate(
-        "() => { const v = document.querySelector('video.film-player'); v.muted = true; v.play(); }"
-    )
-    page.wait_for_function("() => document.querySelector('video.film-player').currentTime > 0.5")
-
-    page.get_by_text("Choisir l'affiche du film").click()
-    page.locator("input[name=candidate]").nth(2).check()
-    page.get_by_role("button", name="Utiliser cette affiche").click()
-    assert page.locator(".messages").inner_text() == "L'affiche du film est enregistrée."
-    version.refresh_from_db()
-    assert version.outputs["poster"]["source"] == version.outputs["posters"][2]
-    assert [text for text in console if "Content Security Policy" in text] == []

@@ -37,6 +37,7 @@ def rejected(source: Path, out_dir: Path, **kwargs):
         (clips.m4a_with_cover, Code.AUDIO_ONLY),
         (clips.subtitles_only_mp4, Code.NO_VIDEO_STREAM),
         (clips.unknown_codec_mkv, Code.UNKNOWN_CODEC),
+        (clips.lying_duration_mp4, Code.DURATION_INVALID),
     ],
 )
 def test_rejected_kinds(tmp_path, make, code):

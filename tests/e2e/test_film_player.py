@@ -1,0 +1,42 @@
+"""The film media block in Debian's Chromium: live status, the player, the poster chooser."""
+
+import pytest
+
+from media_pipeline import domain
+from tests import factories
+from tests.e2e.conftest import log_in
+from tests.media_pipeline import clips
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLAYER = "document.querySelector('video.film-player')"
+
+
+def test_teacher_watches_the_film_once_processed(page, film, teacher, tmp_path):
+    clip = clips.compliant_mp4(tmp_path, size="320x180", duration=3)
+    version = domain.receive_original(
+        film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
+    )
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    log_in(page, teacher.email, factories.PASSWORD)
+    page.goto(f"/enseignant/films/{film.pk}/")
+    status = page.locator(f"#film-media-status-{film.pk}")
+    assert "attend son tour" in status.inner_text()
+
+    domain.process_version(version_id=version.pk)  # the page polls meanwhile
+
+    # The new player is swapped in, and hls.js feeds it through Media Source Extensions.
+    page.wait_for_function(f"() => {PLAYER} && {PLAYER}.readyState >= 2")
+    assert status.inner_text() == "La vidéo est prête."
+    assert page.evaluate(f"() => {PLAYER}.currentSrc").startswith("blob:")
+    page.evaluate(f"() => {{ {PLAYER}.muted = true; {PLAYER}.play(); }}")
+    page.wait_for_function(f"() => {PLAYER}.currentTime > 0.5")
+
+    page.get_by_text("Choisir l'affiche du film").click()
+    page.locator("input[name=candidate]").nth(2).check()
+    page.get_by_role("button", name="Utiliser cette affiche").click()
+    assert page.locator(".messages").inner_text() == "L'affiche du film est enregistrée."
+    version.refresh_from_db()
+    assert version.outputs["poster"]["source"] == version.outputs["posters"][2]
+    assert [text for text in console if "Content Security Policy" in text] == []
