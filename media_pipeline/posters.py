@@ -29,7 +29,8 @@ STORYBOARD_VTT = "storyboard/storyboard.vtt"
 
 # Poster sizes: the box each size must fit in, never enlarged.
 POSTER_SIZES = {"list": 480, "page": 1280}
-POSTER_MAX_PIXELS = 7680 * 4320
+# A 48-megapixel phone photo must pass; the decoder still never allocates more than this.
+POSTER_MAX_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def make_poster_sizes(
             max_pixels=POSTER_MAX_PIXELS, formats=runner.IMAGE_FORMAT_WHITELIST
         ),
     )
+    # ffmpeg turns a phone photo upright itself from its EXIF orientation.
     copies = source["v:0"].split()
     outputs, result = [], {}
     for index, (size, box) in enumerate(POSTER_SIZES.items()):

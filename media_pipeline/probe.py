@@ -44,11 +44,6 @@ class VideoStream:
     duration: float | None
 
     @property
-    def bit_depth(self) -> int:
-        match = re.search(r"p(\d+)(le|be)$", self.pix_fmt)
-        return int(match.group(1)) if match else 8
-
-    @property
     def hdr_transfer(self) -> str | None:
         """The HDR transfer function (PQ or HLG), None for SDR."""
         return self.color_transfer if self.color_transfer in HDR_TRANSFERS else None
@@ -69,7 +64,7 @@ class AudioStream:
 class PacketStats:
     """What the first packets of the video stream say about its timing."""
 
-    frame_interval: float | None  # median seconds between frames
+    frame_interval: float | None  # seconds between two frames, rounding undone
     variable: bool  # the intervals differ: variable frame rate
     max_keyframe_interval: float | None
 

@@ -251,12 +251,14 @@ def _audio_mode(
 def build_command(plan: TranscodePlan) -> list[str]:
     """The whole ffmpeg command line, built with ffmpeg-python."""
     source = ffmpeg.input(runner.file_url(plan.source), **runner.untrusted_input_options())
+    encoded = plan.rungs[1:] if plan.copy_video else plan.rungs
     # split's outputs: posters, storyboard, then one per encoded rung.
     copies = _video_chain(source["v:0"], plan).split()
-    videos = [source["v:0"]] if plan.copy_video else [copies[2]]
-    for index, rung in enumerate(plan.rungs[1:], start=1):
-        branch = copies[1 + index] if plan.copy_video else copies[2 + index]
-        videos.append(branch.filter("scale", rung.width, rung.height))
+    branches = {rung.name: copies[2 + index] for index, rung in enumerate(encoded)}
+    videos = [source["v:0"] if plan.copy_video else branches[plan.top.name]]
+    videos += [
+        branches[rung.name].filter("scale", rung.width, rung.height) for rung in plan.rungs[1:]
+    ]
     poster_stream = posters.poster_branch(
         copies[0], duration=plan.duration, frame_rate=plan.frame_rate
     )
@@ -309,7 +311,13 @@ def _video_chain(video, plan: TranscodePlan):
 
 
 def _tone_map(video, plan: TranscodePlan):
-    """PQ or HLG to SDR BT.709 with zimg (Debian's ffmpeg has zscale) and Hable's curve."""
+    """PQ or HLG to SDR BT.709: zimg's linearisation, then Hable's curve.
+
+    Debian 12's ffmpeg 5.1 is built with libzimg (`ffmpeg -filters` lists zscale and
+    tonemap), so no fallback is carried; an ffmpeg without zscale fails this graph and the
+    job fails with that in its log. Scaling to the top rung happens in the same zscale, so
+    a 4K HDR film is tone-mapped at 1080p.
+    """
     top = plan.top
     return (
         video.filter(

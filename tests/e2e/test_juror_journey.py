@@ -81,8 +81,17 @@ def test_a_juror_watches_scores_and_validates_a_film(page, scene):
     # A few hundredths of a second may go unreported at either end: 90 % is what validation needs.
     expect(page.locator("[data-watched-value]")).to_have_text(re.compile(r"^(9\d|100)$"))
 
-    page.get_by_label("Scénario").fill("7.5")
-    page.get_by_label("Qualité de l'image").fill("8")
+    # Typed as a juror types: each pause saves the draft. A score off the scale is refused in
+    # words, and the others are kept.
+    page.get_by_label("Scénario").press_sequentially("7.5")
+    image_score = page.get_by_label("Qualité de l'image")
+    image_score.press_sequentially("12")
+    refusal = page.get_by_text("« Qualité de l'image » : la note doit être comprise entre 0 et 10.")
+    expect(refusal).to_be_visible()
+    expect(image_score).to_have_attribute("aria-describedby", re.compile("_errors$"))
+    image_score.fill("")
+    image_score.press_sequentially("8")
+    expect(refusal).to_have_count(0)
     page.get_by_label("Commentaire général").fill("Un film juste sur le métier de régleur.")
     page.get_by_label("Coup de cœur").check()
     status = page.locator("#draft-status")

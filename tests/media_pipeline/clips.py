@@ -312,3 +312,17 @@ def lying_duration_mp4(directory: Path, name: str = "lying.mp4") -> Path:
     path = directory / name
     path.write_bytes(bytes(data))
     return path
+
+
+def rotated_jpeg(directory: Path, name: str = "phone.jpg", *, orientation: int = 6) -> Path:
+    """A 320x180 JPEG whose EXIF says to turn it (6: a quarter turn clockwise)."""
+    plain = jpeg_image(directory, "plain.jpg", size="320x180")
+    data = plain.read_bytes()
+    plain.unlink()
+    tiff = b"MM\x00*\x00\x00\x00\x08" + b"\x00\x01"  # big-endian, one IFD entry
+    tiff += b"\x01\x12\x00\x03\x00\x00\x00\x01" + orientation.to_bytes(2) + b"\x00\x00"
+    tiff += b"\x00\x00\x00\x00"  # no next IFD
+    app1 = b"Exif\x00\x00" + tiff
+    path = directory / name
+    path.write_bytes(data[:2] + b"\xff\xe1" + (len(app1) + 2).to_bytes(2) + app1 + data[2:])
+    return path

@@ -410,6 +410,13 @@ def test_poster_sizes_fit_their_box(tmp_path):
     }
 
 
+def test_poster_photo_is_turned_upright(tmp_path):
+    photo = clips.rotated_jpeg(tmp_path, orientation=6)
+    sizes = posters.make_poster_sizes(image=photo, out_dir=tmp_path / "out")
+    image = clips.streams(tmp_path / "out" / sizes["page.jpg"])["video"]
+    assert (image["width"], image["height"]) == (180, 320)
+
+
 def test_poster_must_be_an_image(tmp_path):
     with pytest.raises(MediaRejected) as error:
         posters.make_poster_sizes(image=clips.text_file(tmp_path), out_dir=tmp_path / "out")

@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from judging.domain.reminders import send_due_reminders
 from judging.tasks import send_due_jury_reminders
@@ -20,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue=False, **options):
         if enqueue:
-            transaction.on_commit(send_due_jury_reminders.enqueue)
+            send_due_jury_reminders.enqueue()
             self.stdout.write("Jury reminders queued.")
             return
         editions = send_due_reminders()
