@@ -148,6 +148,7 @@ if STORAGE_BACKEND == "s3":
             "secret_key": envstr("AWS_SECRET_ACCESS_KEY"),
             "default_acl": None,
             "querystring_auth": True,
+            "signature_version": "s3v4",
             "querystring_expire": MEDIA_URL_MAX_AGE,
             "file_overwrite": False,
         },

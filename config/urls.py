@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,11 +5,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("televersements/", include("media_pipeline.tus_urls")),
-    # Not "media/": the local MEDIA_URL is served there in DEBUG.
+    # Media are never served from MEDIA_ROOT directly: only through signed, per-user links.
     path("medias/", include("media_pipeline.urls")),
     path("jury/", include("judging.urls")),
     path("", include("festival.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -211,6 +211,19 @@ def attach_original_video(*, film: Film, user: User, uploaded_file) -> Film:
     return film
 
 
+def _has_acceptable_video(film: Film) -> bool:
+    """False when every uploaded version was refused or failed: there is nothing to watch.
+
+    Reads `film.video_versions.all()` so that list pages can prefetch it.
+    """
+    from media_pipeline.models.processing import VideoStatus
+
+    statuses = {version.status for version in film.video_versions.all()}
+    if not statuses:
+        return True  # attached before the media pipeline kept versions
+    return not statuses <= {VideoStatus.REJECTED, VideoStatus.FAILED, VideoStatus.CANCELLED}
+
+
 def missing_for_submission(film: Film) -> list[str]:
     """What the teacher still has to provide, in the words shown on the dashboard."""
     missing = []
@@ -226,6 +239,8 @@ def missing_for_submission(film: Film) -> list[str]:
         missing.append(_("le nombre d'élèves"))
     if not film.original_video:
         missing.append(_("la vidéo du film"))
+    elif not _has_acceptable_video(film):
+        missing.append(_("une vidéo acceptée par la vérification (la dernière a été refusée)"))
     consents = [c for c in film.consents.all() if c.status != ConsentStatus.REFUSED]
     if not consents:
         missing.append(_("les autorisations de droit à l'image"))

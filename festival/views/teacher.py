@@ -79,7 +79,7 @@ def dashboard(request):
     films = list(
         films_for_teacher(request.user)
         .select_related("edition", "category", "company")
-        .prefetch_related("trades", "consents")
+        .prefetch_related("trades", "consents", "video_versions")
     )
     for film in films:
         film.missing = missing_for_submission(film) if film.status in PREPARING else []
@@ -176,7 +176,7 @@ def film_edit(request, pk):
 def film_detail(request, pk):
     film = get_film_for_teacher(request.user, pk)
     # Read once here, by the checklist and by the page.
-    prefetch_related_objects([film], "trades", "consents")
+    prefetch_related_objects([film], "trades", "consents", "video_versions")
     allowed = allowed_transitions(film=film, user=request.user)
     missing = missing_for_submission(film) if film.status in PREPARING else []
     window_error = ""

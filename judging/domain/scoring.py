@@ -197,6 +197,64 @@ def _with_retries(save):
             logger.info("Scoring save lost a race, replayed (attempt %s)", attempt + 1)
 
 
+def _checked_criteria(film: Film, values: dict[int, Decimal | None]) -> dict[int, Criterion]:
+    """The edition's criteria by id, once every value is known to be on its criterion's scale."""
+    criteria = {c.pk: c for c in Criterion.objects.filter(edition_id=film.edition_id)}
+    if set(values) - set(criteria):
+        raise DomainError(
+            _("Ce critère ne fait pas partie de la grille d'évaluation de cette édition."),
+            code="unknown_criterion",
+        )
+    for criterion_id, value in values.items():
+        if value is not None:
+            check_value(criterion=criteria[criterion_id], value=value)
+    return criteria
+
+
+def _apply_draft(
+    *,
+    evaluation: Evaluation,
+    juror: User,
+    criteria: dict[int, Criterion],
+    values: dict[int, Decimal | None],
+    comment: str | None,
+    favourite: bool | None,
+) -> None:
+    """Write what changed on a locked evaluation, each change with its ScoreChange."""
+    scores = _current_scores(evaluation)
+    changes: list[tuple[str, str, str]] = []
+    for criterion_id, value in values.items():
+        criterion, score = criteria[criterion_id], scores.get(criterion_id)
+        before = score.value if score is not None else None
+        if value == before:
+            continue
+        if value is None:
+            score.delete()
+        elif score is None:
+            Score.objects.create(evaluation=evaluation, criterion=criterion, value=value)
+        else:
+            score.value = value
+            score.save(update_fields=["value"])
+        changes.append((score_field(criterion), _audit_value(before), _audit_value(value)))
+    fields = []
+    if comment is not None and comment != evaluation.comment:
+        changes.append(("comment", evaluation.comment, comment))
+        evaluation.comment = comment
+        fields.append("comment")
+    if favourite is not None and favourite != evaluation.favourite:
+        changes.append(("favourite", _flag(evaluation.favourite), _flag(favourite)))
+        evaluation.favourite = favourite
+        fields.append("favourite")
+    if changes and evaluation.state == EvaluationState.TO_WATCH:
+        changes.append(("state", evaluation.state, EvaluationState.DRAFT))
+        evaluation.state = EvaluationState.DRAFT
+        fields.append("state")
+    if changes:
+        # updated_at tells when the draft was last saved, scores included.
+        evaluation.save(update_fields=[*fields, "updated_at"])
+        _audit(evaluation, juror, changes)
+
+
 def save_draft(
     *,
     juror: User,
@@ -213,53 +271,20 @@ def save_draft(
     nothing.
     """
     now = now or timezone.now()
-    criteria = {c.pk: c for c in Criterion.objects.filter(edition_id=film.edition_id)}
-    unknown = sorted(set(values) - set(criteria))
-    if unknown:
-        raise DomainError(
-            _("Ce critère ne fait pas partie de la grille d'évaluation de cette édition."),
-            code="unknown_criterion",
-        )
-    for criterion_id, value in values.items():
-        if value is not None:
-            check_value(criterion=criteria[criterion_id], value=value)
+    criteria = _checked_criteria(film, values)
     _check_assigned(juror=juror, film=film)
 
     def save() -> Evaluation:
         evaluation = _locked_evaluation(juror=juror, film=film)
         _check_open(evaluation=evaluation, film=film, now=now)
-        scores = _current_scores(evaluation)
-        changes: list[tuple[str, str, str]] = []
-        for criterion_id, value in values.items():
-            criterion, score = criteria[criterion_id], scores.get(criterion_id)
-            before = score.value if score is not None else None
-            if value == before:
-                continue
-            if value is None:
-                score.delete()
-            elif score is None:
-                Score.objects.create(evaluation=evaluation, criterion=criterion, value=value)
-            else:
-                score.value = value
-                score.save(update_fields=["value"])
-            changes.append((score_field(criterion), _audit_value(before), _audit_value(value)))
-        fields = []
-        if comment is not None and comment != evaluation.comment:
-            changes.append(("comment", evaluation.comment, comment))
-            evaluation.comment = comment
-            fields.append("comment")
-        if favourite is not None and favourite != evaluation.favourite:
-            changes.append(("favourite", _flag(evaluation.favourite), _flag(favourite)))
-            evaluation.favourite = favourite
-            fields.append("favourite")
-        if changes and evaluation.state == EvaluationState.TO_WATCH:
-            changes.append(("state", evaluation.state, EvaluationState.DRAFT))
-            evaluation.state = EvaluationState.DRAFT
-            fields.append("state")
-        if changes:
-            # updated_at tells when the draft was last saved, scores included.
-            evaluation.save(update_fields=[*fields, "updated_at"])
-            _audit(evaluation, juror, changes)
+        _apply_draft(
+            evaluation=evaluation,
+            juror=juror,
+            criteria=criteria,
+            values=values,
+            comment=comment,
+            favourite=favourite,
+        )
         return evaluation
 
     return _with_retries(save)
@@ -339,42 +364,76 @@ def missing_criteria(evaluation: Evaluation, criteria: Iterable[Criterion]) -> l
     return [c for c in criteria if c.required and c.pk not in scored]
 
 
-def validate_evaluation(*, juror: User, film: Film, now: datetime | None = None) -> Evaluation:
-    """Lock the juror's notes for this film: every required score given, the film watched."""
+def _refusal(
+    evaluation: Evaluation, criteria: Iterable[Criterion], required_ratio: Decimal
+) -> DomainError | None:
+    """Why these notes may not be validated yet, if they may not."""
+    missing = missing_criteria(evaluation, criteria)
+    if missing:
+        return DomainError(
+            _("Il manque encore la note de : %(criteria)s.")
+            % {"criteria": ", ".join(c.name for c in missing)},
+            code="missing_scores",
+        )
+    if watched_ratio(evaluation) + 1e-9 < float(required_ratio):
+        return DomainError(
+            _(
+                "Vous avez regardé %(watched)s %% du film : il faut en avoir vu au moins "
+                "%(required)s %% pour valider vos notes. Regardez la suite du film, puis "
+                "validez à nouveau."
+            )
+            % {
+                "watched": watched_percent(evaluation),
+                "required": shown_number(required_ratio * 100),
+            },
+            code="not_watched",
+        )
+    return None
+
+
+def validate_evaluation(
+    *,
+    juror: User,
+    film: Film,
+    values: dict[int, Decimal | None] | None = None,
+    comment: str | None = None,
+    favourite: bool | None = None,
+    now: datetime | None = None,
+) -> Evaluation:
+    """Lock the juror's notes for this film: every required score given, the film watched.
+
+    The notes on the juror's screen (`values`, `comment`, `favourite`, as for save_draft) are
+    saved first, under the same lock: a draft from another tab cannot slip in between what
+    the juror saw and what is validated. When validation is refused, they stay saved.
+    """
     now = now or timezone.now()
+    values = values or {}
+    criteria = _checked_criteria(film, values)
     _check_assigned(juror=juror, film=film)
-    criteria = list(Criterion.objects.filter(edition_id=film.edition_id))
     required_ratio = min_watched_ratio(film.edition)
 
-    def save() -> Evaluation:
+    def save() -> tuple[Evaluation, DomainError | None]:
         evaluation = _locked_evaluation(juror=juror, film=film)
         _check_open(evaluation=evaluation, film=film, now=now)
-        missing = missing_criteria(evaluation, criteria)
-        if missing:
-            raise DomainError(
-                _("Il manque encore la note de : %(criteria)s.")
-                % {"criteria": ", ".join(c.name for c in missing)},
-                code="missing_scores",
-            )
-        if watched_ratio(evaluation) + 1e-9 < float(required_ratio):
-            raise DomainError(
-                _(
-                    "Vous avez regardé %(watched)s %% du film : il faut en avoir vu au moins "
-                    "%(required)s %% pour valider vos notes. Regardez la suite du film, puis "
-                    "validez à nouveau."
-                )
-                % {
-                    "watched": watched_percent(evaluation),
-                    "required": shown_number(required_ratio * 100),
-                },
-                code="not_watched",
-            )
-        changes = [("state", evaluation.state, EvaluationState.VALIDATED)]
+        _apply_draft(
+            evaluation=evaluation,
+            juror=juror,
+            criteria=criteria,
+            values=values,
+            comment=comment,
+            favourite=favourite,
+        )
+        refusal = _refusal(evaluation, criteria.values(), required_ratio)
+        if refusal is not None:
+            return evaluation, refusal
+        _audit(evaluation, juror, [("state", evaluation.state, EvaluationState.VALIDATED)])
         evaluation.state = EvaluationState.VALIDATED
         evaluation.validated_at = now
         evaluation.save(update_fields=["state", "validated_at", "updated_at"])
-        _audit(evaluation, juror, changes)
         logger.info("Evaluation %s validated by user %s", evaluation.pk, juror.pk)
-        return evaluation
+        return evaluation, None
 
-    return _with_retries(save)
+    evaluation, refusal = _with_retries(save)
+    if refusal is not None:
+        raise refusal
+    return evaluation

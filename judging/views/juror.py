@@ -278,12 +278,11 @@ def validate(request, film_pk):
     assignment = get_assignment_for_juror(request.user, film_pk)
     film = assignment.film
     form = ScoringForm(request.POST, criteria=_criteria(film))
-    evaluation, errors = _save_from_form(request, film, form)
-    if errors:
+    if not form.is_valid():
+        # The good scores are kept as a draft; nothing is validated until the bad ones are fixed.
+        _evaluation_saved, errors = _save_from_form(request, film, form)
         for text in errors:
             messages.error(request, text)
-        return redirect("judging:juror_film", film_pk=film.pk)
-    if form.errors:
         messages.error(
             request,
             _("Certaines notes ne sont pas valables : corrigez-les, puis validez à nouveau."),
@@ -291,7 +290,15 @@ def validate(request, film_pk):
         context = _watch_context(request, assignment, form=form)
         return render(request, "judging/juror/watch.html", context)
     try:
-        validate_evaluation(juror=request.user, film=film)
+        # The notes as posted are saved and validated at once: a draft still on its way from
+        # htmx cannot come in between.
+        validate_evaluation(
+            juror=request.user,
+            film=film,
+            values=form.valid_values(),
+            comment=form.cleaned_data["comment"],
+            favourite=form.cleaned_data["favourite"],
+        )
     except DomainError as error:
         _error_messages(request, error)
     else:

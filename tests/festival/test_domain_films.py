@@ -621,3 +621,33 @@ def test_register_company_twice(teacher):
         register_company(name="Autre nom", siret=company.siret, town="Dole", user=teacher)
     assert excinfo.value.code == "siret_taken"
     assert list(Company.objects.all()) == [company]
+
+
+def test_a_film_whose_only_video_was_refused_cannot_be_submitted(complete_film, teacher):
+    from media_pipeline.models import VideoStatus
+    from tests.media_pipeline.versions import make_version
+
+    complete_film.video_versions.all().delete()
+    make_version(complete_film, status=VideoStatus.REJECTED)
+
+    with pytest.raises(DomainError) as excinfo:
+        submit_film(film=complete_film, user=teacher)
+
+    assert excinfo.value.messages == [
+        "Il manque encore : une vidéo acceptée par la vérification (la dernière a été refusée)."
+    ]
+    complete_film.refresh_from_db()
+    assert complete_film.status == FilmStatus.DRAFT
+
+
+def test_a_film_with_a_video_being_processed_can_be_submitted(complete_film, teacher):
+    from media_pipeline.models import VideoStatus
+    from tests.media_pipeline.versions import make_version
+
+    complete_film.video_versions.all().delete()
+    make_version(complete_film, status=VideoStatus.REJECTED)
+    make_version(complete_film, status=VideoStatus.PROCESSING)
+
+    submit_film(film=complete_film, user=teacher)
+
+    assert complete_film.status == FilmStatus.SUBMITTED

@@ -430,6 +430,56 @@ def test_validation_locks_the_notes(juror, film, criteria, assignment):
     assert changes() == [("state", "draft", "validated", juror.pk)]
 
 
+def test_validation_saves_the_notes_on_screen_first(juror, film, criteria, assignment):
+    scenario, image, _son = criteria
+    draft(juror, film, {scenario.pk: D("5")}, favourite=False)
+    watch_all(juror, film)
+    ScoreChange.objects.all().delete()
+
+    evaluation = validate_evaluation(
+        juror=juror,
+        film=film,
+        values={scenario.pk: D("7"), image.pk: D("8")},
+        comment="Validé",
+        favourite=True,
+    )
+
+    assert evaluation.state == EvaluationState.VALIDATED
+    assert scores_of(evaluation) == {"Scénario": D("7"), "Image": D("8")}
+    assert changes() == [
+        ("score:Scénario", "5", "7", juror.pk),
+        ("score:Image", "", "8", juror.pk),
+        ("comment", "", "Validé", juror.pk),
+        ("favourite", "false", "true", juror.pk),
+        ("state", "draft", "validated", juror.pk),
+    ]
+
+
+def test_a_refused_validation_keeps_the_notes_on_screen(juror, film, criteria, assignment):
+    scenario, image, _son = criteria
+    watch_all(juror, film)
+
+    with pytest.raises(DomainError) as error:
+        validate_evaluation(
+            juror=juror, film=film, values={scenario.pk: D("7"), image.pk: None}, comment="À finir"
+        )
+
+    assert error.value.messages == ["Il manque encore la note de : Image."]
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.state, evaluation.comment) == (EvaluationState.DRAFT, "À finir")
+    assert scores_of(evaluation) == {"Scénario": D("7")}
+
+
+def test_a_validation_with_a_bad_score_saves_nothing(juror, film, criteria, assignment):
+    watch_all(juror, film)
+    with pytest.raises(DomainError):
+        validate_evaluation(
+            juror=juror, film=film, values={criteria[0].pk: D("7"), criteria[1].pk: D("11")}
+        )
+    assert Score.objects.count() == 0
+    assert Evaluation.objects.get().state == EvaluationState.TO_WATCH
+
+
 def test_validation_requires_every_required_criterion(juror, film, criteria, assignment):
     draft(juror, film, {criteria[2].pk: D("3")})
     watch_all(juror, film)
