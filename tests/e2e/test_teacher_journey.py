@@ -1,0 +1,63 @@
+"""A teacher, in a real Chromium, from login to a submitted film."""
+
+import pytest
+from playwright.sync_api import expect
+
+from festival.enums import FilmStatus
+from festival.models import Film
+from media_pipeline.models import VideoVersion
+from tests import factories
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
+    festival = factories.make_festival(name="FILM'IT Franche-Comté", slug="filmit-fc")
+    edition = factories.make_edition(festival)
+    factories.make_category(edition, name="Lycée", slug="lycee")
+    company = factories.make_company(name="Forges de Franche-Comté")
+    factories.make_trade(name="Soudeur")
+    teacher = factories.make_teacher(first_name="Claire", last_name="Girard")
+    video = tmp_path / "notre-film.mp4"
+    video.write_bytes(factories.tiny_video_bytes())
+    consent = tmp_path / "autorisations.pdf"
+    consent.write_bytes(factories.PDF_BYTES)
+
+    log_in(page, teacher.email, factories.PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes films")
+    page.get_by_role("link", name="Créer un film").first.click()
+    page.get_by_label("Catégorie").select_option(label="Lycée")
+    page.get_by_label("Titre du film").fill("Souder l'avenir")
+    page.get_by_label("Synopsis").fill("Une semaine avec les soudeurs de la forge.")
+    page.get_by_label("Entreprise partenaire").select_option(label=str(company))
+    page.get_by_label("Soudeur").check()
+    page.get_by_label("Nombre d'élèves").fill("3")
+    page.get_by_label("Équipe").fill("Léa\nTom B.\nInès")
+    page.get_by_role("button", name="Créer le film").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Souder l'avenir")
+
+    # The resumable (tus) upload replaces the plain form once its script runs.
+    page.locator("[data-tus-file]").set_input_files(str(video))
+    page.locator("[data-tus-start]").click()
+    expect(page.locator("[data-tus-status]")).to_contain_text("Vidéo reçue")
+    film = Film.objects.get(title="Souder l'avenir")
+    version = VideoVersion.objects.get(film=film)
+    assert version.original_size == video.stat().st_size
+
+    page.goto(film.get_absolute_url())
+    page.get_by_label("Autorisations signées (PDF ou photos)").set_input_files(str(consent))
+    page.get_by_role("button", name="Envoyer les autorisations").click()
+    expect(page.get_by_role("cell", name="autorisations.pdf", exact=True)).to_be_visible()
+
+    page.get_by_role("button", name="Déposer le film").click()
+
+    expect(page.locator(".message.success")).to_contain_text("Souder l'avenir")
+    film.refresh_from_db()
+    assert (film.status, film.teacher_id, film.company_id) == (
+        FilmStatus.SUBMITTED,
+        teacher.pk,
+        company.pk,
+    )
+    assert list(film.trades.values_list("name", flat=True)) == ["Soudeur"]
+    assert film.crew == "Léa\nTom B.\nInès"
