@@ -30,6 +30,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: system-deps $(VENV)/.installed
 
 migrate: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(BIN)/python manage.py migrate --noinput
 
 demo-data: migrate
@@ -45,6 +46,7 @@ lint:
 	$(BIN)/ruff check .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var \
+	$(BIN)/python manage.py makemessages -l en -l fr --no-obsolete --ignore=.venv --ignore=var \
 		--ignore=tests --ignore=benchmarks
+	msgen --no-wrap locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore=.venv

@@ -1,7 +1,9 @@
 """Fails when the English catalogue lacks a translation, or is stale against the code.
 
-French is written in the code; locale/en must translate every string. We rebuild the
-catalogue from the sources into a temporary copy and compare it with the committed one.
+French is written in the code; locale/en must translate every string. locale/fr repeats
+the French text (made with msgen) so that French plural rules apply (0 is singular). We
+rebuild the catalogues from the sources into a temporary copy and compare them with the
+committed ones.
 """
 
 import shutil
@@ -11,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = {"django": "locale/en/LC_MESSAGES/django.po"}
+CATALOGUES = {"en": "locale/en/LC_MESSAGES/django.po", "fr": "locale/fr/LC_MESSAGES/django.po"}
 
 
 def entries(po_path: Path) -> dict[tuple[str, str], tuple[str, bool]]:
@@ -70,7 +72,7 @@ def main() -> int:
             cwd=copy,
             check=True,
         )
-        for domain, rel in DOMAINS.items():
+        for domain, rel in CATALOGUES.items():
             fresh = entries(copy / rel)
             committed = entries(ROOT / rel)
             for key in sorted(set(fresh) - set(committed)):

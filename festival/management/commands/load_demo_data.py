@@ -23,13 +23,8 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
-            "\nComptes de démonstration (mot de passe : {pw})\n"
-            "  enseignante   : {teacher}\n"
-            "  juré          : {juror}\n"
-            "  organisatrice : {organizer}  (accès à l'administration)\n".format(
-                pw=demo.DEMO_PASSWORD,
-                teacher=demo.TEACHER_EMAIL,
-                juror=demo.JUROR_EMAIL,
-                organizer=demo.ORGANIZER_EMAIL,
-            )
+            f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})\n"
+            f"  enseignante   : {demo.TEACHER_EMAIL}\n"
+            f"  juré          : {demo.JUROR_EMAIL}\n"
+            f"  organisatrice : {demo.ORGANIZER_EMAIL}  (accès à l'administration)\n"
         )
