@@ -23,3 +23,24 @@ class EvaluationState(models.TextChoices):
     TO_WATCH = "to_watch", pgettext_lazy("evaluation", "À regarder")
     DRAFT = "draft", pgettext_lazy("evaluation", "Brouillon")
     VALIDATED = "validated", pgettext_lazy("evaluation", "Validée")
+
+
+class PrizeKind(models.TextChoices):
+    CATEGORY_FIRST = "first", _("1er prix")
+    CATEGORY_SECOND = "second", _("2e prix")
+    CATEGORY_THIRD = "third", _("3e prix")
+    JURY = "jury", _("Prix du jury")
+    FAVOURITE = "favourite", _("Coup de cœur")
+    PUBLIC = "public", _("Prix du public")
+    SPECIAL = "special", _("Prix spécial")
+
+
+class Normalization(models.TextChoices):
+    NONE = "none", _("Aucune")
+    ZSCORE = "zscore", _("Centrée réduite par juré (z-score)")
+
+
+class Aggregation(models.TextChoices):
+    MEAN = "mean", _("Moyenne")
+    MEDIAN = "median", _("Médiane")
+    TRIMMED = "trimmed", _("Moyenne sans la note la plus haute ni la plus basse")

@@ -351,3 +351,6 @@ class ScoreChange(models.Model):
 
     def __str__(self):
         return f"{self.evaluation}: {self.field}"
+
+
+from judging.models_results import Award, Prize, Publication, PublicVote, ResultsSettings  # noqa: E402, F401
