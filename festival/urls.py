@@ -56,4 +56,5 @@ urlpatterns = [
     path("enseignant/", include(teacher_urls)),
     path("organisation/", include(organizer_urls)),
     path("fichiers/", include(file_urls)),
+    path("", include("festival.gallery_urls")),
 ]

@@ -76,4 +76,6 @@ juror_urls = [
 urlpatterns = [
     path("organisation/", include(organizer_urls)),
     path("jure/", include(juror_urls)),
+    path("", include("judging.awards_urls")),
+    path("resultats/", include("judging.results_urls")),
 ]

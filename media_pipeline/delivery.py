@@ -40,19 +40,36 @@ SUBTITLE_LANGUAGES = [
 
 
 def can_watch(user: User, film: Film) -> bool:
-    """Who may watch a film that is not public: the one rule of media delivery.
+    """Who may watch a film: the one rule of media delivery.
 
     The film's teacher, its festival's organizers, and the jurors it is assigned to (an
-    active assignment); other jurors of the festival are not allowed.
+    active assignment); other jurors of the festival are not allowed. Once a film is public
+    (festival.public: consents validated, and a prize or an open gallery) anyone may.
     """
+    # Imported here: judging builds on the media pipeline, not the other way round.
+    from festival.public import is_public
+
     if not user.is_authenticated:
-        return False
+        return is_public(film)
     if file_owner_check(user, film):
         return True
-    # Imported here: judging builds on the media pipeline, not the other way round.
     from judging.models import Assignment
 
-    return user.is_juror and Assignment.objects.filter(juror=user, film=film, active=True).exists()
+    if user.is_juror and Assignment.objects.filter(juror=user, film=film, active=True).exists():
+        return True
+    return is_public(film)
+
+
+def prefix_is_public(prefix: str) -> bool:
+    """Whether the film whose output folder this is is public right now.
+
+    Anonymous tokens are checked again on every file: a film taken down (a consent refused,
+    the palmarès withdrawn) stops playing at once, not when its links expire.
+    """
+    from festival.public import is_public
+
+    version = VideoVersion.objects.filter(output_prefix=prefix).select_related("film").first()
+    return version is not None and is_public(version.film)
 
 
 def latest_version(film: Film) -> VideoVersion | None:

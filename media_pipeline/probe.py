@@ -175,7 +175,10 @@ def _is_text(head: bytes) -> bool:
 
 
 def ffprobe_args(source: Path, *, entries: dict[str, object]) -> list[str]:
-    """An ffprobe command line on an untrusted file, built with ffmpeg-python's helper."""
+    """An ffprobe command line on an untrusted file, built with ffmpeg-python's helper.
+
+    ffprobe has no -nostdin (it never reads the terminal); the runner gives it /dev/null.
+    """
     options = runner.untrusted_input_options(max_pixels=runner.PROBE_MAX_PIXELS)
     options.update(entries)
     return [

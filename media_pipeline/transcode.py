@@ -196,7 +196,12 @@ def source_matrix(color_space: str, *, coded_height: int) -> str:
 
 
 def can_copy_video(info: MediaInfo, check: DecodeCheck) -> bool:
-    """Fast path: the source video already plays everywhere as the top rendition."""
+    """Fast path: the source video already plays everywhere as the top rendition.
+
+    A copied rendition is cut into segments at the source's own keyframes, off the 4 s grid
+    of the encoded rungs; players switch renditions on timestamps, so that only matters
+    when keyframes are far apart, hence the limit on their spacing.
+    """
     video, packets = info.video, info.packets
     width, height = info.display_size
     rate = info.frame_rate

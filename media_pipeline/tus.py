@@ -106,6 +106,15 @@ class Upload:
     def lock_path(self) -> Path:
         return self.folder / "lock"
 
+    def received(self) -> int:
+        """The offset to tell a client: never more than what the data file holds."""
+        if self.state != RECEIVING:
+            return self.offset
+        try:
+            return min(self.offset, self.data_path.stat().st_size)
+        except FileNotFoundError:
+            return 0
+
     @property
     def expires_at(self) -> datetime:
         return datetime.fromisoformat(self.expires)
@@ -268,6 +277,12 @@ def append(
     received = 0
     interrupted = False
     with open(upload.data_path, "r+b") as data:
+        if os.fstat(data.fileno()).st_size < start:
+            # The machine went down before the disk had everything the offset counts: resume
+            # from what is there rather than fill the gap with zeros.
+            upload.offset = os.fstat(data.fileno()).st_size
+            upload.save()
+            raise UploadError(409, _("Une partie du fichier est à renvoyer."))
         # Bytes past the recorded offset come from a request that died mid-way: drop them.
         data.truncate(start)
         data.seek(start)

@@ -101,7 +101,7 @@ def _checksum(request) -> tuple[str, bytes] | None:
 
 def _upload_headers(upload: tus.Upload) -> dict[str, str]:
     return {
-        "Upload-Offset": str(upload.offset),
+        "Upload-Offset": str(upload.received()),
         "Upload-Expires": http_date(upload.expires_at.timestamp()),
     }
 

@@ -206,6 +206,8 @@ def media(request, token, path):
         prefix = delivery.unsign(token, user=request.user)
     except signing.BadSignature:  # tampered, expired or someone else's
         return HttpResponseForbidden()
+    if not request.user.is_authenticated and not delivery.prefix_is_public(prefix):
+        return HttpResponseForbidden()
     path = delivery.clean_path(path)
     if path is None:
         raise Http404

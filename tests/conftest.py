@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 
 from tests import factories
@@ -115,3 +118,34 @@ def mailoutbox(db, mailoutbox):
     """The outbox, taken once the database is set up: that setup replaces Django's outbox list,
     so a test asking for `mailoutbox` before a database fixture would watch a stale one."""
     return mailoutbox
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process, shared by every browser test."""
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+    # make around it are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is required for the browser tests and was not found at {CHROMIUM}.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()

@@ -458,7 +458,7 @@ def test_an_interrupted_upload_resumes_to_an_identical_file(teacher_tus, film, r
     # The client asks where to resume, then sends the rest in two chunks.
     offset = int(teacher_tus.head(url)["Upload-Offset"])
     assert offset == cut
-    middle = offset + 1_000_000
+    middle = offset + (len(data) - offset) // 2
     assert patch(teacher_tus, url, offset, data[offset:middle]).status_code == 204
     response = patch(teacher_tus, url, middle, data[middle:])
 
@@ -809,3 +809,15 @@ def test_a_refusal_by_the_media_pipeline_is_told_to_the_client(teacher_tus, film
     assert (response.status_code, response.content.decode()) == (422, "Le fichier envoyé est vide.")
     assert upload_of(url).state == tus.REJECTED
     assert not upload_of(url).data_path.exists()
+
+
+def test_data_lost_in_a_crash_is_asked_again(teacher_tus, film, received):
+    """The offset was recorded but the disk lost the end of the data: resume from the data."""
+    data = video_bytes(3000)
+    url = upload_url(create(teacher_tus, film, len(data), body=data[:2000]))
+    os.truncate(upload_of(url).data_path, 1500)
+
+    assert teacher_tus.head(url)["Upload-Offset"] == "1500"
+    assert patch(teacher_tus, url, 2000, data[2000:]).status_code == 409
+    assert patch(teacher_tus, url, 1500, data[1500:]).status_code == 204
+    assert [c["sha256"] for c in received] == [sha256(data)]

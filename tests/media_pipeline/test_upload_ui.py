@@ -41,22 +41,6 @@ urlpatterns = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is required for the browser tests and was not found at {CHROMIUM}.")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(autouse=True)
 def upload_dir(settings, tmp_path):
     settings.FILMIT_UPLOAD_DIR = tmp_path / "uploads"

@@ -1,0 +1,96 @@
+"""The public gallery's filters: every choice lists only what the public may already see."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from festival.enums import Academie
+from festival.forms.organizer import CategoryChoiceField, EditionChoiceField
+from festival.models import Category, Company, Edition, Film, School, Trade
+
+
+class EditionFilter(django_filters.ModelChoiceFilter):
+    field_class = EditionChoiceField
+
+
+class CategoryFilter(django_filters.ModelChoiceFilter):
+    field_class = CategoryChoiceField
+
+
+class GalleryFilter(django_filters.FilterSet):
+    """Filters over `public_films()`; give it that queryset, it limits its choices to it."""
+
+    q = django_filters.CharFilter(
+        label=_("Rechercher"),
+        method="search",
+        help_text=_("Titre, établissement, commune, entreprise ou métier"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    edition = EditionFilter(
+        label=pgettext_lazy("festival", "Édition"),
+        queryset=Edition.objects.none(),
+        empty_label=_("Toutes les éditions"),
+    )
+    category = CategoryFilter(
+        label=_("Catégorie"), queryset=Category.objects.none(), empty_label=_("Toutes")
+    )
+    trade = django_filters.ModelChoiceFilter(
+        label=_("Métier"), field_name="trades", queryset=Trade.objects.none(), empty_label=_("Tous")
+    )
+    school = django_filters.ModelChoiceFilter(
+        label=_("Établissement"), queryset=School.objects.none(), empty_label=_("Tous")
+    )
+    company = django_filters.ModelChoiceFilter(
+        label=_("Entreprise partenaire"),
+        queryset=Company.objects.none(),
+        empty_label=_("Toutes"),
+    )
+    academie = django_filters.ChoiceFilter(
+        label=_("Académie"),
+        field_name="school__academie",
+        choices=Academie.choices,
+        empty_label=_("Toutes"),
+    )
+
+    class Meta:
+        model = Film
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        public_ids = queryset.values("pk")
+        self.filters["edition"].queryset = (
+            Edition.objects.filter(films__in=public_ids).distinct().order_by("-year", "title")
+        )
+        self.filters["category"].queryset = (
+            Category.objects.filter(films__in=public_ids)
+            .distinct()
+            .select_related("edition")
+            .order_by("-edition__year", "position", "name")
+        )
+        self.filters["trade"].queryset = (
+            Trade.objects.filter(films__in=public_ids).distinct().order_by("name")
+        )
+        self.filters["school"].queryset = (
+            School.objects.filter(films__in=public_ids).distinct().order_by("name", "town")
+        )
+        self.filters["company"].queryset = (
+            Company.objects.filter(films__in=public_ids).distinct().order_by("name", "town")
+        )
+
+    def search(self, queryset, name, value):
+        # Every word must match somewhere: "fraiseur Besançon" finds the milling films there.
+        for word in value.split()[:8]:
+            with_trade = Trade.objects.filter(name__icontains=word).values("films")
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(synopsis__icontains=word)
+                | Q(school__name__icontains=word)
+                | Q(school__town__icontains=word)
+                | Q(company__name__icontains=word)
+                | Q(company__town__icontains=word)
+                | Q(pk__in=with_trade)
+            )
+        return queryset

@@ -1,0 +1,122 @@
+"""Forms of the prizes, awards, publication and prix du public pages. They only parse input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from judging.models_results import Prize
+
+
+class PrizeForm(forms.ModelForm):
+    class Meta:
+        model = Prize
+        fields = ["position", "name", "kind", "category", "description"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "position": forms.NumberInput(attrs={"class": "narrow-input"}),
+        }
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["category"].empty_label = _("— Toute l'édition —")
+
+
+class BasePrizeFormSet(forms.BaseModelFormSet):
+    def __init__(self, *args, categories, **kwargs):
+        self.categories = categories
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "categories": self.categories}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            categories=self.categories,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+PrizeFormSet = forms.modelformset_factory(
+    Prize, form=PrizeForm, formset=BasePrizeFormSet, extra=1, can_delete=True
+)
+
+
+class FilmsChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return f"{obj.title} — {obj.school.name}"
+
+
+class DecisionForm(forms.Form):
+    """The jury's decision for one prize: the films it goes to, and why if not as proposed."""
+
+    films = FilmsChoiceField(
+        label=_("Films primés"),
+        queryset=None,
+        required=False,
+        help_text=_("Aucun film : le prix n'est pas attribué. Plusieurs : ex aequo."),
+    )
+    reason = forms.CharField(
+        label=_("Motif de la décision du jury"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire si la décision s'écarte de la proposition du classement."),
+    )
+
+    def __init__(self, *args, films, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["films"].queryset = films
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la dépublication"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,  # the domain refuses an empty reason with its own message
+        help_text=_("Obligatoire ; il est conservé dans l'historique des publications."),
+    )
+
+
+class VoteWindowForm(forms.Form):
+    opens_at = forms.DateTimeField(
+        label=_("Ouverture du vote"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Clôture du vote"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Laissez les deux dates vides pour ne pas organiser de prix du public."),
+    )
+
+
+class FilmChoiceField(forms.ModelChoiceField):
+    widget = forms.RadioSelect
+
+    def label_from_instance(self, obj):
+        return f"{obj.title} — {obj.school.name} ({obj.school.town})"
+
+
+class VoteForm(forms.Form):
+    film = FilmChoiceField(label=_("Votre film préféré"), queryset=None, empty_label=None)
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        help_text=_(
+            "Nous vous envoyons un lien pour confirmer votre vote. Votre adresse ne sert qu'à "
+            "cela : un vote par catégorie et par adresse."
+        ),
+    )
+
+    def __init__(self, *args, films, category, **kwargs):
+        kwargs.setdefault("auto_id", f"vote-{category.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["film"].queryset = films

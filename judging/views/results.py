@@ -1,0 +1,250 @@
+"""The organizers' results pages: the ranking per category and its options, each film's
+explanation, the jurors' agreement, and the downloads. A film's feedback sheet is also the
+teacher's, once the palmarès is published.
+
+Every object is reached through a festival-scoped lookup: a stranger's edition or film is a 404.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from festival.models import Film
+from festival.rules import organizer_required
+from judging import exports
+from judging.enums import Aggregation, Normalization
+from judging.models_results import ResultsSettings
+from judging.results import (
+    EditionScores,
+    agreement_of,
+    edition_scores,
+    get_film_for_feedback,
+    rank_rows,
+    results_settings,
+    rows_of,
+    status_label,
+    tie_break_label,
+    update_ranking_options,
+)
+from judging.rules import get_edition_for_organizer
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
+class RankingOptionsForm(forms.ModelForm):
+    class Meta:
+        model = ResultsSettings
+        fields = ["normalization", "aggregation", "min_jurors"]
+        widgets = {
+            "normalization": forms.RadioSelect,
+            "aggregation": forms.RadioSelect,
+        }
+
+    def clean_min_jurors(self):
+        value = self.cleaned_data["min_jurors"]
+        if value < 1:
+            raise forms.ValidationError(_("Il faut au moins un juré par film."))
+        return value
+
+
+class RawScoresForm(forms.Form):
+    jurors = forms.ChoiceField(
+        label=gettext_lazy("Jurés"),
+        choices=[
+            ("anonymes", gettext_lazy("anonymes (Juré 1, Juré 2…)")),
+            ("noms", gettext_lazy("avec leur nom")),
+        ],
+        required=False,
+    )
+
+    def named(self) -> bool:
+        return self.is_valid() and self.cleaned_data["jurors"] == "noms"
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def _ranking(data: EditionScores, settings: ResultsSettings):
+    rows = rows_of(data)
+    options = {
+        "normalize": settings.normalization,
+        "aggregate": settings.aggregation,
+        "min_jurors": settings.min_jurors,
+    }
+    return rank_rows(*rows, **options), agreement_of(*rows, **options)
+
+
+def _variant_label(variant) -> str:
+    normalizations = _labels(Normalization.choices)
+    aggregations = _labels(Aggregation.choices)
+    return f"{normalizations[variant.normalize]} · {aggregations[variant.aggregate]}".lower()
+
+
+@organizer_required
+def ranking(request, edition_pk):
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    settings = results_settings(edition)
+    data = edition_scores(edition)
+    ranked, agreements = _ranking(data, settings)
+    categories = []
+    for category in data.categories:
+        films = ranked.get(category.slug, [])
+        listed = {int(f.film) for f in films}
+        agreement = agreements.get(category.slug)
+        variants = agreement.variants if agreement else []
+        categories.append(
+            {
+                "category": category,
+                "lines": [
+                    {
+                        "ranked": f,
+                        "film": data.films[int(f.film)],
+                        "tie_break": tie_break_label(f.tie_break),
+                        "status": status_label(f.status),
+                    }
+                    for f in films
+                ],
+                "unscored": [
+                    film
+                    for film in data.films.values()
+                    if film.category_id == category.pk and film.pk not in listed
+                ],
+                "agreement": agreement,
+                "changes": [_variant_label(v) for v in variants if v.changed],
+            }
+        )
+    return render(
+        request,
+        "judging/results/ranking.html",
+        {
+            "edition": edition,
+            "settings": settings,
+            "form": RankingOptionsForm(instance=settings),
+            "raw_form": RawScoresForm(),
+            "categories": categories,
+            "normalization_label": _labels(Normalization.choices)[settings.normalization],
+            "aggregation_label": _labels(Aggregation.choices)[settings.aggregation],
+        },
+    )
+
+
+@organizer_required
+@require_POST
+def options(request, edition_pk):
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    settings = results_settings(edition)
+    form = RankingOptionsForm(request.POST, instance=ResultsSettings.objects.get(pk=settings.pk))
+    if not form.is_valid():
+        messages.error(request, _("Options du classement invalides : rien n'a été changé."))
+        return redirect("judging:results", edition_pk=edition.pk)
+    update_ranking_options(
+        settings=settings,
+        normalization=form.cleaned_data["normalization"],
+        aggregation=form.cleaned_data["aggregation"],
+        min_jurors=form.cleaned_data["min_jurors"],
+        user=request.user,
+    )
+    messages.success(request, _("Options du classement enregistrées."))
+    return redirect("judging:results", edition_pk=edition.pk)
+
+
+@organizer_required
+def explanation(request, edition_pk, film_pk):
+    """Every step from each juror's marks to the film's place."""
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    film = get_object_or_404(
+        Film.objects.select_related("category", "school"), edition=edition, pk=film_pk
+    )
+    settings = results_settings(edition)
+    data = edition_scores(edition)
+    ranked, _agreements = _ranking(data, settings)
+    entry = next((f for f in ranked.get(film.category.slug, []) if f.film == str(film.pk)), None)
+    names = {e.juror_id: e.juror.get_full_name() for e in data.validated}
+    counted = {e.juror_id for e in data.counting if e.film_id == film.pk}
+    not_counted = [
+        names[e.juror_id]
+        for e in data.validated
+        if e.film_id == film.pk and e.juror_id not in counted
+    ]
+    jurors = []
+    if entry is not None:
+        steps = entry.steps
+        aggregated = set(steps["aggregated"])
+        priority = steps["priority"]["jurors"]
+        for juror, step in steps["jurors"].items():
+            jurors.append(
+                {
+                    "name": names.get(int(juror), juror),
+                    "criteria": [(c.name, step["criteria"].get(c.name)) for c in data.criteria],
+                    "on_20": step["on_20"],
+                    "z": step["z"],
+                    "normalised": step["normalised"],
+                    "aggregated": juror in aggregated,
+                    "priority": priority.get(juror),
+                }
+            )
+    return render(
+        request,
+        "judging/results/film.html",
+        {
+            "edition": edition,
+            "film": film,
+            "entry": entry,
+            "jurors": jurors,
+            "criteria": data.criteria,
+            "not_counted": not_counted,
+            "settings": settings,
+            "zscore": settings.normalization == "zscore",
+            "tie_break": tie_break_label(entry.tie_break) if entry else "",
+            "status": status_label(entry.status) if entry else "",
+            "normalization_label": _labels(Normalization.choices)[settings.normalization],
+            "aggregation_label": _labels(Aggregation.choices)[settings.aggregation],
+        },
+    )
+
+
+def _attachment(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+DOWNLOADS = {
+    # name: (content type, builder(edition, request))
+    "notes.csv": (CSV, lambda e, r: exports.raw_scores_csv(e, named=_named(r))),
+    "notes.xlsx": (XLSX, lambda e, r: exports.raw_scores_xlsx(e, named=_named(r))),
+    "classement.csv": (CSV, lambda e, r: exports.results_csv(e)),
+    "classement.xlsx": (XLSX, lambda e, r: exports.results_xlsx(e)),
+    "scores.csv": (CSV, lambda e, r: exports.scores_csv(e)),
+    "criteria.csv": (CSV, lambda e, r: exports.criteria_csv(e)),
+    "favourites.csv": (CSV, lambda e, r: exports.favourites_csv(e)),
+    "impact.csv": (CSV, lambda e, r: exports.impact_csv(e)),
+    "impact.pdf": (PDF, lambda e, r: exports.impact_pdf(e)),
+}
+
+
+def _named(request) -> bool:
+    return RawScoresForm(request.GET).named()
+
+
+@organizer_required
+def download(request, edition_pk, filename):
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    if filename not in DOWNLOADS:
+        raise Http404
+    content_type, build = DOWNLOADS[filename]
+    return _attachment(build(edition, request), content_type, f"filmit-{edition.year}-{filename}")
+
+
+@login_required
+def feedback_sheet(request, film_pk):
+    film = get_film_for_feedback(request.user, film_pk)
+    return _attachment(exports.feedback_pdf(film), PDF, f"filmit-retour-jury-{film.pk}.pdf")

@@ -1,0 +1,206 @@
+"""The visibility rule: consents validated, and a prize in the live palmarès or an open gallery."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from festival.domain.consents import add_consent, review_consent
+from festival.enums import ConsentStatus, FilmStatus
+from festival.public import is_public, public_films
+from judging.selectors_results import live_publication, winning_film_ids
+from media_pipeline import delivery
+from media_pipeline.models import VideoStatus
+from tests import factories
+from tests.festival.palmares import award, cleared_film, open_gallery, publish, unpublish
+from tests.media_pipeline.versions import MP4_BYTES, make_version
+
+
+def public_ids():
+    return sorted(public_films().values_list("pk", flat=True))
+
+
+@pytest.fixture
+def winner(category):
+    return cleared_film(category)
+
+
+def test_a_winner_with_validated_consents_is_public(winner, edition):
+    publish(edition, [award(winner)])
+
+    assert public_ids() == [winner.pk]
+    assert is_public(winner) is True
+
+
+def test_nothing_is_public_before_the_palmares_is_published(winner):
+    assert public_ids() == []
+    assert is_public(winner) is False
+
+
+@pytest.mark.parametrize(
+    "consents",
+    [
+        [],
+        [ConsentStatus.PENDING],
+        [ConsentStatus.REFUSED],
+        [ConsentStatus.VALIDATED, ConsentStatus.PENDING],
+        [ConsentStatus.VALIDATED, ConsentStatus.REFUSED],
+    ],
+)
+def test_a_winner_is_hidden_until_every_consent_is_validated(consents, category, edition):
+    film = factories.make_film(category=category, status=FilmStatus.ACCEPTED)
+    for status in consents:
+        factories.make_consent(film, status=status)
+    publish(edition, [award(film)])
+
+    assert public_ids() == []
+
+
+def test_several_validated_consents_make_a_winner_public(category, edition):
+    film = cleared_film(category, consents=3)
+    publish(edition, [award(film)])
+
+    assert public_ids() == [film.pk]
+
+
+def test_an_unpublished_palmares_takes_its_winners_down(winner, edition):
+    publication = publish(edition, [award(winner)])
+    unpublish(publication)
+
+    assert public_ids() == []
+    assert live_publication(edition) is None
+    assert winning_film_ids(edition) == set()
+
+
+def test_the_latest_live_publication_counts(winner, category, edition):
+    other = cleared_film(category)
+    unpublish(publish(edition, [award(other)]))
+    live = publish(edition, [award(winner)])
+
+    assert live_publication(edition) == live
+    assert winning_film_ids(edition) == {winner.pk}
+    assert public_ids() == [winner.pk]
+
+
+def test_a_film_listed_in_another_editions_palmares_is_not_public(winner, festival):
+    other_edition = factories.make_edition(festival, is_current=False)
+    factories.make_category(other_edition)
+    publish(other_edition, [award(winner)])
+
+    assert public_ids() == []
+
+
+def test_an_open_gallery_shows_accepted_films_with_validated_consents(category, edition):
+    accepted = cleared_film(category)
+    cleared_film(category, status=FilmStatus.SUBMITTED)
+    cleared_film(category, status=FilmStatus.WITHDRAWN)
+    pending = factories.make_film(category=category, status=FilmStatus.ACCEPTED, complete=True)
+    assert pending.consents.get().status == ConsentStatus.PENDING
+
+    open_gallery(edition)
+
+    assert public_ids() == [accepted.pk]
+
+
+def test_a_closed_gallery_shows_only_winners(category, edition, winner):
+    cleared_film(category)
+    open_gallery(edition, is_open=False)
+    publish(edition, [award(winner)])
+
+    assert public_ids() == [winner.pk]
+
+
+def test_an_open_gallery_is_per_edition(category, edition, festival):
+    film = cleared_film(category)
+    other_edition = factories.make_edition(festival, is_current=False)
+    open_gallery(other_edition)
+
+    assert public_ids() == []
+    open_gallery(edition)
+    assert public_ids() == [film.pk]
+
+
+def test_public_films_reads_the_palmares_once(winner, edition, django_assert_num_queries):
+    publish(edition, [award(winner)])
+    for _ in range(5):
+        cleared_film(winner.category)
+
+    with django_assert_num_queries(2):  # live publications, then the films
+        assert [film.pk for film in public_films()] == [winner.pk]
+
+
+# Taking a film down.
+
+
+@pytest.fixture
+def published(winner, edition, organizer):
+    publish(edition, [award(winner)], by=organizer)
+    return make_version(winner, status=VideoStatus.READY)
+
+
+def test_refusing_a_consent_takes_the_film_down_at_once(winner, published, organizer, client):
+    page = reverse("festival:gallery:film", args=[winner.pk])
+    sources = delivery.sources(version=published, user=AnonymousUser())
+    assert client.get(page).status_code == 200
+    assert client.get(sources.mp4).status_code == 200
+
+    review_consent(
+        consent=winner.consents.get(),
+        organizer=organizer,
+        status=ConsentStatus.REFUSED,
+        note="Une autorisation n'est pas signée.",
+    )
+
+    assert client.get(page).status_code == 404
+    assert client.get(reverse("festival:gallery:gallery")).context["cards"] == []
+    # Links handed out before the take-down stop working too.
+    assert client.get(sources.mp4).status_code == 403
+    assert delivery.can_watch(AnonymousUser(), winner) is False
+
+
+def test_a_new_consent_to_check_takes_the_film_down_until_validated(
+    winner, published, organizer, client
+):
+    page = reverse("festival:gallery:film", args=[winner.pk])
+    consent = add_consent(
+        film=winner,
+        user=winner.teacher,
+        uploaded_file=SimpleUploadedFile("late.pdf", factories.PDF_BYTES),
+    )
+    assert client.get(page).status_code == 404
+
+    review_consent(consent=consent, organizer=organizer, status=ConsentStatus.VALIDATED)
+    assert client.get(page).status_code == 200
+
+
+# Media delivery to anonymous visitors.
+
+
+def test_anyone_streams_a_public_film(winner, published):
+    sources = delivery.sources(version=published, user=AnonymousUser())
+
+    response = Client().get(sources.mp4)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == MP4_BYTES
+    assert Client().get(sources.hls).status_code == 200
+
+
+def test_a_non_public_film_is_not_streamed_to_anonymous_visitors(category):
+    film = factories.make_film(category=category, status=FilmStatus.ACCEPTED, complete=True)
+    version = make_version(film, status=VideoStatus.READY)
+
+    assert delivery.can_watch(AnonymousUser(), film) is False
+    assert delivery.sources(version=version, user=AnonymousUser()) is None
+    # Even a token signed for nobody in particular opens nothing.
+    token = delivery.sign(version=version, user=AnonymousUser())
+    response = Client().get(delivery.media_url(token, "film.mp4"))
+    assert response.status_code == 403
+
+
+def test_other_users_may_watch_a_public_film(winner, published, other_teacher):
+    client = Client()
+    client.force_login(other_teacher)
+    sources = delivery.sources(version=published, user=other_teacher)
+
+    assert client.get(sources.mp4).status_code == 200
