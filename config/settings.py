@@ -187,6 +187,21 @@ elif TASKS_BACKEND == "rq":
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'db' or 'rq'.")
 
+# Cache: in the process's memory by default. Counters such as the public vote's rate limits are
+# then per process; when several processes or machines serve the site, point CACHE_URL at a Redis
+# server (redis://host:6379/1) so that they share one count.
+CACHE_URL = envstr("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+del CACHE_URL
+# Prix du public: vote requests allowed per hour from one IP address, and for one email address.
+PUBLIC_VOTE_MAX_PER_IP = envint("PUBLIC_VOTE_MAX_PER_IP", 20)
+PUBLIC_VOTE_MAX_PER_EMAIL = envint("PUBLIC_VOTE_MAX_PER_EMAIL", 5)
+
 # Email: console in development, SMTP in production (a local relay unless EMAIL_HOST is set).
 EMAIL_HOST = envstr("EMAIL_HOST", "")
 if EMAIL_HOST or not DEBUG:

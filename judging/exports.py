@@ -315,11 +315,8 @@ def feedback(film: Film) -> Feedback:
         marks = values.get(criterion.pk, [])
         mean = (sum(marks) / len(marks)).quantize(Decimal("0.1")) if marks else None
         lines.append(CriterionFeedback(criterion=criterion, mean=mean, count=len(marks)))
-    comments = [
-        (_("Juré %(number)s") % {"number": i}, e.comment.strip())
-        for i, e in enumerate(evaluations, 1)
-        if e.comment.strip()
-    ]
+    written = [e.comment.strip() for e in evaluations if e.comment.strip()]
+    comments = [(_("Juré %(number)s") % {"number": i}, text) for i, text in enumerate(written, 1)]
     return Feedback(film=film, criteria=lines, comments=comments)
 
 

@@ -482,6 +482,28 @@ def complete_block(matrix: Sequence[Sequence[float | None]]) -> list[list[float]
     return [[row[i] for i in columns] for row in rows]
 
 
+def agreement_block(matrix: Sequence[Sequence[float | None]]) -> list[int]:
+    """The jurors (row indices) to measure agreement on when not everyone scored every film.
+
+    Kendall's W needs films every juror scored. Starting from all jurors, the one who scored
+    the fewest films is left out as long as that makes the complete block (jurors × films
+    scored by all of them) larger.
+    """
+
+    def cells(kept: list[int]) -> int:
+        block = complete_block([matrix[i] for i in kept])
+        return len(block) * (len(block[0]) if block else 0)
+
+    kept = list(range(len(matrix)))
+    while len(kept) > 2:
+        sparsest = min(kept, key=lambda i: (sum(v is not None for v in matrix[i]), i))
+        candidate = [i for i in kept if i != sparsest]
+        if cells(candidate) <= cells(kept):
+            break
+        kept = candidate
+    return kept
+
+
 def kendalls_w(matrix: Sequence[Sequence[float | None]]) -> float | None:
     """Kendall's coefficient of concordance W of a jurors × films matrix of scores, 0 to 1.
 

@@ -34,6 +34,7 @@ from judging.ranking import (
     CriterionSpec,
     RankedFilm,
     ScoreRow,
+    agreement_block,
     complete_block,
     kendalls_w,
     rank,
@@ -312,6 +313,7 @@ def agreement_of(rows, criteria, favourites, *, normalize, aggregate, min_jurors
     result = {}
     for category, ranked in base.items():
         _jurors, matrix = juror_matrix(ranked)
+        matrix = [matrix[i] for i in agreement_block(matrix)]
         block = complete_block(matrix)
         top = podium(ranked)
         result[category] = CategoryAgreement(

@@ -29,9 +29,9 @@ SNAPSHOT_VERSION = 1
 
 
 def canonical_json(snapshot: dict) -> bytes:
-    return json.dumps(
-        snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    return json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def content_hash(snapshot: dict) -> str:
@@ -129,7 +129,10 @@ def publish_palmares(*, edition: Edition, user: User) -> Publication:
     """Freeze the palmarès, put it online and tell the edition's teachers and jurors."""
     if live_publication(edition) is not None:
         raise DomainError(
-            _("Le palmarès est déjà publié : dépubliez-le avant d'en publier une nouvelle version."),
+            _(
+                "Le palmarès est déjà publié : dépubliez-le avant d'en publier une nouvelle "
+                "version."
+            ),
             code="already_published",
         )
     if not awards_of(edition).exists():

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from festival import emails
@@ -46,7 +47,7 @@ class VoteWindow:
     closes_at: object
 
     def state(self, now=None) -> str:
-        """"upcoming", "open" or "closed"."""
+        """ "upcoming", "open" or "closed"."""
         now = now or timezone.now()
         if now < self.opens_at:
             return "upcoming"
@@ -138,9 +139,7 @@ def check_rate_limit(*, ip: str | None, email: str) -> None:
 def _check_open(edition: Edition, now=None) -> None:
     window = vote_window(edition)
     if window is None:
-        raise DomainError(
-            _("Cette édition n'a pas de prix du public."), code="no_public_vote"
-        )
+        raise DomainError(_("Cette édition n'a pas de prix du public."), code="no_public_vote")
     state = window.state(now)
     if state == "upcoming":
         raise DomainError(
@@ -157,8 +156,6 @@ def _check_open(edition: Edition, now=None) -> None:
 
 
 def _format(moment) -> str:
-    from django.utils.formats import date_format
-
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
@@ -222,9 +219,7 @@ def get_vote_by_token(token: str) -> PublicVote | None:
     if not token:
         return None
     return (
-        PublicVote.objects.select_related("edition", "category", "film")
-        .filter(token=token)
-        .first()
+        PublicVote.objects.select_related("edition", "category", "film").filter(token=token).first()
     )
 
 
@@ -272,7 +267,9 @@ def vote_counts(edition: Edition) -> dict[int, dict[str, int]]:
 def films_with_counts(edition: Edition) -> QuerySet[Film]:
     """Every film that received a vote or can receive one, for the organizers' count table."""
     return (
-        Film.objects.filter(Q(edition=edition, status=FilmStatus.ACCEPTED) | Q(public_votes__edition=edition))
+        Film.objects.filter(
+            Q(edition=edition, status=FilmStatus.ACCEPTED) | Q(public_votes__edition=edition)
+        )
         .distinct()
         .select_related("category", "school")
         .order_by("category__position", "title", "pk")

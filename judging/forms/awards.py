@@ -48,20 +48,17 @@ PrizeFormSet = forms.modelformset_factory(
 )
 
 
-class FilmsChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj):
-        return f"{obj.title} — {obj.school.name}"
-
-
 class DecisionForm(forms.Form):
-    """The jury's decision for one prize: the films it goes to, and why if not as proposed."""
+    """The jury's decision for one prize: the films it goes to, and why if not as proposed.
 
-    films = FilmsChoiceField(
+    The films are given as a list, read once for every prize of the page.
+    """
+
+    films = forms.TypedMultipleChoiceField(
         label=_("Films primés"),
-        queryset=None,
+        coerce=int,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Aucun film : le prix n'est pas attribué. Plusieurs : ex aequo."),
     )
     reason = forms.CharField(
@@ -73,7 +70,14 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, films, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["films"].queryset = films
+        self.film_list = list(films)
+        self.fields["films"].choices = [
+            (film.pk, f"{film.title} — {film.school.name}") for film in self.film_list
+        ]
+
+    def clean_films(self):
+        chosen = set(self.cleaned_data["films"])
+        return [film for film in self.film_list if film.pk in chosen]
 
 
 class UnpublishForm(forms.Form):

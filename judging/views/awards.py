@@ -52,9 +52,12 @@ def _get_category_for_decider(user: User, pk: int) -> Category:
     category = get_object_or_404(Category.objects.select_related("edition"), pk=pk)
     if user.is_organizer and user.festival_id == category.edition.festival_id:
         return category
-    if user.is_juror and category.juries.filter(
-        president=user, members__juror=user, members__active=True
-    ).exists():
+    if (
+        user.is_juror
+        and category.juries.filter(
+            president=user, members__juror=user, members__active=True
+        ).exists()
+    ):
         return category
     raise Http404
 
@@ -133,9 +136,7 @@ def prizes_edit(request, edition_pk):
         else:
             messages.success(request, _("Les prix de l'édition sont enregistrés."))
             return redirect("judging:awards_prizes", edition_pk=edition.pk)
-    return render(
-        request, "judging/awards/prizes.html", {"edition": edition, "formset": formset}
-    )
+    return render(request, "judging/awards/prizes.html", {"edition": edition, "formset": formset})
 
 
 # Decisions
@@ -164,7 +165,9 @@ def _decision_rows(request, edition: Edition, prizes: list[Prize], films, posted
             {
                 "prize": prize,
                 "proposal": proposal,
-                "proposed_films": [films_by_id[pk] for pk in proposal.film_ids if pk in films_by_id],
+                "proposed_films": [
+                    films_by_id[pk] for pk in proposal.film_ids if pk in films_by_id
+                ],
                 "awards": decided,
                 "form": form,
             }
@@ -174,8 +177,10 @@ def _decision_rows(request, edition: Edition, prizes: list[Prize], films, posted
 
 def _decision_page(request, edition, category, *, posted=None, status=200):
     prizes = list(prizes_for_scope(edition, category))
-    films = eligible_films(edition, category).select_related("school", "category").order_by(
-        "category__position", "title", "pk"
+    films = (
+        eligible_films(edition, category)
+        .select_related("school", "category")
+        .order_by("category__position", "title", "pk")
     )
     return render(
         request,

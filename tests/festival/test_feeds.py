@@ -135,7 +135,7 @@ def test_oembed_describes_a_public_film(palmares, client):
         "height": 360,
         "html": (
             f'<iframe src="{embed}" width="640" height="360" '
-            "title=\"Les mains d&#x27;or — FILM'IT\" allow=\"fullscreen; picture-in-picture\" "
+            'title="Les mains d&#x27;or — FILM\'IT" allow="fullscreen; picture-in-picture" '
             'allowfullscreen loading="lazy" style="border:0"></iframe>'
         ),
     }

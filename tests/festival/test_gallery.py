@@ -140,7 +140,7 @@ def test_gallery_posters_have_alt_text_and_signed_urls(edition, category, client
     assert poster.jpg == ""  # the fake version only has a WebP list size
     assert poster.webp.startswith("/medias/v/")
     assert client.get(poster.webp).status_code == 200
-    assert "alt=\"Affiche du film « Les mains d&#x27;or »\"" in response.content.decode()
+    assert 'alt="Affiche du film « Les mains d&#x27;or »"' in response.content.decode()
 
 
 def _fill(edition, category, count):
@@ -304,7 +304,7 @@ def test_film_page_player_with_captions(public_film, client):
 
 def test_film_page_opengraph_tags(public_film, client):
     html = client.get(film_url(public_film)).content.decode()
-    tags = dict(re.findall(r'<meta property="(og:[a-z:]+)" content="([^"]*)"', html))
+    tags = dict(re.findall(r'<meta property="(og:[a-z_:]+)" content="([^"]*)"', html))
 
     page = f"http://testserver{film_url(public_film)}"
     assert tags == {
@@ -316,7 +316,7 @@ def test_film_page_opengraph_tags(public_film, client):
         "og:image": f"http://testserver/films/{public_film.pk}/affiche.jpg",
         "og:image:alt": "Affiche du film « Les mains d&#x27;or »",
     }
-    oembed = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html)
+    oembed = re.search(r'rel="alternate" type="application/json\+oembed" href="([^"]+)"', html)
     assert oembed.group(1).startswith("http://testserver/oembed/?url=http%3A%2F%2Ftestserver%2F")
 
 

@@ -1,0 +1,77 @@
+"""From an organizer publishing the palmarès to a visitor watching a winning film."""
+
+import pytest
+
+from festival.enums import ConsentStatus, FilmStatus
+from judging.enums import PrizeKind
+from judging.models_results import Award, Prize
+from media_pipeline import domain
+from tests import factories
+from tests.e2e.conftest import log_in
+from tests.media_pipeline import clips
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLAYER = "document.querySelector('video.film-player')"
+
+
+@pytest.fixture
+def winning_film(category, teacher, organizer, tmp_path):
+    """An accepted film, its consents validated, its video processed, awarded the 1er prix."""
+    film = factories.make_film(
+        teacher=teacher,
+        category=category,
+        status=FilmStatus.ACCEPTED,
+        complete=True,
+        title="Les mains d'or",
+        crew="Léa\nTom B.",
+    )
+    film.consents.update(status=ConsentStatus.VALIDATED)
+    clip = clips.compliant_mp4(tmp_path, size="320x180", duration=3)
+    version = domain.receive_original(
+        film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
+    )
+    domain.process_version(version_id=version.pk)
+    prize = Prize.objects.create(
+        edition=category.edition, category=category, kind=PrizeKind.CATEGORY_FIRST, name="1er prix"
+    )
+    Award.objects.create(prize=prize, film=film, decided_by=organizer)
+    return film
+
+
+def test_organizer_publishes_and_a_visitor_watches_the_winner(
+    browser, page, live_server, edition, organizer, winning_film
+):
+    # The organizer previews the palmarès and publishes it.
+    page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, organizer.email, factories.PASSWORD)
+    page.goto(f"/jury/palmares/editions/{edition.pk}/apercu/")
+    page.get_by_role("button", name="Publier le palmarès").click()
+    page.wait_for_load_state()
+    assert edition.publications.filter(unpublished_at__isnull=True).count() == 1
+
+    # A visitor, not logged in, finds it from the home page.
+    context = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    visitor = context.new_page()
+    visitor.set_default_timeout(15_000)
+    console = []
+    visitor.on("console", lambda message: console.append(message.text))
+    try:
+        visitor.goto("/")
+        visitor.get_by_role("navigation", name="Navigation principale").get_by_role(
+            "link", name="Palmarès"
+        ).click()
+        visitor.get_by_role("link", name=edition.title, exact=True).click()
+        assert visitor.get_by_role("heading", level=1).inner_text() == f"Palmarès — {edition.title}"
+        visitor.get_by_role("link", name="Les mains d'or").click()
+
+        assert visitor.get_by_role("heading", level=1).inner_text() == "Les mains d'or"
+        assert visitor.locator("meta[property='og:type']").get_attribute("content") == (
+            "video.other"
+        )
+        visitor.wait_for_function(f"() => {PLAYER} && {PLAYER}.readyState >= 2")
+        visitor.evaluate(f"() => {{ {PLAYER}.muted = true; {PLAYER}.play(); }}")
+        visitor.wait_for_function(f"() => {PLAYER}.currentTime > 0.5")
+        assert [text for text in console if "Content Security Policy" in text] == []
+    finally:
+        context.close()

@@ -1,0 +1,253 @@
+"""The organizers' results pages and the downloads; denial for everyone else."""
+
+import pytest
+from django.urls import reverse
+
+from judging.models_results import Publication, ResultsSettings
+from tests import factories
+from tests.conftest import login
+from tests.judging import results_scenario
+
+
+@pytest.fixture
+def scenario(edition, teacher):
+    return results_scenario.build(edition, teacher=teacher)
+
+
+def results_url(edition):
+    return reverse("judging:results", args=[edition.pk])
+
+
+def film_url(edition, film):
+    return reverse("judging:results_film", args=[edition.pk, film.pk])
+
+
+def download_url(edition, name):
+    return reverse("judging:results_download", args=[edition.pk, name])
+
+
+def feedback_url(film):
+    return reverse("judging:results_feedback", args=[film.pk])
+
+
+def test_ranking_page(organizer_client, scenario, edition):
+    response = organizer_client.get(results_url(edition))
+    assert response.status_code == 200
+    lycee = response.context["categories"][1]
+    assert lycee["category"] == scenario.lycee
+    assert [
+        (line["film"], line["ranked"].score, line["ranked"].rank, line["tie_break"])
+        for line in lycee["lines"]
+    ] == [
+        (scenario.films.b, 15.0, 1, ""),
+        (scenario.films.a, 14.0, 2, "critère prioritaire"),
+        (scenario.films.c, 14.0, 3, "critère prioritaire"),
+    ]
+    college = response.context["categories"][0]
+    assert [(line["film"], line["status"]) for line in college["lines"]] == [
+        (scenario.films.d, "trop peu de notes")
+    ]
+    content = response.content.decode()
+    assert "Les mains de l&#x27;usine" in content
+    assert "W de Kendall" in content
+    agreement = lycee["agreement"]
+    # The juror who scored B only is left out: Anne, Bruno and Chloé all scored A and B.
+    assert (agreement.jurors, agreement.films) == (3, 2)
+    # Anne ties A and B, Bruno prefers B, Chloé A: rank sums 4.5 and 4.5, no agreement.
+    assert agreement.kendalls_w == 0.0
+    assert agreement.podium == [str(scenario.films.b.pk), str(scenario.films.a.pk)] + [
+        str(scenario.films.c.pk)
+    ]
+
+
+def test_ranking_page_query_count_does_not_grow_with_films(
+    organizer_client, scenario, edition, django_assert_num_queries
+):
+    url = results_url(edition)
+    organizer_client.get(url)
+    with django_assert_num_queries(14) as one:
+        organizer_client.get(url)
+    for i in range(5):
+        film = factories.make_film(category=scenario.lycee, status="accepted", title=f"Film {i}")
+        for juror in scenario.jurors:
+            factories.make_assignment(jury=scenario.jury, juror=juror, film=film)
+            results_scenario.validated(juror, film, {scenario.scenario: i, scenario.image: 10 - i})
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = organizer_client.get(url)
+    assert len(response.context["categories"][1]["lines"]) == 8
+
+
+def test_page_without_any_score(organizer_client, edition, category):
+    response = organizer_client.get(results_url(edition))
+    assert response.status_code == 200
+    assert response.context["categories"][0]["lines"] == []
+    assert ResultsSettings.objects.filter(edition=edition).count() == 1
+
+
+def test_options_are_saved(organizer_client, scenario, edition):
+    response = organizer_client.post(
+        reverse("judging:results_options", args=[edition.pk]),
+        {"normalization": "zscore", "aggregation": "trimmed", "min_jurors": "1"},
+    )
+    assert response.status_code == 302
+    settings = ResultsSettings.objects.get(edition=edition)
+    assert (settings.normalization, settings.aggregation, settings.min_jurors) == (
+        "zscore",
+        "trimmed",
+        1,
+    )
+    response = organizer_client.get(results_url(edition))
+    assert [line["ranked"].rank for line in response.context["categories"][0]["lines"]] == [1]
+
+
+def test_invalid_options_change_nothing(organizer_client, scenario, edition):
+    organizer_client.post(
+        reverse("judging:results_options", args=[edition.pk]),
+        {"normalization": "minmax", "aggregation": "mean", "min_jurors": "0"},
+    )
+    settings = ResultsSettings.objects.get(edition=edition)
+    assert (settings.normalization, settings.min_jurors) == ("none", 2)
+
+
+def test_film_explanation(organizer_client, scenario, edition):
+    response = organizer_client.get(film_url(edition, scenario.films.a))
+    assert response.status_code == 200
+    jurors = response.context["jurors"]
+    assert [(j["name"], j["on_20"]) for j in jurors] == [
+        ("Anne Juré", 14.0),
+        ("Bruno Juré", 14.0),
+        ("Chloé Juré", 14.0),
+    ]
+    assert jurors[0]["criteria"] == [("Scénario", 8.0), ("Image", 5.0)]
+    assert response.context["not_counted"] == ["Eva Conflit"]
+    assert response.context["entry"].steps["priority"]["aggregate"] == 16.0
+    content = response.content.decode()
+    assert "Critère prioritaire seul" in content
+
+
+def test_film_explanation_under_zscore(organizer_client, scenario, edition):
+    ResultsSettings.objects.create(edition=edition, normalization="zscore")
+    response = organizer_client.get(film_url(edition, scenario.films.b))
+    assert response.status_code == 200
+    assert response.context["zscore"] is True
+    assert "Normalisation centrée réduite" in response.content.decode()
+
+
+def test_film_without_counting_score(organizer_client, scenario, edition):
+    film = factories.make_film(category=scenario.lycee, status="accepted")
+    response = organizer_client.get(film_url(edition, film))
+    assert response.status_code == 200
+    assert response.context["entry"] is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("notes.csv", "text/csv; charset=utf-8"),
+        ("notes.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("classement.csv", "text/csv; charset=utf-8"),
+        ("classement.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("scores.csv", "text/csv; charset=utf-8"),
+        ("criteria.csv", "text/csv; charset=utf-8"),
+        ("favourites.csv", "text/csv; charset=utf-8"),
+        ("impact.csv", "text/csv; charset=utf-8"),
+        ("impact.pdf", "application/pdf"),
+    ],
+)
+def test_downloads(organizer_client, scenario, edition, name, content_type):
+    response = organizer_client.get(download_url(edition, name))
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="filmit-{edition.year}-{name}"'
+    )
+
+
+def test_raw_scores_named_or_anonymised(organizer_client, scenario, edition):
+    anonymous = organizer_client.get(download_url(edition, "notes.csv")).content.decode()
+    named = organizer_client.get(
+        download_url(edition, "notes.csv") + "?jurors=noms"
+    ).content.decode()
+    assert "Juré 1" in anonymous and "Anne Juré" not in anonymous
+    assert "Anne Juré" in named and "Juré 1," not in named
+
+
+def test_unknown_download_is_404(organizer_client, scenario, edition):
+    assert organizer_client.get(download_url(edition, "secret.csv")).status_code == 404
+
+
+def test_feedback_sheet_for_organizers(organizer_client, scenario):
+    response = organizer_client.get(feedback_url(scenario.films.a))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_feedback_sheet_for_the_teacher_once_published(client, scenario, edition, organizer):
+    login(client, scenario.teacher)
+    url = feedback_url(scenario.films.a)
+    assert client.get(url).status_code == 404
+    publication = Publication.objects.create(
+        edition=edition, snapshot={}, content_hash="0" * 64, published_by=organizer
+    )
+    assert client.get(url).status_code == 200
+    publication.unpublished_at = publication.published_at
+    publication.save()
+    assert client.get(url).status_code == 404
+
+
+def test_feedback_sheet_denied_to_others(client, scenario, edition, organizer, other_organizer):
+    Publication.objects.create(
+        edition=edition, snapshot={}, content_hash="0" * 64, published_by=organizer
+    )
+    url = feedback_url(scenario.films.a)
+    assert client.get(url).status_code == 302  # anonymous → login
+    for user in (factories.make_teacher(), scenario.jurors[0], other_organizer):
+        login(client, user)
+        assert client.get(url).status_code == 404
+
+
+# Denial: every page is the organizers' of this festival.
+
+
+def _protected_urls(edition, film):
+    return [
+        results_url(edition),
+        film_url(edition, film),
+        download_url(edition, "notes.csv"),
+        download_url(edition, "impact.pdf"),
+        download_url(edition, "scores.csv"),
+    ]
+
+
+def test_anonymous_is_sent_to_login(client, scenario, edition):
+    for url in _protected_urls(edition, scenario.films.a):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "?next=" in response["Location"]
+    response = client.post(reverse("judging:results_options", args=[edition.pk]), {})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("who", ["teacher", "juror", "other_organizer"])
+def test_others_get_404(client, scenario, edition, other_organizer, who):
+    user = {
+        "teacher": scenario.teacher,
+        "juror": scenario.jurors[0],
+        "other_organizer": other_organizer,
+    }[who]
+    login(client, user)
+    for url in _protected_urls(edition, scenario.films.a):
+        assert client.get(url).status_code == 404
+    response = client.post(
+        reverse("judging:results_options", args=[edition.pk]),
+        {"normalization": "zscore", "aggregation": "mean", "min_jurors": "1"},
+    )
+    assert response.status_code == 404
+    assert not ResultsSettings.objects.filter(edition=edition, normalization="zscore").exists()
+
+
+def test_a_film_of_another_edition_is_404(organizer_client, scenario, edition, festival):
+    other = factories.make_edition(festival, is_current=False)
+    film = factories.make_film(category=factories.make_category(other), status="accepted")
+    assert organizer_client.get(film_url(edition, film)).status_code == 404
