@@ -15,9 +15,9 @@ so anyone holding an edition's exported files reproduces its ranking exactly.
   aggregate of the priority criterion alone (same normalisation and aggregation), then the number
   of coups de cœur, then the median of the aggregated juror scores; still tied: a shared rank.
 
-Arithmetic is exact (fractions) wherever it can be: the order of the rows, the scale of the
-weights or a juror's constant leniency never move a result by a rounding error. The only inexact
-step is the square root of the z-score normalisation, computed once per juror.
+Arithmetic is exact (fractions) wherever it can be: the order of the rows or the scale of the
+weights never move a result by a rounding error. The only inexact step is the square root of the
+z-score normalisation, computed once per juror; its last-bit noise is absorbed before rounding.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ MEDIAN = "median"
 SHARED = "shared"
 _LEVELS = (None, PRIORITY, FAVOURITES, MEDIAN)
 _THOUSANDTH = Fraction(1, 1000)
+_BILLION = 10**9
 
 
 class RankingError(ValueError):
@@ -107,7 +108,13 @@ def exact(value) -> Fraction:
 
 
 def rounded(value: Fraction) -> Fraction:
-    """Rounded half up to 0.001, the grid every comparison uses."""
+    """Rounded half up to 0.001, the grid every comparison uses.
+
+    The value is first taken to the nearest 10⁻⁹, far below any score's precision: two
+    z-score figures that are equal on paper may differ by a square root's last bit, and that
+    must never decide on which side of a half-thousandth they fall.
+    """
+    value = Fraction(round(value * _BILLION), _BILLION)
     return Fraction(math.floor(value / _THOUSANDTH + Fraction(1, 2))) * _THOUSANDTH
 
 

@@ -6,6 +6,8 @@ set -euo pipefail
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# Certificates and reports are typeset in DejaVu, which has every French character.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "${FILMIT_BROWSER_TESTS:-0}" = "1" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi

@@ -326,3 +326,24 @@ def test_kendalls_w_leaves_out_films_not_scored_by_everyone():
     assert kendalls_w([[3, None], [3, 2]]) is None
     assert kendalls_w([[3, 2, 1]]) is None
     assert kendalls_w([[5, 5], [5, 5]]) is None
+
+
+def test_zscore_figures_equal_on_paper_stay_equal_at_a_half_thousandth():
+    # j0's and j3's z-scores cancel on A and B, j1 has no spread: every film is at
+    # μ = 5.5 / 8 = 0.6875 exactly, which rounds half up to 0.688 — for all of them, whatever
+    # the last bit of the square roots.
+    table = {
+        "A": {"j0": 0, "j3": 4},
+        "B": {"j0": 0.5, "j1": 0, "j3": 1},
+        "C": {"j1": 0},
+        "D": {"j1": 0},
+        "E": {"j1": 0},
+    }
+    result = rank(scores=rows(table), criteria=NOTE, normalize="zscore", min_jurors=1)
+    assert [(f.film, f.score, f.rank) for f in result["lycee"]] == [
+        ("A", 0.688, 1),
+        ("B", 0.688, 1),
+        ("C", 0.688, 1),
+        ("D", 0.688, 1),
+        ("E", 0.688, 1),
+    ]
