@@ -953,3 +953,18 @@ def test_rejected_film_cannot_be_withdrawn(teacher_client, teacher, category):
     assert messages_of(response) == ["Impossible de passer ce film de « Refusé » à « Retiré »."]
     film.refresh_from_db()
     assert film.status == FilmStatus.REJECTED
+
+
+def test_the_jury_feedback_sheet_is_offered_once_the_palmares_is_published(teacher_client, film):
+    from django.urls import reverse
+
+    from tests.festival.palmares import publish
+
+    url = reverse("festival:teacher_film", args=[film.pk])
+    sheet = reverse("judging:results_feedback", args=[film.pk])
+
+    before = teacher_client.get(url).content.decode()
+    publish(film.edition, [])
+    after = teacher_client.get(url).content.decode()
+
+    assert (sheet in before, sheet in after) == (False, True)

@@ -267,3 +267,17 @@ def test_exported_files_reproduce_the_edition_ranking(
     expected = {c: [film.as_dict() for film in films] for c, films in ranking.items()}
     assert printed == {"categories": expected}
     assert len(expected["lycee"]) == 3
+
+
+def test_export_scores_writes_the_three_files(scenario, edition, tmp_path):
+    call_command("export_scores", str(edition.pk), "--out", str(tmp_path), stdout=io.StringIO())
+    assert (tmp_path / "scores.csv").read_text(encoding="utf-8") == scores_csv(edition)
+    printed = run(
+        str(tmp_path / "scores.csv"),
+        "--criteria",
+        str(tmp_path / "criteria.csv"),
+        "--favourites",
+        str(tmp_path / "favourites.csv"),
+    )
+    expected = {c: [f.as_dict() for f in films] for c, films in rank_edition(edition).items()}
+    assert printed == {"categories": expected}
