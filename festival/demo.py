@@ -3,6 +3,7 @@
 import subprocess
 import tempfile
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.files import File
@@ -147,7 +148,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             "récompense les meilleurs films de chaque catégorie lors de la remise des prix."
         ),
     )
-    Edition.objects.create(
+    past_edition = Edition.objects.create(
         festival=festival,
         year=year - 1,
         title=f"FILM'IT {year - 1}",
@@ -227,11 +228,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
         school=schools[7],
         approval=ApprovalStatus.PENDING,
     )
-    for first, last, email in [
-        ("Marc", "Petit", JUROR_EMAIL),
-        ("Isabelle", "Roussel", "isabelle.roussel@filmit.example"),
-        ("Hugo", "Lambert", "hugo.lambert@filmit.example"),
-    ]:
+    jurors = [
         User.objects.create_user(
             email=email,
             password=DEMO_PASSWORD,
@@ -241,6 +238,12 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             festival=festival,
             approval=ApprovalStatus.APPROVED,
         )
+        for first, last, email in [
+            ("Marc", "Petit", JUROR_EMAIL),
+            ("Isabelle", "Roussel", "isabelle.roussel@filmit.example"),
+            ("Hugo", "Lambert", "hugo.lambert@filmit.example"),
+        ]
+    ]
 
     films = []
     for index, (title, cat, t, c, trade_ids, status, validated) in enumerate(FILMS):
@@ -286,10 +289,17 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             consent.save()
         films.append(film)
 
+    past_films = create_past_edition_films(
+        edition=past_edition, teachers=teachers, companies=companies, trades=trades,
+        organizer=organizer,
+    )  # fmt: skip
+    judge_and_publish(edition=past_edition, jurors=jurors, organizer=organizer)
+    open_judging(edition=edition, jurors=jurors, organizer=organizer)
+
     if with_videos:
         from festival.domain.films import attach_original_video
 
-        for index, film in enumerate(films):
+        for index, film in enumerate(films + past_films):
             clip = clips_dir / f"film-{index}.mp4"
             make_clip(clip, title=film.title, seconds=3 + index % 3, hue=index * 30)
             editable = film.status
@@ -301,7 +311,132 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             if editable != FilmStatus.DRAFT:
                 film.status = editable
                 film.save(update_fields=["status"])
-    return {"festival": festival, "edition": edition, "films": films}
+    return {"festival": festival, "edition": edition, "films": films, "past_films": past_films}
+
+
+PAST_FILMS = [
+    # (title, category slug, teacher index, company index, trades)
+    ("L'acier a du cœur", "college", 1, 1, [1, 2]),
+    ("Micro-mécanique, maxi-passion", "college", 4, 2, [4]),
+    ("Nos robots, nos métiers", "lycee", 0, 5, [6, 5]),
+    ("Le geste juste", "lycee", 2, 0, [0, 8]),
+    ("Injection : le film", "etudiants", 3, 3, [7, 9]),
+    ("Apprendre en fabriquant", "apprentis", 5, 4, [1, 5]),
+]
+
+
+def create_past_edition_films(*, edition, teachers, companies, trades, organizer) -> list[Film]:
+    """Last year's films, judged and awarded, so that the palmarès and gallery have winners."""
+    categories = {
+        slug: Category.objects.create(
+            edition=edition, slug=slug, name=name, description=description,
+            max_duration=timedelta(minutes=minutes), position=position,
+        )
+        for position, (slug, name, description, minutes) in enumerate(CATEGORIES)
+    }  # fmt: skip
+    films = []
+    for index, (title, cat, t, c, trade_ids) in enumerate(PAST_FILMS):
+        teacher = teachers[t]
+        film = Film.objects.create(
+            edition=edition,
+            category=categories[cat],
+            school=teacher.school,
+            teacher=teacher,
+            company=companies[c],
+            title=title,
+            synopsis=(
+                f"Une classe de {teacher.school.town} a suivi pendant un mois les équipes de "
+                f"{companies[c].name}, de la commande à l'expédition."
+            ),
+            pupil_count=14,
+            crew=CREWS[index % 3],
+            status=FilmStatus.ACCEPTED,
+            submitted_at=edition.submissions_close_at - timedelta(days=3),
+        )
+        film.trades.set([trades[i] for i in trade_ids])
+        FilmEvent.objects.create(
+            film=film, actor=teacher, from_status=FilmStatus.DRAFT, to_status=FilmStatus.ACCEPTED
+        )
+        consent = ConsentForm(
+            film=film,
+            uploaded_by=teacher,
+            original_filename="autorisations-droit-image.pdf",
+            content_type="application/pdf",
+            status=ConsentStatus.VALIDATED,
+            reviewed_by=organizer,
+            reviewed_at=edition.submissions_close_at,
+        )
+        consent.file.save("consent", ContentFile(MINIMAL_PDF), save=False)
+        consent.save()
+        films.append(film)
+    return films
+
+
+def _demo_value(criterion, juror_index: int, film_index: int) -> Decimal:
+    """A believable, reproducible score on the criterion's scale and step."""
+    span = criterion.max_score - criterion.min_score
+    fraction = Decimal((37 * film_index + 11 * juror_index + 7 * criterion.position) % 9 + 10) / 20
+    steps = ((span * fraction) / criterion.step).quantize(Decimal("1"))
+    return criterion.min_score + steps * criterion.step
+
+
+def judge_and_publish(*, edition, jurors, organizer) -> None:
+    """Last year's jury scored every film, decided the awards, and the palmarès went online."""
+    from judging.domain.assignment import compute_assignments
+    from judging.domain.awards import decide_award, proposals, seed_prizes
+    from judging.domain.juries import add_member, create_jury
+    from judging.domain.publication import publish_palmares
+    from judging.domain.scoring import record_watch_progress, validate_evaluation
+    from judging.models import Criterion
+
+    jury = create_jury(
+        edition=edition, name="Jury de la région", categories=edition.categories.all(),
+        organizer=organizer,
+    )  # fmt: skip
+    for juror in jurors:
+        add_member(jury=jury, juror=juror)
+    jury.president = jurors[0]
+    jury.save(update_fields=["president"])
+    compute_assignments(jury=jury, organizer=organizer)
+    criteria = list(Criterion.objects.filter(edition=edition))
+    during_judging = edition.judging_start_at + timedelta(days=3)
+    films = list(edition.films.order_by("pk"))
+    for juror_index, juror in enumerate(jurors):
+        for film_index, film in enumerate(films):
+            record_watch_progress(juror=juror, film=film, start=0, end=4, duration=4)
+            validate_evaluation(
+                juror=juror,
+                film=film,
+                values={c.pk: _demo_value(c, juror_index, film_index) for c in criteria},
+                comment="Un film sincère : on sent la fierté des équipes et des élèves.",
+                favourite=(film_index + juror_index) % 4 == 0,
+                now=during_judging,
+            )
+    seed_prizes(edition=edition)
+    for proposal in proposals(edition).values():
+        if proposal.film_ids:
+            decide_award(
+                prize=proposal.prize,
+                films=edition.films.filter(pk__in=proposal.film_ids),
+                user=organizer,
+            )
+    publish_palmares(edition=edition, user=organizer)
+
+
+def open_judging(*, edition, jurors, organizer) -> None:
+    """This year's jury is formed; jurors will see their films once they are submitted."""
+    from judging.domain.assignment import compute_assignments
+    from judging.domain.juries import add_member, create_jury
+
+    jury = create_jury(
+        edition=edition, name="Jury de la région", categories=edition.categories.all(),
+        organizer=organizer,
+    )  # fmt: skip
+    for juror in jurors:
+        add_member(jury=jury, juror=juror)
+    jury.president = jurors[0]
+    jury.save(update_fields=["president"])
+    compute_assignments(jury=jury, organizer=organizer)
 
 
 def load(*, with_videos: bool = True) -> dict | None:

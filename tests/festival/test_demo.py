@@ -37,6 +37,40 @@ def test_demo_command_is_idempotent(db, capsys):
     call_command("load_demo_data", "--no-videos")
 
     output = capsys.readouterr().out
-    assert Film.objects.count() == 12
+    assert Film.objects.count() == 18
     assert output.count("Comptes de démonstration") == 2
     assert "déjà chargées" in output
+
+
+def test_demo_has_a_published_palmares_and_a_jury_at_work(db):
+    from festival.public import public_films
+    from judging.domain.publication import hash_matches
+    from judging.enums import EvaluationState
+    from judging.models import Assignment, Evaluation
+    from judging.selectors_results import live_publication, winning_film_ids
+
+    created = demo.load(with_videos=False)
+
+    past = Edition.objects.get(is_current=False)
+    publication = live_publication(past)
+    assert hash_matches(publication)
+    assert set(Evaluation.objects.filter(film__edition=past).values_list("state", flat=True)) == {
+        EvaluationState.VALIDATED
+    }
+    winners = winning_film_ids(past)
+    assert len(winners) >= 5
+    assert set(public_films().values_list("pk", flat=True)) == winners
+    current_films = set(
+        Film.objects.filter(
+            edition=created["edition"], status__in=[FilmStatus.SUBMITTED, FilmStatus.ACCEPTED]
+        ).values_list("pk", flat=True)
+    )
+    juror = User.objects.get(email=demo.JUROR_EMAIL)
+    assert (
+        set(
+            Assignment.objects.filter(juror=juror, film__edition=created["edition"]).values_list(
+                "film", flat=True
+            )
+        )
+        == current_films
+    )
