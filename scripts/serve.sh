@@ -6,6 +6,9 @@ HOST="${1:-127.0.0.1}"
 PORT="${2:-8000}"
 BIN=.venv/bin
 
+LOGS="${FILMIT_VAR_DIR:-var}/logs"
+mkdir -p "$LOGS"
+
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -15,19 +18,27 @@ trap cleanup EXIT INT TERM
 
 # Two task workers: one for the media pipeline, one for everything else, so that a long
 # transcoding never delays the rest.
-$BIN/python manage.py db_worker --queue-name media --no-reload &
+$BIN/python manage.py db_worker --queue-name media --no-reload >>"$LOGS/worker-media.log" 2>&1 &
 pids+=($!)
-$BIN/python manage.py db_worker --queue-name default --no-reload &
+$BIN/python manage.py db_worker --queue-name default --no-reload >>"$LOGS/worker.log" 2>&1 &
 pids+=($!)
-# The watchdog requeues jobs whose worker died; expired uploads are cleaned each hour.
-if $BIN/python manage.py help media_watchdog >/dev/null 2>&1; then
-  $BIN/python manage.py media_watchdog --loop 60 &
-  pids+=($!)
-fi
+# The watchdog requeues jobs whose worker died.
+$BIN/python manage.py media_watchdog --loop 60 >>"$LOGS/watchdog.log" 2>&1 &
+pids+=($!)
+# Hourly chores (cron does this in production): abandoned uploads, jury reminders.
+(
+  while true; do
+    $BIN/python manage.py expire_uploads
+    $BIN/python manage.py send_jury_reminders
+    sleep 3600
+  done
+) >>"$LOGS/chores.log" 2>&1 &
+pids+=($!)
 
 cat <<MSG
 
   FILM'IT runs on http://$HOST:$PORT/
+  Task workers and watchdog write to $LOGS/ (emails sent by the workers are printed there).
 MSG
 $BIN/python manage.py load_demo_data --no-videos 2>/dev/null | sed -n '/Comptes/,$p'
 echo "  Stop with Ctrl-C."
