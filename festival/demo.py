@@ -380,14 +380,10 @@ def _demo_value(criterion, juror_index: int, film_index: int) -> Decimal:
     return criterion.min_score + steps * criterion.step
 
 
-def judge_and_publish(*, edition, jurors, organizer) -> None:
-    """Last year's jury scored every film, decided the awards, and the palmarès went online."""
+def form_jury(*, edition, jurors, organizer) -> None:
+    """One jury for every category, the first juror presiding, films assigned to everyone."""
     from judging.domain.assignment import compute_assignments
-    from judging.domain.awards import decide_award, proposals, seed_prizes
     from judging.domain.juries import add_member, create_jury
-    from judging.domain.publication import publish_palmares
-    from judging.domain.scoring import record_watch_progress, validate_evaluation
-    from judging.models import Criterion
 
     jury = create_jury(
         edition=edition, name="Jury de la région", categories=edition.categories.all(),
@@ -398,6 +394,16 @@ def judge_and_publish(*, edition, jurors, organizer) -> None:
     jury.president = jurors[0]
     jury.save(update_fields=["president"])
     compute_assignments(jury=jury, organizer=organizer)
+
+
+def judge_and_publish(*, edition, jurors, organizer) -> None:
+    """Last year's jury scored every film, decided the awards, and the palmarès went online."""
+    from judging.domain.awards import decide_award, proposals, seed_prizes
+    from judging.domain.publication import publish_palmares
+    from judging.domain.scoring import record_watch_progress, validate_evaluation
+    from judging.models import Criterion
+
+    form_jury(edition=edition, jurors=jurors, organizer=organizer)
     criteria = list(Criterion.objects.filter(edition=edition))
     during_judging = edition.judging_start_at + timedelta(days=3)
     films = list(edition.films.order_by("pk"))
@@ -425,18 +431,7 @@ def judge_and_publish(*, edition, jurors, organizer) -> None:
 
 def open_judging(*, edition, jurors, organizer) -> None:
     """This year's jury is formed; jurors will see their films once they are submitted."""
-    from judging.domain.assignment import compute_assignments
-    from judging.domain.juries import add_member, create_jury
-
-    jury = create_jury(
-        edition=edition, name="Jury de la région", categories=edition.categories.all(),
-        organizer=organizer,
-    )  # fmt: skip
-    for juror in jurors:
-        add_member(jury=jury, juror=juror)
-    jury.president = jurors[0]
-    jury.save(update_fields=["president"])
-    compute_assignments(jury=jury, organizer=organizer)
+    form_jury(edition=edition, jurors=jurors, organizer=organizer)
 
 
 def load(*, with_videos: bool = True) -> dict | None:
