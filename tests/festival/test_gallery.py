@@ -353,3 +353,15 @@ def test_film_page_cannot_be_framed_but_the_embed_page_can(public_film, client):
     assert "frame-ancestors *" in embed["Content-Security-Policy"]
     assert "script-src 'self'" in embed["Content-Security-Policy"]
     assert b'<video class="film-player"' in embed.content
+
+
+def test_palmares_gives_its_publication_date_in_a_machine_readable_time(palmares, edition, client):
+    from django.utils import timezone
+
+    from judging.selectors_results import live_publication
+
+    body = client.get(palmares_url(edition)).content.decode()
+
+    published = timezone.localtime(live_publication(edition).published_at).isoformat()
+    # To the minute: the test helper stamps the snapshot a moment after the publication row.
+    assert [iso[:16] for iso in re.findall(r'<time datetime="([^"]+)"', body)] == [published[:16]]
