@@ -300,13 +300,28 @@ def validate(request, film_pk):
             favourite=form.cleaned_data["favourite"],
         )
     except DomainError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("Vos notes pour « %(title)s » sont validées. Merci !") % {"title": film.title},
-        )
+        if error.code != "validated" or not _same_as_validated(request.user, film, form):
+            _error_messages(request, error)
+            return redirect("judging:juror_film", film_pk=film.pk)
+        # The same notes sent again (a double click, a second tab): they are validated already.
+    messages.success(
+        request,
+        _("Vos notes pour « %(title)s » sont validées. Merci !") % {"title": film.title},
+    )
     return redirect("judging:juror_film", film_pk=film.pk)
+
+
+def _same_as_validated(juror: User, film: Film, form: ScoringForm) -> bool:
+    evaluation = Evaluation.objects.filter(juror=juror, film=film).first()
+    if evaluation is None:
+        return False
+    stored = {score.criterion_id: score.value for score in evaluation.scores.all()}
+    posted = {pk: value for pk, value in form.valid_values().items() if value is not None}
+    return (
+        stored == posted
+        and evaluation.comment == form.cleaned_data["comment"]
+        and evaluation.favourite == form.cleaned_data["favourite"]
+    )
 
 
 @juror_required

@@ -629,6 +629,21 @@ def test_validation_twice_is_refused(juror_client, juror, film, criteria, assign
     assert scores_of(juror, film) == {"Scénario": D("7"), "Image": D("8")}
 
 
+def test_the_same_notes_sent_twice_are_simply_validated(
+    juror_client, juror, film, criteria, assignment
+):
+    """A double click on "Valider" must not greet the juror with an error."""
+    watch(juror, film)
+    data = form_data(criteria, {criteria[0]: "7", criteria[1]: "8"})
+    juror_client.post(url("juror_validate", film), data, follow=True)
+
+    response = juror_client.post(url("juror_validate", film), data, follow=True)
+
+    assert messages_of(response) == [f"Vos notes pour « {film.title} » sont validées. Merci !"]
+    assert Evaluation.objects.get().state == EvaluationState.VALIDATED
+    assert ScoreChange.objects.filter(field="state", after="validated").count() == 1
+
+
 # Watch reports.
 
 
