@@ -38,7 +38,9 @@ def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_have_text("Souder l'avenir")
 
     # The resumable (tus) upload replaces the plain form once its script runs.
+    expect(page.locator("[data-tus-upload]")).to_be_visible()
     page.locator("[data-tus-file]").set_input_files(str(video))
+    expect(page.locator("[data-tus-start]")).to_be_enabled()
     page.locator("[data-tus-start]").click()
     expect(page.locator("[data-tus-status]")).to_contain_text("Vidéo reçue")
     film = Film.objects.get(title="Souder l'avenir")
