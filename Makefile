@@ -40,6 +40,7 @@ demo: demo-data
 	@bash scripts/serve.sh $(HOST) $(PORT)
 
 test: install
+	@FILMIT_BROWSER_TESTS=1 bash scripts/system-deps.sh
 	@bash scripts/test.sh
 
 lint:
