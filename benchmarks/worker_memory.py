@@ -197,7 +197,7 @@ def wait_done(version, worker: subprocess.Popen, *, timeout: float, log: Path):
     from media_pipeline.tasks import process_version_task
 
     deadline = time.monotonic() + timeout
-    last_percent = None
+    shown = -1
     while True:
         version.refresh_from_db()
         if version.status in FINAL_STATUSES:
@@ -206,10 +206,9 @@ def wait_done(version, worker: subprocess.Popen, *, timeout: float, log: Path):
             raise SystemExit(f"the worker died:\n{log.read_text()[-3000:]}")
         if time.monotonic() > deadline:
             raise SystemExit(f"still {version.status} after {timeout} s")
-        if version.percent != last_percent and version.status == "processing":
-            last_percent = version.percent
-            if last_percent % 10 == 0:
-                print(f"  {version.status} {last_percent} %", flush=True)
+        if version.status == "processing" and version.percent // 10 > shown:
+            shown = version.percent // 10
+            print(f"  processing: {version.percent} %", flush=True)
         time.sleep(0.5)
     finished_at = time.monotonic()
     # The task itself ends a moment later (emails, outputs of a replaced version, result row).

@@ -46,7 +46,8 @@ class StoryboardPlan:
 def poster_branch(stream, *, duration: float, frame_rate: Fraction):
     """Sample the film evenly, then let `thumbnail` pick the most typical frame per sixth."""
     total_frames = max(1, int(duration * frame_rate))
-    batch = max(1, min(POSTER_BATCH, total_frames // POSTER_COUNT))
+    # thumbnail needs at least two frames to compare, even in a film of a few frames.
+    batch = max(2, min(POSTER_BATCH, total_frames // POSTER_COUNT))
     rate = Fraction(POSTER_COUNT * batch) / Fraction(duration).limit_denominator(1000)
     rate = min(rate, Fraction(frame_rate))
     return stream.filter("fps", fps=_fraction(rate)).filter("thumbnail", n=batch)

@@ -497,3 +497,16 @@ def test_subtitles_size_limit(tmp_path):
     cue = b"1\n00:00:01,000 --> 00:00:02,000\n" + b"x" * 100 + b"\n\n"
     with pytest.raises(MediaRejected):
         convert(tmp_path, cue * 11_000)
+
+
+def test_a_film_of_a_few_frames_is_processed(tmp_path):
+    source = tmp_path / "ten-frames.mp4"
+    clips.ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=5:duration=2",
+        *clips._tone(2), *clips.H264, *clips.AAC, "-shortest", str(source),
+    )  # fmt: skip
+
+    result = run_pipeline(source=source, out_dir=tmp_path / "out")
+
+    assert (result.status, result.error_code) == ("ready", None)
+    assert result.posters
