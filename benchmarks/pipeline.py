@@ -292,6 +292,11 @@ def main() -> None:
         help="run the pipeline / plain ffmpeg pair this many times, alternating; keep the best",
     )
     parser.add_argument("--keep", type=Path, help="keep the films and outputs in this folder")
+    parser.add_argument(
+        "--skip-io",
+        action="store_true",
+        help="skip the 2 GB measurements (worker memory, resumable upload)",
+    )
     options = parser.parse_args()
     folder = Path(options.keep or tempfile.mkdtemp(prefix="filmit-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -300,7 +305,28 @@ def main() -> None:
     finally:
         if not options.keep:
             shutil.rmtree(folder, ignore_errors=True)
+    if not options.skip_io:
+        report.update(io_measurements())
     print(json.dumps(report))
+
+
+def io_measurements() -> dict:
+    """The 2 GB measurements, each made by its own script against its own baseline."""
+    merged = {}
+    for script, keys in (
+        ("worker_memory.py", ("worker_peak_rss_mb", "worker_idle_rss_mb")),
+        ("upload.py", ("upload_rss_growth_mb", "upload_throughput_ratio")),
+    ):
+        print(f"{script}…", flush=True)
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name(script))],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        last = json.loads(done.stdout.strip().splitlines()[-1])
+        merged.update({key: last[key] for key in keys})
+    return merged
 
 
 def best(costs: list[Cost]) -> Cost:
