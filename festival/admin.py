@@ -136,7 +136,7 @@ class UserAdmin(BaseUserAdmin):
             try:
                 decide_teacher(teacher=teacher, organizer=request.user, approve=True)
             except DomainError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                self.message_user(request, error.text, messages.ERROR)
             else:
                 approved += 1
         self.message_user(

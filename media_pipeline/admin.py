@@ -39,8 +39,6 @@ class VideoVersionAdmin(admin.ModelAdmin):
             try:
                 domain.retry_version(version=version, user=request.user)
             except DomainError as error:
-                self.message_user(
-                    request, f"{version} : {' '.join(error.messages)}", messages.WARNING
-                )
+                self.message_user(request, f"{version} : {error.text}", messages.WARNING)
             else:
                 self.message_user(request, _("%(version)s : relancée.") % {"version": version})

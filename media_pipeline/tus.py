@@ -357,7 +357,7 @@ def finish_upload(*, upload: Upload, film, user) -> None:
             move=True,
         )
     except DomainError as error:
-        mark(upload, REJECTED, " ".join(error.messages))
+        mark(upload, REJECTED, error.text)
         logger.info("tus upload %s refused: %s", upload.id, getattr(error, "code", ""))
         raise
     mark(upload, COMPLETED)

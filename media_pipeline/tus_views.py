@@ -148,13 +148,13 @@ def _finish(request, upload: tus.Upload) -> None:
         tus.mark(upload, REJECTED, _("Vous ne pouvez plus envoyer de vidéo pour ce film."))
         raise UploadError(404) from None
     except DomainError as error:
-        message = " ".join(error.messages)
+        message = error.text
         tus.mark(upload, REJECTED, message)
         raise UploadError(409, message) from None
     try:
         tus.finish_upload(upload=upload, film=film, user=request.user)
     except DomainError as error:
-        raise UploadError(422, " ".join(error.messages)) from None
+        raise UploadError(422, error.text) from None
 
 
 @csrf_protect
@@ -189,7 +189,7 @@ def _create(request) -> HttpResponse:
     except Http404:
         raise UploadError(404) from None
     except DomainError as error:
-        raise UploadError(409, " ".join(error.messages)) from None
+        raise UploadError(409, error.text) from None
     content_length = _content_length(request)
     if content_length and request.content_type != tus.OFFSET_CONTENT_TYPE:
         raise UploadError(415, _("Type de contenu attendu : application/offset+octet-stream."))

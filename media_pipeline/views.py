@@ -149,7 +149,7 @@ def choose_poster(request, pk):
             image=form.cleaned_data["image"],
         )
     except DomainError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error.text)
     else:
         messages.success(request, _("L'affiche du film est enregistrée."))
     return _back(request, film)
@@ -172,7 +172,7 @@ def add_subtitles(request, pk):
             language=form.cleaned_data["language"],
         )
     except DomainError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error.text)
     else:
         messages.success(request, _("Les sous-titres sont ajoutés au film."))
     return _back(request, film)
@@ -190,7 +190,7 @@ def retry(request, pk):
     try:
         domain.retry_version(version=version, user=request.user)
     except DomainError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error.text)
     else:
         messages.success(request, _("Le traitement de la vidéo est relancé."))
     return _back(request, film)

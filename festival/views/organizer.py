@@ -92,10 +92,6 @@ def _redirect_back(request, next_url: str, fallback: str):
     return redirect(fallback)
 
 
-def _error_text(error: DomainError) -> str:
-    return " ".join(error.messages)
-
-
 # Dashboard
 
 
@@ -376,7 +372,7 @@ def film_status(request, pk):
             reason=form.cleaned_data["reason"],
         )
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text)
     else:
         messages.success(
             request,
@@ -402,7 +398,7 @@ def consent_review(request, pk):
             note=form.cleaned_data["note"],
         )
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text)
     else:
         messages.success(
             request,
@@ -460,7 +456,7 @@ def teacher_decide(request, pk):
             reason=form.cleaned_data["reason"],
         )
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text)
     else:
         if form.approve:
             text = _("Le compte de %(name)s est validé : un e-mail l'en informe.")

@@ -38,11 +38,6 @@ from judging.models_results import Award, Prize, Publication
 from judging.rules import get_edition_for_organizer
 from judging.selectors_results import live_publication
 
-
-def _error_text(error: DomainError) -> str:
-    return " ".join(error.messages)
-
-
 # Scoped lookups
 
 
@@ -132,7 +127,7 @@ def prizes_edit(request, edition_pk):
                 deleted=formset.deleted_objects,
             )
         except DomainError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error.text)
         else:
             messages.success(request, _("Les prix de l'édition sont enregistrés."))
             return redirect("judging:awards_prizes", edition_pk=edition.pk)
@@ -260,7 +255,7 @@ def publish(request, edition_pk):
     try:
         publication = publish_palmares(edition=edition, user=request.user)
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text)
         return redirect("judging:awards_preview", edition_pk=edition.pk)
     messages.success(
         request,

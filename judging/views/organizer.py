@@ -60,10 +60,6 @@ from judging.rules import (
 from judging.selectors import criteria_locked, jury_progress, progress_matrix
 
 
-def _error_text(error: DomainError) -> str:
-    return " ".join(error.messages)
-
-
 def _redirect_back(request, fallback: str):
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(
@@ -190,7 +186,7 @@ def criteria_edit(request, edition_pk):
                 deleted=formset.deleted_objects,
             )
         except DomainError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error.text)
         else:
             messages.success(request, _("La grille d'évaluation est enregistrée."))
             return redirect("judging:organizer_criteria", edition_pk=edition.pk)
@@ -394,7 +390,7 @@ def member_trainee(request, pk):
     try:
         set_trainee(member=member, is_trainee=form.cleaned_data.get("is_trainee", False))
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text)
     else:
         if member.is_trainee:
             text = _("%(name)s est maintenant juré en formation : ses notes ne compteront pas.")
@@ -523,7 +519,7 @@ def assignment_add(request, pk):
     try:
         add_assignment(jury=jury, juror=member.juror, film=film, organizer=request.user)
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text)
     else:
         messages.success(
             request,
@@ -556,7 +552,7 @@ def evaluation_reopen(request, pk):
     try:
         reopen_evaluation(evaluation=evaluation, organizer=request.user)
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text)
     else:
         messages.success(
             request,

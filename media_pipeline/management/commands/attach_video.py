@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 size=path.stat().st_size,
             )
         except DomainError as error:
-            raise CommandError(" ".join(error.messages)) from None
+            raise CommandError(error.text) from None
         self.stdout.write(
             f"Film {film.pk} « {film.title} »: version {version.number} queued "
             f"(video version id {version.pk})."
