@@ -7,8 +7,12 @@ worker, the watchdog and a teacher replacing the video never both win.
 Playable video of a film = its latest ready version. A new upload cancels the pending
 ones, the previous ready version keeps playing until the new one is ready, and is then
 superseded and its outputs deleted. Originals are never modified nor deleted here.
+
+A ready version may still have its lower renditions to make (the fast path's second
+pass): media_pipeline.ladder runs that job, and the watchdog here recovers it too.
 """
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -34,7 +38,7 @@ from festival.models import Film, User
 from festival.rules import file_owner_check
 from media_pipeline import pipeline, storage_io
 from media_pipeline.delivery import SUBTITLE_LANGUAGES
-from media_pipeline.models import VideoStatus, VideoVersion
+from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
 from media_pipeline.models.processing import PENDING_STATUSES, RUNNING_STATUSES
 from media_pipeline.posters import make_poster_sizes
 from media_pipeline.rules import MediaRejected
@@ -202,6 +206,7 @@ def _register_original(
             pk=version.pk
         ):
             _cancel(older)
+        ladder.cancel_for_new_upload(film=locked)
         # The festival app keeps seeing the film's latest original through these fields.
         film.original_video = name
         film.original_filename = version.original_filename
@@ -394,6 +399,8 @@ def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
     )
     timings = {"download": round(download_seconds, 3), **(result.timings or {})}
     probe = {"duration": result.duration, "width": result.width, "height": result.height}
+    if result.analysis:
+        probe["analysis"] = result.analysis
     log = (result.log_excerpt or "")[-MAX_LOG_EXCERPT:]
     if result.status == "rejected":
         transition(
@@ -408,6 +415,7 @@ def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
             worker="",
             work_dir="",
         )
+        ladder.resume_after_refusal(film_id=version.film_id)
         emails.send_to_user(
             template="video_rejected",
             user=version.film.teacher,
@@ -425,21 +433,19 @@ def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
     timings["upload"] = round(time.monotonic() - started, 3)
     if default_poster:
         outputs["poster"] = default_poster
-    return _finish_ready(version, outputs=outputs, probe=probe, timings=timings, log=log)
+    return _finish_ready(
+        version,
+        outputs=outputs,
+        probe=probe,
+        timings=timings,
+        log=log,
+        second_pass=ladder.ready_fields(result),
+    )
 
 
 def _outputs(result) -> dict:
     return {
-        "renditions": [
-            {
-                "name": r.name,
-                "width": r.width,
-                "height": r.height,
-                "bitrate": r.bitrate,
-                "path": str(r.path),
-            }
-            for r in result.renditions
-        ],
+        "renditions": [dataclasses.asdict(r) for r in result.renditions],
         "hls": str(result.hls or ""),
         "mp4": str(result.mp4 or ""),
         "posters": [str(p) for p in result.posters or []],
@@ -462,7 +468,13 @@ def _relative_sizes(sizes: dict, folder: str) -> dict[str, str]:
 
 
 def _finish_ready(
-    version: VideoVersion, *, outputs: dict, probe: dict, timings: dict, log: str
+    version: VideoVersion,
+    *,
+    outputs: dict,
+    probe: dict,
+    timings: dict,
+    log: str,
+    second_pass: dict,
 ) -> VideoVersion | None:
     try:
         with transaction.atomic():
@@ -477,7 +489,10 @@ def _finish_ready(
                 finished_at=timezone.now(),
                 worker="",
                 work_dir="",
+                **second_pass,
             )
+            if version.ladder_status == LadderStatus.QUEUED:
+                transaction.on_commit(lambda: ladder.enqueue(version), robust=True)
             older = VideoVersion.objects.filter(
                 film_id=version.film_id, status=S.READY, number__lt=version.number
             )
@@ -539,6 +554,7 @@ def _attempt_failed(
                 transaction.on_commit(lambda: _enqueue(version), robust=True)
             else:
                 transition(version, S.FAILED, finished_at=timezone.now(), **common)
+                ladder.resume_after_refusal(film_id=version.film_id)
             _delete_outputs_on_commit(prefix)
     except StaleVersion:
         return None
@@ -565,51 +581,65 @@ def _stall_reason(version: VideoVersion, now: datetime) -> str | None:
     return None
 
 
-def _task_is_waiting(version: VideoVersion) -> bool:
+def _task_is_waiting(version: VideoVersion, task) -> bool:
     from django.tasks import TaskResultStatus
-
-    from media_pipeline.tasks import process_version_task
 
     if not version.task_id:
         return False
     try:
-        result = process_version_task.get_result(version.task_id)
+        result = task.get_result(version.task_id)
     except Exception:  # gone from the queue's result store, or the queue is unreachable
         return False
     return result.status == TaskResultStatus.READY
 
 
 def recover_stalled(*, now: datetime | None = None) -> list[VideoVersion]:
-    """Give back to the queue (or fail) the versions whose worker died, hung or never came.
+    """Give back to the queue (or fail) the jobs whose worker died, hung or never came.
 
+    Both kinds of job: a version's processing, and a ready version's lower renditions.
     Run by `manage.py media_watchdog` and at the start of every job, so that a restarted
     worker picks up what its previous life left.
     """
+    from media_pipeline.tasks import complete_ladder_task, process_version_task
+
     now = now or timezone.now()
     recovered = []
-    for version in VideoVersion.objects.filter(status__in=RUNNING_STATUSES):
-        reason = _stall_reason(version, now)
-        if reason is None:
-            continue
-        dead_worker, work_dir = _worker_is_dead(version.worker), version.work_dir
-        if _attempt_failed(version, code=reason) is not None:
-            recovered.append(version)
-            if dead_worker and work_dir:
-                # SIGKILL (or a crash) leaves the worker's temporary folder behind.
-                shutil.rmtree(work_dir, ignore_errors=True)
+    held = (
+        (VideoVersion.objects.filter(status__in=RUNNING_STATUSES), _attempt_failed),
+        (ladder.running(), ladder.attempt_failed),
+    )
+    for versions, give_back in held:
+        for version in versions:
+            reason = _stall_reason(version, now)
+            if reason is None:
+                continue
+            dead_worker, work_dir = _worker_is_dead(version.worker), version.work_dir
+            if give_back(version, code=reason) is not None:
+                recovered.append(version)
+                if dead_worker and work_dir:
+                    # SIGKILL (or a crash) leaves the worker's temporary folder behind.
+                    shutil.rmtree(work_dir, ignore_errors=True)
     # Queued long ago and not waiting in the queue: its task was lost (broker flushed,
-    # enqueue failed, or a worker died between taking the task and claiming the version).
+    # enqueue failed, or a worker died between taking the task and claiming the job).
     forgotten_before = now - timedelta(seconds=settings.MEDIA_STALL_SECONDS)
-    for version in VideoVersion.objects.filter(status=S.QUEUED, queued_at__lt=forgotten_before):
-        if _task_is_waiting(version):
-            continue
-        updated = VideoVersion.objects.filter(
-            pk=version.pk, status=S.QUEUED, queued_at=version.queued_at
-        ).update(queued_at=now)
-        if updated:
-            logger.warning("Video version %s: task lost, queued again", version.pk)
-            transaction.on_commit(lambda v=version: _enqueue(v), robust=True)
-            recovered.append(version)
+    waiting = (
+        (VideoVersion.objects.filter(status=S.QUEUED), process_version_task, _enqueue),
+        (ladder.queued(), complete_ladder_task, ladder.enqueue),
+    )
+    for versions, task, enqueue in waiting:
+        for version in versions.filter(queued_at__lt=forgotten_before):
+            if _task_is_waiting(version, task):
+                continue
+            updated = VideoVersion.objects.filter(
+                pk=version.pk,
+                status=version.status,
+                ladder_status=version.ladder_status,
+                queued_at=version.queued_at,
+            ).update(queued_at=now)
+            if updated:
+                logger.warning("Video version %s: task lost, queued again", version.pk)
+                transaction.on_commit(lambda v=version, e=enqueue: e(v), robust=True)
+                recovered.append(version)
     return recovered
 
 
@@ -631,6 +661,8 @@ def retry_version(*, version: VideoVersion, user: User) -> VideoVersion:
     """An organizer runs a failed (or rejected) version again, with a fresh set of attempts."""
     if not is_festival_organizer(user=user, film=version.film):
         raise DomainError(_("Seule l'organisation du festival peut relancer un traitement."))
+    if version.status == S.READY and version.ladder_status in ladder.RETRYABLE:
+        return ladder.retry(version=version)
     if version.status not in (S.FAILED, S.REJECTED):
         raise DomainError(
             _("Cette vidéo est « %(status)s » : il n'y a rien à relancer.")
@@ -783,3 +815,7 @@ def add_subtitles(
         return removed
 
     return _update_outputs(version, update, uploaded_prefix=f"{version.output_prefix}{folder}/")
+
+
+# The second pass builds on this module's helpers; imported last, as they are defined.
+from media_pipeline import ladder  # noqa: E402

@@ -43,14 +43,25 @@ class StoryboardPlan:
     thumb_height: int
 
 
-def poster_branch(stream, *, duration: float, frame_rate: Fraction):
-    """Sample the film evenly, then let `thumbnail` pick the most typical frame per sixth."""
-    total_frames = max(1, int(duration * frame_rate))
+def poster_branch(
+    stream, *, duration: float, frame_rate: Fraction, sampled_rate: Fraction | None = None
+):
+    """Sample the film evenly, then let `thumbnail` pick the most typical frame per sixth.
+
+    `sampled_rate`: how many distinct frames a second `stream` carries when only keyframes
+    are decoded; batches are sized on those, so that each candidate is picked among
+    different pictures rather than copies of one keyframe.
+    """
+    total_frames = max(1, int(duration * (sampled_rate or frame_rate)))
     # thumbnail needs at least two frames to compare, even in a film of a few frames.
     batch = max(2, min(POSTER_BATCH, total_frames // POSTER_COUNT))
     rate = Fraction(POSTER_COUNT * batch) / Fraction(duration).limit_denominator(1000)
     rate = min(rate, Fraction(frame_rate))
-    return stream.filter("fps", fps=_fraction(rate)).filter("thumbnail", n=batch)
+    sampled = stream.filter("fps", fps=_fraction(rate))
+    if sampled_rate is not None:
+        # Keyframes end before the film does: the stream was padded, cut it at the end.
+        sampled = sampled.filter("trim", duration=f"{duration:.3f}")
+    return sampled.filter("thumbnail", n=batch)
 
 
 def poster_output(stream):
@@ -89,11 +100,13 @@ def storyboard_branch(stream, plan: StoryboardPlan):
     )
 
 
-def storyboard_output(stream):
-    return stream.output(STORYBOARD_IMAGE, **{"frames:v": 1, "c:v": "mjpeg", "q:v": 4})
+def storyboard_output(stream, *, path: str = STORYBOARD_IMAGE):
+    return stream.output(path, **{"frames:v": 1, "c:v": "mjpeg", "q:v": 4})
 
 
-def write_storyboard_vtt(*, out_dir: Path, plan: StoryboardPlan, duration: float) -> None:
+def write_storyboard_vtt(
+    *, out_dir: Path, plan: StoryboardPlan, duration: float, path: str = STORYBOARD_VTT
+) -> None:
     """A WebVTT thumbnails track: each time window points at its tile with #xywh."""
     image = Path(STORYBOARD_IMAGE).name  # the track sits next to its sprite
     lines = ["WEBVTT", ""]
@@ -107,7 +120,7 @@ def write_storyboard_vtt(*, out_dir: Path, plan: StoryboardPlan, duration: float
             f"{image}#xywh={x},{y},{plan.thumb_width},{plan.thumb_height}",
             "",
         ]
-    (out_dir / STORYBOARD_VTT).write_text("\n".join(lines), encoding="utf-8")
+    (out_dir / path).write_text("\n".join(lines), encoding="utf-8")
 
 
 def vtt_time(seconds: float) -> str:

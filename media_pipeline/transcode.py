@@ -1,12 +1,20 @@
-"""One ffmpeg run that turns a validated source into every output.
+"""The ffmpeg runs that turn a validated source into every output.
 
-The source is decoded once; `split` feeds the HLS ladder, the poster candidates and the
-storyboard. The top rung is encoded once and written both as an HLS variant and as the
-progressive MP4 through the tee muxer, and all renditions share one audio encode.
+Re-encoding: the source is decoded once; `split` feeds the HLS ladder, the poster
+candidates and the storyboard. The top rung is encoded once and written both as an HLS
+variant and as the progressive MP4 through the tee muxer, and all renditions share one
+audio encode.
+
+Fast path (the source already plays everywhere): a first run copies the source's video
+as the top rendition and the MP4 and decodes only its keyframes for the posters and a
+first storyboard, so the film can be watched within seconds; a second run decodes it
+once for the lower rungs and an exact storyboard, and writes a master playlist that
+lists them all.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -73,6 +81,20 @@ class Rung:
 
 
 @dataclass(frozen=True)
+class Rendition:
+    """One HLS variant as made: where it is and what the master playlist says of it."""
+
+    name: str
+    width: int
+    height: int
+    bitrate: int  # the target average of its video
+    path: str  # its playlist, relative to the output folder
+    bandwidth: int = 0  # peak bits per second, measured on its segments
+    average_bandwidth: int = 0
+    codecs: str = ""
+
+
+@dataclass(frozen=True)
 class TranscodePlan:
     source: Path
     duration: float
@@ -89,6 +111,9 @@ class TranscodePlan:
     loudness_target: float
     preset: str
     storyboard: posters.StoryboardPlan
+    # Longest gap between two keyframes of the source (the fast path's first run samples
+    # posters among keyframes only).
+    keyframe_interval: float | None = None
 
     @property
     def top(self) -> Rung:
@@ -169,6 +194,7 @@ def make_plan(
         storyboard=posters.plan_storyboard(
             duration=duration, width=rungs[0].width, height=rungs[0].height
         ),
+        keyframe_interval=info.packets.max_keyframe_interval if info.packets else None,
     )
 
 
@@ -253,29 +279,27 @@ def _audio_mode(
     return "encode"
 
 
-def build_command(plan: TranscodePlan) -> list[str]:
-    """The whole ffmpeg command line, built with ffmpeg-python."""
-    source = ffmpeg.input(runner.file_url(plan.source), **runner.untrusted_input_options())
-    encoded = plan.rungs[1:] if plan.copy_video else plan.rungs
-    # split's outputs: posters, storyboard, then one per encoded rung.
-    copies = _video_chain(source["v:0"], plan).split()
-    branches = {rung.name: copies[2 + index] for index, rung in enumerate(encoded)}
-    videos = [source["v:0"] if plan.copy_video else branches[plan.top.name]]
-    videos += [
-        branches[rung.name].filter("scale", rung.width, rung.height) for rung in plan.rungs[1:]
-    ]
-    poster_stream = posters.poster_branch(
-        copies[0], duration=plan.duration, frame_rate=plan.frame_rate
-    )
-    storyboard_stream = posters.storyboard_branch(copies[1], plan.storyboard)
-    renditions = ffmpeg.output(
-        *videos, _audio_stream(source, plan), _tee_target(plan), **_encoding_options(plan)
-    )
-    spec = ffmpeg.merge_outputs(
-        renditions,
-        posters.poster_output(poster_stream),
-        posters.storyboard_output(storyboard_stream),
-    )
+def rung_folder(rung: Rung, *, folder: str = "") -> str:
+    """Where a rung's playlist and segments go: hls/720p, or 720p inside a second run's folder."""
+    return f"{folder or HLS_DIR}/{rung.name}"
+
+
+def master_path(folder: str = "") -> str:
+    return f"{folder}/master.m3u8" if folder else MASTER_PLAYLIST
+
+
+def storyboard_paths(folder: str = "") -> tuple[str, str]:
+    """The storyboard sprite and its WebVTT track, side by side."""
+    if not folder:
+        return posters.STORYBOARD_IMAGE, posters.STORYBOARD_VTT
+    return f"{folder}/{posters.STORYBOARD_IMAGE}", f"{folder}/{posters.STORYBOARD_VTT}"
+
+
+def _untrusted_input(plan: TranscodePlan, **options):
+    return ffmpeg.input(runner.file_url(plan.source), **options, **runner.untrusted_input_options())
+
+
+def _command(spec) -> list[str]:
     return [
         runner.FFMPEG,
         "-nostdin",
@@ -290,6 +314,102 @@ def build_command(plan: TranscodePlan) -> list[str]:
     ]
 
 
+def build_command(plan: TranscodePlan) -> list[str]:
+    """The source's first (or only) run, built with ffmpeg-python.
+
+    Re-encoding: every output from one decode. Fast path: the copied top rendition, the
+    MP4, the posters and a first storyboard (see build_first_pass_command).
+    """
+    if plan.copy_video:
+        return build_first_pass_command(plan)
+    source = _untrusted_input(plan)
+    # split's outputs: posters, storyboard, then one per rung.
+    copies = _video_chain(source["v:0"], plan).split()
+    videos = [copies[2]] + [
+        copies[3 + index].filter("scale", rung.width, rung.height)
+        for index, rung in enumerate(plan.rungs[1:])
+    ]
+    poster_stream = posters.poster_branch(
+        copies[0], duration=plan.duration, frame_rate=plan.frame_rate
+    )
+    renditions = ffmpeg.output(
+        *videos,
+        _audio_stream(source, plan),
+        _tee_target(plan, plan.rungs, mp4=True),
+        **_encoding_options(plan, plan.rungs),
+    )
+    return _command(
+        ffmpeg.merge_outputs(
+            renditions,
+            posters.poster_output(poster_stream),
+            posters.storyboard_output(posters.storyboard_branch(copies[1], plan.storyboard)),
+        )
+    )
+
+
+def build_first_pass_command(plan: TranscodePlan) -> list[str]:
+    """Fast path, first run: what makes the film watchable, without decoding all of it.
+
+    The video is copied (HLS top rung and MP4, through tee); a second reading of the same
+    file decodes only its keyframes (`-skip_frame nokey`), among which the thumbnail filter
+    picks the poster candidates and the storyboard takes its tiles.
+    """
+    source = _untrusted_input(plan)
+    keyframes = _untrusted_input(plan, skip_frame="nokey")
+    interval = plan.keyframe_interval or SEGMENT_SECONDS
+    # The last keyframe is held to the end of the film, so that the samplers below find
+    # a picture for every instant (a one-second film may have a single keyframe).
+    pictures = (
+        _picture_chain(keyframes["v:0"], plan)
+        .filter("tpad", stop_mode="clone", stop_duration=f"{interval + 1:.3f}")
+        .split()
+    )
+    poster_stream = posters.poster_branch(
+        pictures[0],
+        duration=plan.duration,
+        frame_rate=plan.frame_rate,
+        sampled_rate=Fraction(1) / Fraction(interval).limit_denominator(1000),
+    )
+    renditions = ffmpeg.output(
+        source["v:0"],
+        _audio_stream(source, plan),
+        _tee_target(plan, [plan.top], mp4=True),
+        **_encoding_options(plan, [plan.top], copy_top=True),
+    )
+    return _command(
+        ffmpeg.merge_outputs(
+            renditions,
+            posters.poster_output(poster_stream),
+            posters.storyboard_output(posters.storyboard_branch(pictures[1], plan.storyboard)),
+        )
+    )
+
+
+def build_lower_rungs_command(plan: TranscodePlan, *, folder: str = "") -> list[str]:
+    """Fast path, second run: one decode for every rung below the copied top one.
+
+    Its storyboard replaces the first run's, whose tiles could only show keyframes.
+    """
+    source = _untrusted_input(plan)
+    lower = plan.rungs[1:]
+    copies = _video_chain(source["v:0"], plan).split()
+    videos = [
+        copies[1 + index].filter("scale", rung.width, rung.height)
+        for index, rung in enumerate(lower)
+    ]
+    renditions = ffmpeg.output(
+        *videos,
+        _audio_stream(source, plan),
+        _tee_target(plan, lower, folder=folder, mp4=False),
+        **_encoding_options(plan, lower),
+    )
+    storyboard = posters.storyboard_branch(copies[0], plan.storyboard)
+    image, _vtt = storyboard_paths(folder)
+    return _command(
+        ffmpeg.merge_outputs(renditions, posters.storyboard_output(storyboard, path=image))
+    )
+
+
 def _video_chain(video, plan: TranscodePlan):
     """Deinterlace, constant frame rate, SDR BT.709 4:2:0 at the top rung's size."""
     if plan.deinterlace == "interlaced":
@@ -299,7 +419,11 @@ def _video_chain(video, plan: TranscodePlan):
         video = video.filter("idet").filter("bwdif", mode="send_frame", deint="interlaced")
     # Rotation needs no filter: ffmpeg applies the display matrix itself (autorotate) and
     # writes none to the outputs.
-    video = video.filter("fps", fps=_fraction(plan.frame_rate))
+    return _picture_chain(video.filter("fps", fps=_fraction(plan.frame_rate)), plan)
+
+
+def _picture_chain(video, plan: TranscodePlan):
+    """SDR BT.709 4:2:0 pictures at the top rung's size."""
     top = plan.top
     if plan.hdr_transfer:
         video = _tone_map(video, plan)
@@ -375,7 +499,10 @@ def _loudnorm_second_pass(plan: TranscodePlan) -> dict[str, object]:
     }
 
 
-def _encoding_options(plan: TranscodePlan) -> dict[str, object]:
+def _encoding_options(
+    plan: TranscodePlan, rungs: list[Rung], *, copy_top: bool = False
+) -> dict[str, object]:
+    """Output options of the renditions' run; `copy_top` copies the first rung's video."""
     options: dict[str, object] = {
         "f": "tee",
         "map_metadata": -1,  # phones write GPS positions: pupils' whereabouts stay private
@@ -383,8 +510,8 @@ def _encoding_options(plan: TranscodePlan) -> dict[str, object]:
         "max_muxing_queue_size": 4096,
     }
     gop = max(1, round(plan.frame_rate * SEGMENT_SECONDS))
-    for index, rung in enumerate(plan.rungs):
-        if index == 0 and plan.copy_video:
+    for index, rung in enumerate(rungs):
+        if index == 0 and copy_top:
             options["c:v:0"] = "copy"
             continue
         options.update(
@@ -416,12 +543,12 @@ def _encoding_options(plan: TranscodePlan) -> dict[str, object]:
     return options
 
 
-def _tee_target(plan: TranscodePlan) -> str:
-    """Every rung as an fMP4 HLS variant, and the top rung again as a faststart MP4."""
-    audio_index = len(plan.rungs)
+def _tee_target(plan: TranscodePlan, rungs: list[Rung], *, folder: str = "", mp4: bool) -> str:
+    """Each rung as an fMP4 HLS variant, and with `mp4` the first one again as a faststart MP4."""
+    audio_index = len(rungs)
     slaves = []
-    for index, rung in enumerate(plan.rungs):
-        folder = f"{HLS_DIR}/{rung.name}"
+    for index, rung in enumerate(rungs):
+        path = rung_folder(rung, folder=folder)
         options = {
             "select": f"{index},{audio_index}",
             "f": "hls",
@@ -429,12 +556,13 @@ def _tee_target(plan: TranscodePlan) -> str:
             "hls_playlist_type": "vod",
             "hls_segment_type": "fmp4",
             "hls_fmp4_init_filename": "init.mp4",
-            "hls_segment_filename": f"{folder}/segment-%05d.m4s",
+            "hls_segment_filename": f"{path}/segment-%05d.m4s",
             "hls_flags": "independent_segments",
         }
-        slaves.append(_tee_slave(options, f"{folder}/index.m3u8"))
-    mp4 = {"select": f"0,{audio_index}", "f": "mp4", "movflags": "+faststart"}
-    slaves.append(_tee_slave(mp4, MP4_FILE))
+        slaves.append(_tee_slave(options, f"{path}/index.m3u8"))
+    if mp4:
+        options = {"select": f"0,{audio_index}", "f": "mp4", "movflags": "+faststart"}
+        slaves.append(_tee_slave(options, MP4_FILE))
     return "|".join(slaves)
 
 
@@ -442,10 +570,14 @@ def _tee_slave(options: dict[str, object], path: str) -> str:
     return "[" + ":".join(f"{key}={value}" for key, value in options.items()) + "]" + path
 
 
-def prepare_out_dir(out_dir: Path, plan: TranscodePlan) -> None:
-    for rung in plan.rungs:
-        (out_dir / HLS_DIR / rung.name).mkdir(parents=True, exist_ok=True)
-    for relative in (posters.POSTER_PATTERN, posters.STORYBOARD_IMAGE):
+def prepare_out_dir(
+    out_dir: Path, plan: TranscodePlan, *, rungs: list[Rung] | None = None, folder: str = ""
+) -> None:
+    """The folders ffmpeg writes into (its muxers do not make them)."""
+    for rung in plan.rungs if rungs is None else rungs:
+        (out_dir / rung_folder(rung, folder=folder)).mkdir(parents=True, exist_ok=True)
+    image, _vtt = storyboard_paths(folder)
+    for relative in (posters.POSTER_PATTERN, image):
         (out_dir / relative).parent.mkdir(parents=True, exist_ok=True)
 
 
@@ -455,8 +587,13 @@ def transcode(
     out_dir: Path,
     deadline: runner.Deadline,
     progress: runner.ProgressCallback | None = None,
-) -> None:
-    prepare_out_dir(out_dir, plan)
+) -> list[Rendition]:
+    """The first (or only) run; returns the renditions it made, listed in hls/master.m3u8.
+
+    On the fast path that is the copied top rung alone: transcode_lower_rungs adds the others.
+    """
+    made = plan.rungs[:1] if plan.copy_video else plan.rungs
+    prepare_out_dir(out_dir, plan, rungs=made)
     runner.run(
         build_command(plan),
         deadline=deadline,
@@ -464,23 +601,76 @@ def transcode(
         duration=plan.duration,
         progress=progress or (lambda percent: None),
     )
-    write_master_playlist(out_dir=out_dir, plan=plan)
+    renditions = [measure_rendition(out_dir, rung, rung_folder(rung)) for rung in made]
+    write_master_playlist(out_dir=out_dir, renditions=renditions, plan=plan)
+    return renditions
 
 
-def write_master_playlist(*, out_dir: Path, plan: TranscodePlan) -> None:
-    """The master playlist, written here because each variant has its own muxer."""
+def transcode_lower_rungs(
+    plan: TranscodePlan,
+    *,
+    out_dir: Path,
+    top: Rendition,
+    folder: str = "",
+    deadline: runner.Deadline,
+    progress: runner.ProgressCallback | None = None,
+) -> list[Rendition]:
+    """The fast path's second run, into `folder` (hls/ itself when empty).
+
+    Writes a master playlist there that lists `top`, made by the first run, then the new
+    rungs; returns them in that order.
+    """
+    prepare_out_dir(out_dir, plan, rungs=plan.rungs[1:], folder=folder)
+    runner.run(
+        build_lower_rungs_command(plan, folder=folder),
+        deadline=deadline,
+        cwd=out_dir,
+        duration=plan.duration,
+        progress=progress or (lambda percent: None),
+    )
+    renditions = [top] + [
+        measure_rendition(out_dir, rung, rung_folder(rung, folder=folder))
+        for rung in plan.rungs[1:]
+    ]
+    write_master_playlist(out_dir=out_dir, renditions=renditions, plan=plan, folder=folder)
+    return renditions
+
+
+def measure_rendition(out_dir: Path, rung: Rung, folder: str) -> Rendition:
+    peak, average = variant_bandwidth(out_dir / folder)
+    return Rendition(
+        name=rung.name,
+        width=rung.width,
+        height=rung.height,
+        bitrate=rung.bitrate,
+        path=f"{folder}/index.m3u8",
+        bandwidth=peak,
+        average_bandwidth=average,
+        codecs=f"{avc_codec_string(out_dir / folder / 'init.mp4')},mp4a.40.2",
+    )
+
+
+def write_master_playlist(
+    *, out_dir: Path, renditions: list[Rendition], plan: TranscodePlan, folder: str = ""
+) -> str:
+    """The master playlist, written here because each variant has its own muxer.
+
+    Variants are referenced relative to the playlist; a second run's playlist points back
+    at the copied top rung with ../ (players resolve it as any relative URL).
+    """
+    path = master_path(folder)
+    base = posixpath.dirname(path)
     lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    for rung in plan.rungs:
-        folder = out_dir / HLS_DIR / rung.name
-        peak, average = variant_bandwidth(folder)
-        codecs = f"{avc_codec_string(folder / 'init.mp4')},mp4a.40.2"
+    for rendition in renditions:
         lines.append(
-            f"#EXT-X-STREAM-INF:BANDWIDTH={peak},AVERAGE-BANDWIDTH={average},"
-            f"RESOLUTION={rung.width}x{rung.height},"
-            f'FRAME-RATE={float(plan.frame_rate):.3f},CODECS="{codecs}"'
+            f"#EXT-X-STREAM-INF:BANDWIDTH={rendition.bandwidth},"
+            f"AVERAGE-BANDWIDTH={rendition.average_bandwidth},"
+            f"RESOLUTION={rendition.width}x{rendition.height},"
+            f'FRAME-RATE={float(plan.frame_rate):.3f},CODECS="{rendition.codecs}"'
         )
-        lines.append(f"{rung.name}/index.m3u8")
-    (out_dir / MASTER_PLAYLIST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines.append(posixpath.relpath(rendition.path, base))
+    (out_dir / path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def variant_bandwidth(folder: Path) -> tuple[int, int]:

@@ -1,5 +1,5 @@
 """Models of the media pipeline: one module per concept."""
 
-from media_pipeline.models.processing import VideoStatus, VideoVersion
+from media_pipeline.models.processing import LadderStatus, VideoStatus, VideoVersion
 
-__all__ = ["VideoStatus", "VideoVersion"]
+__all__ = ["LadderStatus", "VideoStatus", "VideoVersion"]

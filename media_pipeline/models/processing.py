@@ -23,6 +23,21 @@ class VideoStatus(models.TextChoices):
     SUPERSEDED = "superseded", pgettext_lazy("video", "Remplacée")
 
 
+class LadderStatus(models.TextChoices):
+    """The fast path's second pass: the renditions below a copied top one.
+
+    A ready version whose original already played everywhere is watchable at once in its
+    own quality; the lower rungs (for slow connections) follow in a job of their own.
+    """
+
+    NONE = "", pgettext_lazy("ladder", "Rien à ajouter")
+    QUEUED = "queued", pgettext_lazy("ladder", "En attente")
+    PROCESSING = "processing", pgettext_lazy("ladder", "En préparation")
+    DONE = "done", pgettext_lazy("ladder", "Prêtes")
+    FAILED = "failed", pgettext_lazy("ladder", "Échec")
+    CANCELLED = "cancelled", pgettext_lazy("ladder", "Annulées")
+
+
 # Waiting for, or held by, a worker: a newer upload cancels these.
 PENDING_STATUSES = (
     VideoStatus.UPLOADED,
@@ -77,6 +92,30 @@ class VideoVersion(models.Model):
         help_text=_("Un dossier neuf par tentative : une reprise ne mélange jamais ses fichiers."),
     )
     timings = models.JSONField(_("durées des étapes"), default=dict, blank=True)
+    ladder_status = models.CharField(
+        _("qualités réduites"),
+        max_length=20,
+        choices=LadderStatus.choices,
+        default=LadderStatus.NONE,
+        blank=True,
+        help_text=_(
+            "Vidéo déjà lisible partout : sa qualité d'origine est copiée, les qualités "
+            "pour connexions lentes sont préparées ensuite."
+        ),
+    )
+    ladder_attempts = models.PositiveSmallIntegerField(
+        _("tentatives (qualités réduites)"), default=0
+    )
+    ladder_folder = models.CharField(
+        _("dossier des qualités réduites"),
+        max_length=100,
+        blank=True,
+        help_text=_("Un dossier neuf par tentative, dans celui des fichiers produits."),
+    )
+    ladder_error_code = models.CharField(
+        _("code d'erreur (qualités réduites)"), max_length=50, blank=True
+    )
+    # The job currently held, first the processing, then the lower renditions' pass.
     task_id = models.CharField(_("tâche"), max_length=64, blank=True)
     worker = models.CharField(_("processus de traitement"), max_length=255, blank=True)
     work_dir = models.CharField(_("dossier de travail"), max_length=500, blank=True)
@@ -94,7 +133,11 @@ class VideoVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["film", "number"], name="videoversion_unique_number"),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["film", "status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["film", "status"]),
+            models.Index(fields=["ladder_status"]),
+        ]
 
     def __str__(self):
         return f"{self.film} — v{self.number}"
@@ -106,3 +149,10 @@ class VideoVersion(models.Model):
     @property
     def is_final(self) -> bool:
         return not self.is_pending
+
+    @property
+    def ladder_pending(self) -> bool:
+        return self.status == VideoStatus.READY and self.ladder_status in LADDER_PENDING_STATUSES
+
+
+LADDER_PENDING_STATUSES = (LadderStatus.QUEUED, LadderStatus.PROCESSING)

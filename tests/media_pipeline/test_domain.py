@@ -18,7 +18,7 @@ from festival.domain import DomainError
 from festival.domain.films import attach_original_video
 from media_pipeline import delivery, domain
 from media_pipeline import pipeline as pipeline_module
-from media_pipeline.models import VideoStatus, VideoVersion
+from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
 from media_pipeline.tasks import process_version_task
 from tests import factories
 from tests.media_pipeline import clips
@@ -197,9 +197,18 @@ def test_process_version_makes_a_ready_version(
     for path in [outputs["hls"], outputs["mp4"], *outputs["posters"]]:
         assert prefix + path in stored
     assert prefix + outputs["storyboard"]["vtt"] in stored
-    assert outputs["renditions"] == [
-        {"name": "90p", "width": 160, "height": 90, "bitrate": 150000, "path": "hls/90p/index.m3u8"}
-    ]
+    [rendition] = outputs["renditions"]
+    assert {k: rendition[k] for k in ("name", "width", "height", "bitrate", "path")} == {
+        "name": "90p",
+        "width": 160,
+        "height": 90,
+        "bitrate": 150000,
+        "path": "hls/90p/index.m3u8",
+    }
+    assert rendition["codecs"].startswith("avc1.")
+    assert rendition["bandwidth"] >= rendition["average_bandwidth"] > 0
+    # A single rung: nothing is left for a second pass.
+    assert version.ladder_status == LadderStatus.NONE
     assert outputs["poster"]["source"] == outputs["posters"][0]
     assert sorted(outputs["poster"]["sizes"]) == ["list.jpg", "list.webp", "page.jpg", "page.webp"]
     for path in outputs["poster"]["sizes"].values():
@@ -271,7 +280,7 @@ def test_a_crash_in_our_code_is_an_attempt_too(film, teacher, clip, monkeypatch)
     def broken(**kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline_module, "run_pipeline", broken)
+    monkeypatch.setattr(pipeline_module, "process", broken)
 
     version = process(receive(film, teacher, clip))
 
@@ -318,7 +327,7 @@ def test_new_upload_keeps_the_ready_version_until_it_is_ready(
 
 
 def test_replaced_while_processing_the_worker_gives_up(film, teacher, clip, monkeypatch):
-    real = pipeline_module.run_pipeline
+    real = pipeline_module.process
     replacement = []
 
     def run_and_replace(**kwargs):
@@ -329,7 +338,7 @@ def test_replaced_while_processing_the_worker_gives_up(film, teacher, clip, monk
 
         return real(**{**kwargs, "progress": progress})
 
-    monkeypatch.setattr(pipeline_module, "run_pipeline", run_and_replace)
+    monkeypatch.setattr(pipeline_module, "process", run_and_replace)
     first = receive(film, teacher, clip)
 
     assert domain.process_version(version_id=first.pk) is None

@@ -43,17 +43,30 @@ def process_media(*args: str, var_dir: Path) -> tuple[int, list[str], dict]:
 
 
 def test_ready(tmp_path):
-    source = clips.compliant_mp4(tmp_path, size="160x90", duration=1)
+    # Compliant 480p: the fast path's two passes, both run by the command.
+    source = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     out = tmp_path / "out"
     code, lines, result = process_media(str(source), "--out", str(out), var_dir=tmp_path)
     assert code == 0
     assert set(result) >= JSON_KEYS
     assert (result["status"], result["error_code"]) == ("ready", None)
-    assert (result["width"], result["height"], result["duration"]) == (160, 90, 1.0)
-    assert result["renditions"] == [
-        {"name": "90p", "width": 160, "height": 90, "bitrate": 150000, "path": "hls/90p/index.m3u8"}
+    assert (result["width"], result["height"], result["duration"]) == (854, 480, 1.0)
+    assert [
+        (r["name"], r["width"], r["height"], r["bitrate"], r["path"]) for r in result["renditions"]
+    ] == [
+        ("480p", 854, 480, 1_400_000, "hls/480p/index.m3u8"),
+        ("360p", 640, 360, 800_000, "hls/360p/index.m3u8"),
     ]
+    assert result["pending_renditions"] == []
+    master = (out / result["hls"]).read_text()
+    assert [line for line in master.splitlines() if not line.startswith("#")] == [
+        "480p/index.m3u8",
+        "360p/index.m3u8",
+    ]
+    for rendition in result["renditions"]:
+        assert f"BANDWIDTH={rendition['bandwidth']}," in master
+        assert rendition["average_bandwidth"] > 0
     for relative in [
         result["hls"],
         result["mp4"],
