@@ -15,10 +15,11 @@ class VideoVersionAdmin(admin.ModelAdmin):
         "percent",
         "attempts",
         "error_code",
+        "ladder_status",
         "created_at",
         "finished_at",
     ]
-    list_filter = ["status", "film__edition"]
+    list_filter = ["status", "ladder_status", "film__edition"]
     list_select_related = ["film"]
     search_fields = ["film__title", "original_filename"]
     ordering = ["-created_at"]

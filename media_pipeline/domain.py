@@ -389,7 +389,7 @@ def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
     storage_io.download(version.original.name, source, on_chunk=lambda _n: job.beat())
     download_seconds = time.monotonic() - started
     category = version.film.category
-    result = pipeline.run_pipeline(
+    result = pipeline.process(
         source=source,
         out_dir=out_dir,
         max_duration=category.effective_max_duration.total_seconds(),

@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -297,7 +298,7 @@ def _finish(version: VideoVersion, *, result: pipeline.PipelineResult, timings: 
 def _delete_replaced(prefix: str, *, files: list[str], folder: str) -> None:
     for name in files:
         if name:
-            storage_io.delete_prefix(prefix + name)
+            default_storage.delete(prefix + name)
     if folder:
         storage_io.delete_prefix(f"{prefix}{folder}/")
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from festival.domain import DomainError
 from festival.models import Film, User
-from media_pipeline import delivery, domain, storage_io
+from media_pipeline import delivery, domain, ladder, storage_io
 from media_pipeline.forms import PosterForm, SubtitlesForm
 from media_pipeline.models import VideoStatus, VideoVersion
 
@@ -89,7 +89,10 @@ def film_media(*, film: Film, user: User, next_url: str = "") -> FilmMedia | Non
         next_url=next_url,
         can_retry=(
             current is not None
-            and current.status in (VideoStatus.FAILED, VideoStatus.REJECTED)
+            and (
+                current.status in (VideoStatus.FAILED, VideoStatus.REJECTED)
+                or (current == playable and current.ladder_status in ladder.RETRYABLE)
+            )
             and domain.is_festival_organizer(user=user, film=film)
         ),
     )

@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from media_pipeline import delivery
-from media_pipeline.models import VideoStatus
+from media_pipeline.models import LadderStatus, VideoStatus
 from tests import factories
 from tests.media_pipeline.versions import FILES, MASTER, MP4_BYTES, make_version
 
@@ -273,6 +273,83 @@ def test_organizer_can_retry_a_failed_version(film, organizer):
     html = render_block(film, organizer)
 
     assert "Relancer le traitement" in html
+
+
+LADDER_PENDING = (
+    "Le film se regarde déjà dans sa qualité d'origine ; les qualités réduites pour les "
+    "connexions lentes sont en préparation."
+)
+LADDER_FAILED = (
+    "Le film se regarde dans sa qualité d'origine : les qualités réduites pour les connexions "
+    "lentes n'ont pas pu être préparées."
+)
+LADDER_RETRY = "Relancer la préparation des qualités réduites"
+
+
+@pytest.mark.parametrize("ladder_status", [LadderStatus.QUEUED, LadderStatus.PROCESSING])
+def test_teacher_sees_that_lower_qualities_are_on_their_way(ladder_status, film, teacher):
+    make_version(film, status=VideoStatus.READY, ladder_status=ladder_status)
+
+    html = render_block(film, teacher)
+
+    assert LADDER_PENDING in html
+    assert 'class="film-player"' in html  # watchable meanwhile
+    assert "hx-trigger" not in html  # nothing to poll for: the film plays already
+
+
+def test_organizer_relaunches_failed_lower_qualities(film, organizer, teacher):
+    make_version(
+        film,
+        status=VideoStatus.READY,
+        ladder_status=LadderStatus.FAILED,
+        ladder_error_code="timeout",
+        ladder_attempts=3,
+    )
+
+    for_organizer = render_block(film, organizer)
+    for_teacher = render_block(film, teacher)
+
+    assert LADDER_FAILED in for_organizer
+    assert LADDER_RETRY in for_organizer
+    assert "code timeout, 3 tentative(s)" in for_organizer
+    assert "Relancer le traitement" not in for_organizer
+    assert LADDER_FAILED in for_teacher
+    assert LADDER_RETRY not in for_teacher
+
+
+def test_jurors_see_no_processing_notes(film, festival):
+    juror = factories.make_juror(festival)
+    jury = factories.make_jury(film.edition, categories=[film.category])
+    factories.make_assignment(jury=jury, juror=juror, film=film)
+    make_version(film, status=VideoStatus.READY, ladder_status=LadderStatus.FAILED)
+
+    html = render_block(film, juror)
+
+    assert 'class="film-player"' in html
+    assert LADDER_FAILED not in html
+
+
+def test_retry_view_requeues_failed_lower_qualities(
+    film, organizer, django_capture_on_commit_callbacks
+):
+    version = make_version(film, status=VideoStatus.READY, ladder_status=LadderStatus.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(organizer).post(reverse("media_pipeline:retry", args=[film.pk]))
+
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert (version.status, version.ladder_status) == (VideoStatus.READY, LadderStatus.QUEUED)
+
+
+def test_retry_view_of_lower_qualities_is_a_404_for_the_teacher(film, teacher):
+    version = make_version(film, status=VideoStatus.READY, ladder_status=LadderStatus.FAILED)
+
+    response = client_for(teacher).post(reverse("media_pipeline:retry", args=[film.pk]))
+
+    assert response.status_code == 404
+    version.refresh_from_db()
+    assert version.ladder_status == LadderStatus.FAILED
 
 
 def test_status_partial_stops_polling_and_swaps_the_player_once_ready(film, teacher):
