@@ -11,8 +11,8 @@ import pytest
 import redis
 
 from media_pipeline import domain
-from media_pipeline.models import VideoStatus, VideoVersion
-from media_pipeline.tasks import process_version_task
+from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
+from media_pipeline.tasks import complete_ladder_task, process_version_task
 from tests.media_pipeline import clips
 from tests.media_pipeline.versions import stored_files
 from tests.media_pipeline.workers import kill, start, task_backend, worker_env
@@ -29,7 +29,9 @@ def rq_backend(settings):
     try:
         connection.ping()
     except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+        pytest.fail(
+            f"no Redis at {REDIS_URL}: start it (.ci/run does) or set FILMIT_TEST_REDIS_URL"
+        )
     connection.flushdb()
     queues = {name: {"URL": REDIS_URL} for name in ("default", "media")}
     with task_backend(settings, TASKS=RQ_TASKS, RQ_QUEUES=queues):
@@ -40,7 +42,8 @@ def rq_backend(settings):
 def test_rqworker_processes_an_upload(rq_backend, film, teacher, tmp_path):
     import django_rq
 
-    clip = clips.compliant_mp4(tmp_path, size="160x90", duration=1)
+    # Compliant 480p: the fast path's two jobs, the second enqueued by the first.
+    clip = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
 
     version = domain.receive_original(
         film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
@@ -48,6 +51,7 @@ def test_rqworker_processes_an_upload(rq_backend, film, teacher, tmp_path):
 
     media_queue = django_rq.get_queue("media")
     assert media_queue.job_ids == [version.task_id]
+    first_task = version.task_id
     log = tmp_path / "rqworker.log"
     worker = start(
         ["rqworker", "media", "default", "--job-class", "django_tasks_rq.Job", "--burst"],
@@ -62,6 +66,11 @@ def test_rqworker_processes_an_upload(rq_backend, film, teacher, tmp_path):
 
     version = VideoVersion.objects.get(pk=version.pk)
     assert (version.status, version.attempts) == (VideoStatus.READY, 1), Path(log).read_text()
-    assert version.output_prefix + "film.mp4" in stored_files(version.output_prefix)
-    assert process_version_task.get_result(version.task_id).status == "SUCCESSFUL"
+    assert (version.ladder_status, version.ladder_attempts) == (LadderStatus.DONE, 1)
+    assert [r["name"] for r in version.outputs["renditions"]] == ["480p", "360p"]
+    stored = stored_files(version.output_prefix)
+    assert version.output_prefix + "film.mp4" in stored
+    assert version.output_prefix + version.outputs["hls"] in stored
+    assert process_version_task.get_result(first_task).status == "SUCCESSFUL"
+    assert complete_ladder_task.get_result(version.task_id).status == "SUCCESSFUL"
     assert media_queue.count == 0

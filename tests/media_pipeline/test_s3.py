@@ -12,15 +12,15 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import boto3
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from media_pipeline import delivery, domain, storage_io
-from media_pipeline.models import VideoStatus
+from media_pipeline import delivery, domain, ladder, storage_io
+from media_pipeline.models import LadderStatus, VideoStatus
 from tests.media_pipeline import clips
 from tests.media_pipeline.workers import free_port
 
@@ -199,3 +199,35 @@ def test_superseded_outputs_are_deleted_from_the_bucket(
     assert bucket.keys(first.output_prefix) == []
     assert bucket.keys(second.output_prefix)
     assert first.original.name in bucket.keys("originals/")
+
+
+def test_second_pass_through_s3(
+    bucket, film, teacher, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        version = process_clip(film, teacher, clips.compliant_mp4(tmp_path, size="854x480"))
+    assert (version.status, version.ladder_status) == (VideoStatus.READY, LadderStatus.QUEUED)
+    first_master = version.output_prefix + version.outputs["hls"]
+    assert first_master in bucket.keys(version.output_prefix)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ladder.complete_ladder(version_id=version.pk)
+
+    version.refresh_from_db()
+    assert version.ladder_status == LadderStatus.DONE
+    keys = bucket.keys(version.output_prefix)
+    assert first_master not in keys
+    assert f"{version.output_prefix}{version.ladder_folder}/360p/init.mp4" in keys
+    client = Client()
+    client.force_login(teacher)
+    sources = delivery.sources(version=version, user=teacher)
+    master = client.get(sources.hls).content.decode().splitlines()
+    variants = [line for line in master if line and not line.startswith("#")]
+    assert variants == ["../hls/480p/index.m3u8", "360p/index.m3u8"]
+    for variant in variants:
+        playlist = client.get(urljoin(sources.hls, variant))
+        assert playlist.status_code == 200
+        segment = next(
+            line for line in playlist.content.decode().splitlines() if line.startswith("http")
+        )
+        assert fetch(segment)[0] == 200

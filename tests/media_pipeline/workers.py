@@ -109,15 +109,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def slow_ffmpeg(folder: Path, *, marker: Path) -> Path:
+def slow_ffmpeg(folder: Path, *, marker: Path, when: str = "*") -> Path:
     """A bin folder whose `ffmpeg` says it started, then waits before running the real one.
 
     Put first on a worker's PATH, it holds the worker in the middle of a job, so that the
-    test can kill it there.
+    test can kill it there. `when`: a shell pattern of the command lines to hold (the
+    others run at once), e.g. "*ladder-*" for the fast path's second pass only.
     """
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / "ffmpeg"
-    script.write_text(f'#!/bin/sh\ntouch "{marker}"\nsleep 120\nexec /usr/bin/ffmpeg "$@"\n')
+    script.write_text(
+        "#!/bin/sh\n"
+        f'case "$*" in {when}) touch "{marker}"; sleep 120;; esac\n'
+        'exec /usr/bin/ffmpeg "$@"\n'
+    )
     script.chmod(0o755)
     return folder
 
