@@ -23,9 +23,12 @@ def pdf_text(content: bytes) -> str:
     """The text drawn in a PDF: its content streams, inflated, in Windows-1252."""
     assert content.startswith(b"%PDF")
     chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+    # The end-of-line before "endstream" is not part of the data, but a compressed stream
+    # may itself end with a CR: decompressobj stops at the end of the zlib data and leaves
+    # the end-of-line aside, whatever its last byte is.
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
         try:
-            chunks.append(zlib.decompress(stream))
+            chunks.append(zlib.decompressobj().decompress(stream))
         except zlib.error:
             chunks.append(stream)
     text = b"\n".join(chunks).decode("cp1252", errors="replace")
