@@ -497,7 +497,9 @@ def _finish_ready(
                 film_id=version.film_id, status=S.READY, number__lt=version.number
             )
             for previous in older:
-                transition(previous, S.SUPERSEDED)
+                # A second pass still to come would only make files deleted just below.
+                stop = {"ladder_status": LadderStatus.CANCELLED} if previous.ladder_pending else {}
+                transition(previous, S.SUPERSEDED, **stop)
                 _delete_outputs_on_commit(previous.output_prefix)
     except StaleVersion:
         # Cancelled (or given to another worker) while we were uploading.
@@ -675,6 +677,8 @@ def retry_version(*, version: VideoVersion, user: User) -> VideoVersion:
             code="not_latest",
         )
     with transaction.atomic():
+        # As for a new upload: the version playing meanwhile stops its second pass.
+        ladder.cancel_for_new_upload(film=version.film)
         transition(
             version,
             S.QUEUED,

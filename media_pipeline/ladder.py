@@ -14,7 +14,6 @@ film cancels the pass; it is queued again if that upload is refused.
 
 import dataclasses
 import logging
-import posixpath
 import tempfile
 import time
 import traceback
@@ -23,7 +22,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +58,7 @@ def transition(version: VideoVersion, to: str, **changes) -> VideoVersion:
         output_prefix=version.output_prefix,
         ladder_status=version.ladder_status,
         ladder_folder=version.ladder_folder,
+        ladder_attempts=version.ladder_attempts,
     ).update(**fields)
     if not updated:
         raise domain.StaleVersion(f"Video version {version.pk} changed since it was read")
@@ -84,10 +83,18 @@ def ready_fields(result: pipeline.PipelineResult) -> dict:
     }
 
 
+# Below a first pass: during a rush every new film becomes watchable before any film gets
+# its lower qualities. Backends without priorities (RQ) run jobs in the order they came.
+SECOND_PASS_PRIORITY = -10
+
+
 def enqueue(version: VideoVersion) -> None:
     from media_pipeline.tasks import complete_ladder_task
 
-    result = complete_ladder_task.enqueue(version_id=version.pk)
+    task = complete_ladder_task
+    if task.get_backend().supports_priority:
+        task = task.using(priority=SECOND_PASS_PRIORITY)
+    result = task.enqueue(version_id=version.pk)
     version.task_id = str(result.id)[:64]
     VideoVersion.objects.filter(pk=version.pk).update(task_id=version.task_id)
 
@@ -113,28 +120,40 @@ def cancel_for_new_upload(*, film: Film) -> None:
     ):
         folder = version.ladder_folder
         try:
-            transition(version, L.CANCELLED, ladder_folder="", worker="", work_dir="")
+            # worker and work_dir stay: they say who held it, as for a cancelled version.
+            transition(version, L.CANCELLED, ladder_folder="")
         except domain.StaleVersion:
             continue  # finished or handed over meanwhile: nothing of ours to stop
         _delete_folder_on_commit(version, folder)
 
 
 def resume_after_refusal(*, film_id: int) -> None:
-    """The newest upload was refused or failed: the version still playing gets its pass back."""
-    playable = (
-        VideoVersion.objects.filter(film_id=film_id, status=VideoStatus.READY)
-        .order_by("-number")
-        .first()
-    )
-    if playable is None or playable.ladder_status != L.CANCELLED:
-        return
-    newer = VideoVersion.objects.filter(film_id=film_id, number__gt=playable.number)
-    if newer.filter(status__in=domain.PENDING_STATUSES).exists():
-        return
-    try:
-        _queue(playable, ladder_attempts=0, ladder_error_code="")
-    except domain.StaleVersion:
-        return
+    """The newest upload was refused or failed: the version still playing gets its pass back.
+
+    Its attempts so far still count. Under the film's lock, as uploads take it: an upload
+    arriving meanwhile either sees the pass queued (and cancels it) or is seen here.
+    """
+    with transaction.atomic():
+        Film.objects.select_for_update().filter(pk=film_id).first()
+        playable = (
+            VideoVersion.objects.filter(film_id=film_id, status=VideoStatus.READY)
+            .order_by("-number")
+            .first()
+        )
+        if playable is None or playable.ladder_status != L.CANCELLED:
+            return
+        if _newer_pending(playable):
+            return
+        try:
+            _queue(playable, ladder_error_code="")
+        except domain.StaleVersion:
+            return
+
+
+def _newer_pending(version: VideoVersion) -> bool:
+    return VideoVersion.objects.filter(
+        film_id=version.film_id, number__gt=version.number, status__in=domain.PENDING_STATUSES
+    ).exists()
 
 
 RETRYABLE = (L.FAILED, L.CANCELLED)
@@ -146,6 +165,11 @@ def retry(*, version: VideoVersion) -> VideoVersion:
         raise DomainError(
             _("Les qualités réduites de cette vidéo ne sont pas à relancer."),
             code="not_retryable",
+        )
+    if _newer_pending(version):
+        raise DomainError(
+            _("Une vidéo plus récente de ce film est en préparation : elle remplacera celle-ci."),
+            code="not_latest",
         )
     with transaction.atomic():
         _queue(version, ladder_attempts=0, ladder_error_code="")
@@ -212,7 +236,9 @@ def complete_ladder(*, version_id: int) -> VideoVersion | None:
         with tempfile.TemporaryDirectory(
             prefix=f"filmit-v{version.pk}-ladder-", dir=settings.MEDIA_WORK_DIR
         ) as work_dir:
-            VideoVersion.objects.filter(pk=version.pk).update(work_dir=work_dir)
+            VideoVersion.objects.filter(
+                pk=version.pk, ladder_status=L.PROCESSING, ladder_folder=folder
+            ).update(work_dir=work_dir)
             return _run(job, Path(work_dir))
     except (domain.VersionAbandoned, domain.StaleVersion):
         logger.info("Video version %s: lower renditions taken away from this worker", version.pk)
@@ -268,9 +294,10 @@ def _finish(version: VideoVersion, *, result: pipeline.PipelineResult, timings: 
             or locked.ladder_folder != version.ladder_folder
         ):
             raise domain.VersionAbandoned
-        previous = locked.outputs
+        # The first pass's master playlist and storyboard stay until the version is replaced:
+        # a page opened a moment ago still plays from them (Safari loads on play).
         outputs = {
-            **previous,
+            **locked.outputs,
             "renditions": [dataclasses.asdict(r) for r in result.renditions],
             "hls": result.hls,
             "storyboard": result.storyboard,
@@ -283,24 +310,8 @@ def _finish(version: VideoVersion, *, result: pipeline.PipelineResult, timings: 
             worker="",
             work_dir="",
         )
-        # The first pass's master playlist and keyframe storyboard are replaced.
-        stale = [previous.get("hls", "")]
-        board = (previous.get("storyboard") or {}).get("image", "")
-        prefix = locked.output_prefix
-        transaction.on_commit(
-            lambda: _delete_replaced(prefix, files=stale, folder=posixpath.dirname(board)),
-            robust=True,
-        )
     logger.info("Video version %s: %s renditions", version.pk, len(result.renditions))
     return locked
-
-
-def _delete_replaced(prefix: str, *, files: list[str], folder: str) -> None:
-    for name in files:
-        if name:
-            default_storage.delete(prefix + name)
-    if folder:
-        storage_io.delete_prefix(f"{prefix}{folder}/")
 
 
 def attempt_failed(version: VideoVersion, *, code: str, log: str = "") -> VideoVersion | None:

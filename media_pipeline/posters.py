@@ -92,11 +92,13 @@ def plan_storyboard(*, duration: float, width: int, height: int) -> StoryboardPl
     )
 
 
-def storyboard_branch(stream, plan: StoryboardPlan):
-    return (
-        stream.filter("fps", fps=f"1/{plan.interval}")
-        .filter("scale", plan.thumb_width, plan.thumb_height)
-        .filter("tile", f"{plan.columns}x{plan.rows}")
+def storyboard_branch(stream, plan: StoryboardPlan, *, end: float | None = None):
+    """One tile every `interval` seconds; `end` cuts a stream padded past the film's end."""
+    sampled = stream.filter("fps", fps=f"1/{plan.interval}")
+    if end is not None:
+        sampled = sampled.filter("trim", duration=f"{end:.3f}")
+    return sampled.filter("scale", plan.thumb_width, plan.thumb_height).filter(
+        "tile", f"{plan.columns}x{plan.rows}"
     )
 
 

@@ -358,10 +358,12 @@ def build_first_pass_command(plan: TranscodePlan) -> list[str]:
     keyframes = _untrusted_input(plan, skip_frame="nokey")
     interval = plan.keyframe_interval or SEGMENT_SECONDS
     # The last keyframe is held to the end of the film, so that the samplers below find
-    # a picture for every instant (a one-second film may have a single keyframe).
+    # a picture for every instant: a one-second film may have a single keyframe, and the
+    # spacing was measured on the first packets only. Held frames are references, and
+    # the samplers thin them at once.
     pictures = (
         _picture_chain(keyframes["v:0"], plan)
-        .filter("tpad", stop_mode="clone", stop_duration=f"{interval + 1:.3f}")
+        .filter("tpad", stop_mode="clone", stop_duration=f"{plan.duration + 1:.3f}")
         .split()
     )
     poster_stream = posters.poster_branch(
@@ -380,7 +382,9 @@ def build_first_pass_command(plan: TranscodePlan) -> list[str]:
         ffmpeg.merge_outputs(
             renditions,
             posters.poster_output(poster_stream),
-            posters.storyboard_output(posters.storyboard_branch(pictures[1], plan.storyboard)),
+            posters.storyboard_output(
+                posters.storyboard_branch(pictures[1], plan.storyboard, end=plan.duration)
+            ),
         )
     )
 

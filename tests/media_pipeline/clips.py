@@ -57,6 +57,26 @@ def compliant_mp4(
     return path
 
 
+def sparse_keyframes_mp4(directory: Path, name: str = "sparse.mp4") -> Path:
+    """40 s compliant 160x90: a keyframe every 2 s for 30 s, then none until the end.
+
+    ffprobe measures keyframe spacing on the first 30 s only: such a file takes the fast
+    path, and its last keyframe is 10 s before its end.
+    """
+    path = directory / name
+    ffmpeg(
+        *_picture("160x90", 25, 40),
+        *_tone(40),
+        *H264,
+        *("-profile:v", "high", "-x264-params", "keyint=1000:scenecut=0"),
+        *("-force_key_frames", "expr:lte(t,30)*gte(t,n_forced*2)"),
+        *AAC,
+        "-shortest",
+        str(path),
+    )
+    return path
+
+
 def mpeg4_mp4(directory: Path, name: str = "camera.mp4", *, duration: float = 2) -> Path:
     """An MPEG-4 part 2 video with 44.1 kHz mono sound: everything must be re-encoded."""
     path = directory / name

@@ -212,6 +212,36 @@ def test_s3_playlists_get_presigned_segments(monkeypatch):
     assert master == MASTER
 
 
+def test_s3_second_pass_master_keeps_its_relative_playlists(monkeypatch):
+    monkeypatch.setattr(delivery, "presigned_url", lambda name: f"https://s3.test/{name}?sig")
+    master = (
+        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=854x480\n"
+        "../hls/480p/index.m3u8\n"
+        "#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=640x360\n360p/index.m3u8\n"
+    )
+
+    rewritten = delivery.rewrite_playlist(
+        master, prefix="renditions/1/1/abc/", path="ladder-0123/master.m3u8"
+    )
+
+    # The player resolves them against the signed page URL, which the app serves itself.
+    assert rewritten == master
+
+
+def test_second_pass_variant_is_served_through_its_resolved_path(film, teacher):
+    version = make_version(film, status=VideoStatus.READY)
+    sources = delivery.sources(version=version, user=teacher)
+    base = sources.hls.rsplit("/hls/", 1)[0]
+    client = client_for(teacher)
+
+    # "ladder-0123/../hls/360p/index.m3u8" as a browser resolves it: no ".." is sent.
+    resolved = client.get(f"{base}/hls/360p/index.m3u8")
+    unresolved = client.get(f"{base}/ladder-0123/../hls/360p/index.m3u8")
+
+    assert resolved.status_code == 200
+    assert unresolved.status_code == 404
+
+
 # The film media block.
 
 

@@ -14,17 +14,19 @@ from urllib.parse import urljoin
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from festival.domain import DomainError
 from media_pipeline import delivery, domain, ladder
 from media_pipeline import pipeline as pipeline_module
 from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
-from media_pipeline.tasks import complete_ladder_task
+from media_pipeline.tasks import complete_ladder_task, process_version_task
 from tests.media_pipeline import clips
 from tests.media_pipeline.versions import stored_files
 
 S, L = VideoStatus, LadderStatus
+SRT = "1\n00:00:00,000 --> 00:00:01,000\nBonjour\n"
 
 
 @pytest.fixture
@@ -90,6 +92,8 @@ def test_first_pass_makes_the_film_watchable_in_its_own_quality(watchable, mailo
     ]
     task = complete_ladder_task.get_result(version.task_id)
     assert (task.kwargs, task.task.queue_name) == ({"version_id": version.pk}, "media")
+    # Behind any first pass: every new film becomes watchable before lower qualities are made.
+    assert task.task.priority == ladder.SECOND_PASS_PRIORITY < process_version_task.priority
 
 
 def test_second_pass_adds_the_lower_rungs(
@@ -118,10 +122,10 @@ def test_second_pass_adds_the_lower_rungs(
         "vtt": f"{folder}/storyboard/storyboard.vtt",
     }
     stored = stored_files(prefix)
-    # The first pass's playlist and keyframe storyboard are replaced, not kept beside.
-    assert prefix + first_master not in stored
-    assert prefix + first_storyboard["image"] not in stored
     assert prefix + version.outputs["storyboard"]["image"] in stored
+    # A page opened before still plays from the first pass's playlist, kept until replaced.
+    assert variants(read(prefix + first_master)) == ["480p/index.m3u8"]
+    assert prefix + first_storyboard["vtt"] in stored
     assert prefix + "hls/480p/init.mp4" in stored
     assert {"download", "transcode", "upload", "total"} <= set(version.timings["lower_renditions"])
     assert (version.worker, version.work_dir) == ("", "")
@@ -155,20 +159,33 @@ def test_lower_rung_is_encoded_from_the_source(watchable, django_capture_on_comm
     assert (found["audio"]["codec_name"], found["audio"]["sample_rate"]) == ("aac", "48000")
 
 
-def test_poster_chosen_during_the_second_pass_is_kept(
-    watchable, teacher, django_capture_on_commit_callbacks
+def test_poster_and_captions_added_during_the_second_pass_are_kept(
+    watchable, teacher, monkeypatch, django_capture_on_commit_callbacks
 ):
     version = watchable
     chosen = version.outputs["posters"][3]
-    with django_capture_on_commit_callbacks(execute=True):
-        domain.choose_poster(version=version, user=teacher, candidate=chosen)
+    real = pipeline_module.add_lower_renditions
+
+    def meanwhile(**kwargs):
+        # The teacher works on the film page while the worker encodes.
+        fresh = VideoVersion.objects.get(pk=version.pk)
+        domain.choose_poster(version=fresh, user=teacher, candidate=chosen)
+        captions = SimpleUploadedFile("sous-titres.srt", SRT.encode())
+        domain.add_subtitles(version=fresh, user=teacher, uploaded_file=captions, language="fr")
+        return real(**kwargs)
+
+    monkeypatch.setattr(pipeline_module, "add_lower_renditions", meanwhile)
 
     complete(version, django_capture_on_commit_callbacks)
 
     assert version.ladder_status == L.DONE
+    assert [r["name"] for r in version.outputs["renditions"]] == ["480p", "360p"]
     assert version.outputs["poster"]["source"] == chosen
-    for path in version.outputs["poster"]["sizes"].values():
-        assert version.output_prefix + path in stored_files(version.output_prefix)
+    [track] = version.outputs["subtitles"]
+    assert track["language"] == "fr"
+    stored = stored_files(version.output_prefix)
+    for path in [*version.outputs["poster"]["sizes"].values(), track["path"]]:
+        assert version.output_prefix + path in stored
 
 
 def test_only_one_worker_claims_the_second_pass(watchable):
@@ -245,6 +262,24 @@ def test_failed_second_pass_is_retried_then_failed_and_the_film_still_plays(
     assert complete(version, django_capture_on_commit_callbacks) is None  # nothing queued
 
 
+def test_crash_after_uploading_removes_the_attempts_files(
+    watchable, monkeypatch, django_capture_on_commit_callbacks
+):
+    real = ladder.storage_io.upload_tree
+
+    def upload_then_fail(*args, **kwargs):
+        real(*args, **kwargs)
+        raise OSError("connection reset by the object store")
+
+    monkeypatch.setattr(ladder.storage_io, "upload_tree", upload_then_fail)
+    before = stored_files(watchable.output_prefix)
+
+    complete(watchable, django_capture_on_commit_callbacks)
+
+    assert (watchable.ladder_status, watchable.ladder_error_code) == (L.QUEUED, "internal_error")
+    assert stored_files(watchable.output_prefix) == before
+
+
 def test_crash_in_the_second_pass_is_an_attempt(
     watchable, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -306,19 +341,94 @@ def test_new_upload_cancels_the_second_pass_and_a_refused_one_gives_it_back(
     assert watchable.ladder_status == L.DONE
 
 
-def test_second_pass_of_a_replaced_version_is_dropped(
+def test_upload_during_the_second_pass_drops_its_files(
+    watchable, teacher, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    real = pipeline_module.add_lower_renditions
+    newer_clip = clips.compliant_mp4(tmp_path, name="v2.mp4", size="160x90")
+
+    def replaced_meanwhile(**kwargs):
+        receive(watchable.film, teacher, newer_clip)
+        return real(**kwargs)
+
+    monkeypatch.setattr(pipeline_module, "add_lower_renditions", replaced_meanwhile)
+    before = stored_files(watchable.output_prefix)
+
+    assert complete(watchable, django_capture_on_commit_callbacks) is None
+
+    # The worker made and stored its files, found the pass cancelled, and removed them;
+    # the film keeps playing from its first pass until the new upload is ready.
+    assert (watchable.status, watchable.ladder_status) == (S.READY, L.CANCELLED)
+    assert stored_files(watchable.output_prefix) == before
+
+
+def test_replacing_version_stops_a_pass_still_to_come(
     watchable, teacher, tmp_path, django_capture_on_commit_callbacks
 ):
-    claimed = ladder._claim(watchable.pk)
+    # A version whose pass is queued when its replacement becomes ready (an organizer
+    # relaunched it meanwhile, for instance).
+    newer = receive(watchable.film, teacher, clips.compliant_mp4(tmp_path, size="160x90"))
+    VideoVersion.objects.filter(pk=watchable.pk).update(ladder_status=L.QUEUED)
     with django_capture_on_commit_callbacks(execute=True):
-        newer = receive(watchable.film, teacher, clips.compliant_mp4(tmp_path, size="160x90"))
         domain.process_version(version_id=newer.pk)
+
     watchable.refresh_from_db()
     assert (watchable.status, watchable.ladder_status) == (S.SUPERSEDED, L.CANCELLED)
-
-    with pytest.raises(domain.VersionAbandoned):
-        ladder._finish(claimed, result=pipeline_module.PipelineResult("ready"), timings={})
     assert stored_files(watchable.output_prefix) == []
+    assert complete(watchable, django_capture_on_commit_callbacks) is None
+
+
+def test_a_failed_newer_upload_gives_the_pass_back_too(
+    watchable, teacher, tmp_path, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_MAX_ATTEMPTS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = receive(watchable.film, teacher, clips.compliant_mp4(tmp_path, size="160x90"))
+    monkeypatch.setattr(
+        pipeline_module,
+        "process",
+        lambda **kwargs: pipeline_module.PipelineResult("failed", "ffmpeg_failed", "échec"),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        domain.process_version(version_id=newer.pk)
+
+    newer.refresh_from_db()
+    watchable.refresh_from_db()
+    assert newer.status == S.FAILED
+    assert watchable.ladder_status == L.QUEUED
+
+
+def test_cancelled_pass_is_not_relaunched_while_a_newer_upload_is_pending(
+    watchable, teacher, organizer, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(watchable.film, teacher, clips.compliant_mp4(tmp_path, size="160x90"))
+    watchable.refresh_from_db()
+
+    with pytest.raises(DomainError) as excinfo:
+        domain.retry_version(version=watchable, user=organizer)
+
+    assert excinfo.value.code == "not_latest"
+    watchable.refresh_from_db()
+    assert watchable.ladder_status == L.CANCELLED
+
+
+def test_retrying_a_newer_refused_upload_stops_the_pass_again(
+    watchable, teacher, organizer, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = receive(watchable.film, teacher, clips.m4a_audio(tmp_path))
+        domain.process_version(version_id=newer.pk)
+    newer.refresh_from_db()
+    watchable.refresh_from_db()
+    assert (newer.status, watchable.ladder_status) == (S.REJECTED, L.QUEUED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        domain.retry_version(version=newer, user=organizer)
+
+    watchable.refresh_from_db()
+    assert watchable.ladder_status == L.CANCELLED
 
 
 # Watchdog.
@@ -394,6 +504,20 @@ def test_watchdog_leaves_a_live_second_pass_alone(watchable, django_capture_on_c
 
     watchable.refresh_from_db()
     assert watchable.ladder_status == L.PROCESSING
+
+
+def test_second_pass_waiting_in_the_queue_is_left_alone(
+    watchable, settings, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - timedelta(seconds=settings.MEDIA_STALL_SECONDS + 60)
+    VideoVersion.objects.filter(pk=watchable.pk).update(queued_at=long_ago)
+    task_id = watchable.task_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert domain.recover_stalled() == []
+
+    watchable.refresh_from_db()
+    assert (watchable.task_id, watchable.queued_at) == (task_id, long_ago)
 
 
 def test_lost_second_pass_task_is_queued_again(

@@ -134,8 +134,9 @@ def test_second_pass_of_a_killed_worker_is_finished_by_another_one(film, teacher
         name[len(version.output_prefix) :].split("/")[0]
         for name in stored_files(version.output_prefix)
     }
+    # The first pass's files and the successful attempt's folder: nothing of the killed one.
     assert sorted(folders) == sorted(
-        ["film.mp4", "hls", "posters", "poster", version.ladder_folder]
+        ["film.mp4", "hls", "posters", "poster", "storyboard", version.ladder_folder]
     )
 
 

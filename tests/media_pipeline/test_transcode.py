@@ -10,7 +10,7 @@ import pytest
 
 from media_pipeline import ffmpeg_runner as runner
 from media_pipeline import posters, transcode
-from media_pipeline.pipeline import PipelineResult, run_pipeline
+from media_pipeline.pipeline import PipelineResult, add_lower_renditions, process, run_pipeline
 from media_pipeline.rules import Code, MediaRejected
 from media_pipeline.subtitles import convert_to_webvtt
 from tests.media_pipeline import clips
@@ -179,6 +179,104 @@ def test_fast_path_copies_the_top_rendition(processed):
     # The lower rung is encoded from the decoded source.
     lower = clips.streams(hls_as_file(item.out / "hls/360p", item.out / "low.mp4"))["video"]
     assert (lower["width"], lower["height"], lower["profile"]) == (640, 360, "High")
+
+
+def test_fast_path_first_pass_decodes_keyframes_only_and_leaves_the_lower_rungs(tmp_path):
+    source = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
+    out = tmp_path / "out"
+
+    result = process(source=source, out_dir=out)
+
+    assert (result.status, result.fast_path) == ("ready", True)
+    assert [r.name for r in result.renditions] == ["480p"]
+    assert result.pending_renditions == ["360p"]
+    assert set(result.analysis) == {"check", "loudness", "loudness_target"}
+    assert not (out / "hls/360p").exists()
+    master = (out / "hls/master.m3u8").read_text()
+    assert [line for line in master.splitlines() if not line.startswith("#")] == ["480p/index.m3u8"]
+    assert len(result.posters) == 6
+    assert (out / "storyboard/storyboard.jpg").is_file()
+
+
+def test_fast_path_first_pass_command_reads_the_file_twice(tmp_path):
+    plan = plan_for(clips.compliant_mp4(tmp_path, size="854x480", duration=1))
+    args = transcode.build_command(plan)
+
+    inputs = [index for index, arg in enumerate(args) if arg == "-i"]
+    assert len(inputs) == 2
+    # Only the second reading skips every frame but keyframes; both are restricted.
+    first, second = args[: inputs[0]], args[inputs[0] + 1 : inputs[1]]
+    assert "-skip_frame" not in first
+    assert second[second.index("-skip_frame") + 1] == "nokey"
+    for options in (first, second):
+        assert options[options.index("-protocol_whitelist") + 1] == "file"
+        assert "-format_whitelist" in options and "-max_pixels" in options
+    assert "-c:v:0" in args and args[args.index("-c:v:0") + 1] == "copy"
+    assert "libx264" not in args  # nothing is encoded in the first pass
+
+
+def test_first_pass_posters_cover_a_film_whose_keyframes_stop_early(tmp_path):
+    source = clips.sparse_keyframes_mp4(tmp_path)
+
+    result = process(source=source, out_dir=tmp_path / "out")
+
+    assert result.fast_path is True
+    contents = [(tmp_path / "out" / path).read_bytes() for path in result.posters]
+    assert len(contents) == 6
+    assert len(set(contents)) == 6  # six different pictures, the last one from the end
+
+
+def test_fast_path_second_pass_writes_into_its_own_folder(tmp_path):
+    source = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
+    out = tmp_path / "out"
+    first = process(source=source, out_dir=out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+
+    second = add_lower_renditions(
+        source=source,
+        out_dir=out,
+        analysis=first.analysis,
+        top=first.renditions[0],
+        folder="ladder-test",
+    )
+
+    assert second.status == "ready"
+    assert second.hls == "ladder-test/master.m3u8"
+    assert [(r.name, r.path) for r in second.renditions] == [
+        ("480p", "hls/480p/index.m3u8"),
+        ("360p", "ladder-test/360p/index.m3u8"),
+    ]
+    master = (out / second.hls).read_text()
+    assert [line for line in master.splitlines() if not line.startswith("#")] == [
+        "../hls/480p/index.m3u8",
+        "360p/index.m3u8",
+    ]
+    assert second.storyboard == {
+        "image": "ladder-test/storyboard/storyboard.jpg",
+        "vtt": "ladder-test/storyboard/storyboard.vtt",
+    }
+    after = sorted(p.relative_to(out) for p in out.rglob("*"))
+    assert [p for p in after if p not in before and p.parts[0] != "ladder-test"] == []
+    assert before == [p for p in after if p.parts[0] != "ladder-test"]
+
+
+def test_fast_path_second_pass_failure_leaves_nothing_in_its_folder(tmp_path):
+    source = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
+    out = tmp_path / "out"
+    first = process(source=source, out_dir=out)
+    source.write_bytes(b"")  # the original went missing in between
+
+    second = add_lower_renditions(
+        source=source,
+        out_dir=out,
+        analysis=first.analysis,
+        top=first.renditions[0],
+        folder="ladder-test",
+    )
+
+    assert second.status == "failed"
+    assert not (out / "ladder-test").exists()
+    assert (out / "hls/master.m3u8").is_file()  # the first pass's files are untouched
 
 
 def test_ladder_is_never_upscaled(processed):
