@@ -203,18 +203,30 @@ def _process(
         rules.check_media(info, max_duration=max_duration)
     with timer.step("analysis"):
         analysis = probe.analyse(source, info, loudness_target=loudness_target, deadline=deadline)
-    plan = transcode.make_plan(
-        source=source,
-        info=info,
-        check=analysis.check,
-        loudness=analysis.loudness,
-        loudness_target=loudness_target,
-        allow_fast_path=allow_fast_path,
-    )
+
+    def make_plan(fast_path: bool) -> transcode.TranscodePlan:
+        return transcode.make_plan(
+            source=source,
+            info=info,
+            check=analysis.check,
+            loudness=analysis.loudness,
+            loudness_target=loudness_target,
+            allow_fast_path=fast_path,
+        )
+
+    plan = make_plan(allow_fast_path)
     with timer.step("transcode"):
         renditions = transcode.transcode(
             plan, out_dir=out_dir, deadline=deadline, progress=progress
         )
+        if plan.copy_video and not transcode.copied_segments_fit(out_dir / renditions[0].path):
+            # Keyframe spacing was measured on the first packets only; further on they are
+            # too far apart for segments players can switch and seek in: encode after all.
+            clear_outputs(out_dir)
+            plan = make_plan(False)
+            renditions = transcode.transcode(
+                plan, out_dir=out_dir, deadline=deadline, progress=progress
+            )
     with timer.step("posters"):
         poster_paths = sorted(
             str(path.relative_to(out_dir)) for path in (out_dir / "posters").glob("*.jpg")

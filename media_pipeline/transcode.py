@@ -59,6 +59,9 @@ COPY_MAX_LONG_SIDE = 1920
 COPY_MAX_SHORT_SIDE = 1080
 # Longer GOPs make HLS segments (cut on keyframes) too long to switch renditions well.
 COPY_MAX_KEYFRAME_INTERVAL = 2.5 * SEGMENT_SECONDS
+# The HLS muxer cuts a copied rendition at the first keyframe past each 4 s: with keyframes
+# at most 10 s apart, no segment is longer than this.
+COPY_MAX_SEGMENT_SECONDS = COPY_MAX_KEYFRAME_INTERVAL + SEGMENT_SECONDS
 # A copied soundtrack must already be this close to the loudness target.
 COPY_LOUDNESS_TOLERANCE = 1.0
 COPY_MAX_TRUE_PEAK = -1.0
@@ -638,6 +641,12 @@ def transcode_lower_rungs(
     ]
     write_master_playlist(out_dir=out_dir, renditions=renditions, plan=plan, folder=folder)
     return renditions
+
+
+def copied_segments_fit(playlist: Path) -> bool:
+    """Whether a copied rendition's segments are all as short as the fast path promises."""
+    durations = re.findall(r"#EXTINF:([\d.]+),", playlist.read_text(encoding="utf-8"))
+    return max((float(d) for d in durations), default=0.0) <= COPY_MAX_SEGMENT_SECONDS
 
 
 def measure_rendition(out_dir: Path, rung: Rung, folder: str) -> Rendition:

@@ -57,16 +57,17 @@ def compliant_mp4(
     return path
 
 
-def sparse_keyframes_mp4(directory: Path, name: str = "sparse.mp4") -> Path:
-    """40 s compliant 160x90: a keyframe every 2 s for 30 s, then none until the end.
+def sparse_keyframes_mp4(directory: Path, name: str = "sparse.mp4", *, tail: int = 10) -> Path:
+    """Compliant 160x90: a keyframe every 2 s for 30 s, then none for `tail` seconds.
 
-    ffprobe measures keyframe spacing on the first 30 s only: such a file takes the fast
-    path, and its last keyframe is 10 s before its end.
+    ffprobe measures keyframe spacing on the first 30 s only: such a file looks fit for
+    the fast path, and its last keyframe is `tail` seconds before its end.
     """
     path = directory / name
+    duration = 30 + tail
     ffmpeg(
-        *_picture("160x90", 25, 40),
-        *_tone(40),
+        *_picture("160x90", 25, duration),
+        *_tone(duration),
         *H264,
         *("-profile:v", "high", "-x264-params", "keyint=1000:scenecut=0"),
         *("-force_key_frames", "expr:lte(t,30)*gte(t,n_forced*2)"),

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -15,6 +16,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from festival.domain import DomainError
@@ -534,3 +536,16 @@ def test_lost_second_pass_task_is_queued_again(
     watchable.refresh_from_db()
     assert watchable.ladder_status == L.QUEUED
     assert complete_ladder_task.get_result(watchable.task_id).kwargs == {"version_id": watchable.pk}
+
+
+def test_watchdog_command_names_the_second_pass(watchable, django_capture_on_commit_callbacks):
+    held_by(watchable, worker=f"{HOST}:{dead_pid()}")
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("media_watchdog", stdout=out)
+
+    assert out.getvalue() == (
+        f"Video version {watchable.pk} (film {watchable.film_id}): "
+        "lower qualities queued, worker_lost.\n"
+    )

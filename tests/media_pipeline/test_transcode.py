@@ -226,6 +226,21 @@ def test_first_pass_posters_cover_a_film_whose_keyframes_stop_early(tmp_path):
     assert len(set(contents)) == 6  # six different pictures, the last one from the end
 
 
+def test_copy_whose_keyframes_stop_early_is_encoded_after_all(tmp_path):
+    source = clips.sparse_keyframes_mp4(tmp_path, tail=20)
+    out = tmp_path / "out"
+
+    result = process(source=source, out_dir=out)
+
+    # 20 s without a keyframe would make a 20 s segment: the film is re-encoded instead.
+    assert (result.status, result.fast_path, result.pending_renditions) == ("ready", False, [])
+    playlist = (out / result.renditions[0].path).read_text()
+    durations = [float(d) for d in re.findall(r"#EXTINF:([\d.]+),", playlist)]
+    assert max(durations) <= transcode.SEGMENT_SECONDS + 0.1
+    assert video_hash(out / "film.mp4") != video_hash(source)
+    assert sorted(p.name for p in (out / "hls").iterdir()) == ["90p", "master.m3u8"]
+
+
 def test_fast_path_second_pass_writes_into_its_own_folder(tmp_path):
     source = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
     out = tmp_path / "out"

@@ -3,13 +3,15 @@ import time
 from django.core.management.base import BaseCommand
 
 from media_pipeline.domain import recover_stalled
+from media_pipeline.models import VideoStatus
 
 
 class Command(BaseCommand):
     help = (
-        "Find video processing jobs whose worker died, hung past its timeout or never came, "
-        "and queue them again (or fail them once their attempts are spent). Workers also do "
-        "this when they start a job; run this from cron, or with --loop beside the workers."
+        "Find video processing jobs (and second passes adding lower qualities) whose worker "
+        "died, hung past its timeout or never came, and queue them again (or fail them once "
+        "their attempts are spent). Workers also do this when they start a job; run this "
+        "from cron, or with --loop beside the workers."
     )
 
     def add_arguments(self, parser):
@@ -24,9 +26,16 @@ class Command(BaseCommand):
         while True:
             recovered = recover_stalled()
             for version in recovered:
+                if version.status == VideoStatus.READY:  # its second pass was recovered
+                    state, code = (
+                        f"lower qualities {version.ladder_status}",
+                        version.ladder_error_code,
+                    )
+                else:
+                    state, code = version.status, version.error_code
                 self.stdout.write(
-                    f"Video version {version.pk} (film {version.film_id}): {version.status}, "
-                    f"{version.error_code or 'task queued again'}."
+                    f"Video version {version.pk} (film {version.film_id}): {state}, "
+                    f"{code or 'task queued again'}."
                 )
             if not loop:
                 return
