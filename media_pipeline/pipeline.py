@@ -25,15 +25,15 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from media_pipeline import ffmpeg_runner as runner
-from media_pipeline import posters, probe, rules, transcode
-from media_pipeline.transcode import Rendition
+from media_pipeline import hls, posters, probe, rules, transcode
+from media_pipeline.hls import Rendition
 
 READY, REJECTED, FAILED = "ready", "rejected", "failed"
 TIMEOUT = "timeout"
 FFMPEG_FAILED = "ffmpeg_failed"
 DEFAULT_LOUDNESS_TARGET = -16.0
 # What a run writes into out_dir, removed first so that a re-run never mixes two results.
-OUTPUT_NAMES = (transcode.HLS_DIR, transcode.MP4_FILE, "posters", "storyboard")
+OUTPUT_NAMES = (hls.HLS_DIR, transcode.MP4_FILE, "posters", "storyboard")
 
 
 @dataclass
@@ -245,7 +245,7 @@ def _process(
         width=width,
         height=height,
         renditions=renditions,
-        hls=transcode.MASTER_PLAYLIST,
+        hls=hls.MASTER_PLAYLIST,
         mp4=transcode.MP4_FILE,
         posters=poster_paths,
         storyboard={"image": posters.STORYBOARD_IMAGE, "vtt": posters.STORYBOARD_VTT},
@@ -316,7 +316,7 @@ def add_lower_renditions(
             width=info.display_size[0],
             height=info.display_size[1],
             renditions=renditions,
-            hls=transcode.master_path(folder),
+            hls=hls.master_path(folder),
             mp4=transcode.MP4_FILE,
             storyboard={"image": image, "vtt": vtt},
             fast_path=True,

@@ -14,8 +14,6 @@ lists them all.
 
 from __future__ import annotations
 
-import posixpath
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -24,7 +22,8 @@ import ffmpeg
 from django.conf import settings
 
 from media_pipeline import ffmpeg_runner as runner
-from media_pipeline import posters
+from media_pipeline import hls, posters
+from media_pipeline.hls import HLS_DIR, Rendition
 from media_pipeline.probe import DecodeCheck, Loudness, MediaInfo, interlacing, loudness_filter_args
 
 # Short side of each rung and its average video bitrate.
@@ -49,8 +48,6 @@ STANDARD_RATES = (
 )
 DEFAULT_PRESET = "veryfast"
 
-HLS_DIR = "hls"
-MASTER_PLAYLIST = "hls/master.m3u8"
 MP4_FILE = "film.mp4"
 
 # What the fast path accepts as already playable everywhere.
@@ -81,20 +78,6 @@ class Rung:
     @property
     def bufsize(self) -> int:
         return self.bitrate * BUFSIZE_SECONDS
-
-
-@dataclass(frozen=True)
-class Rendition:
-    """One HLS variant as made: where it is and what the master playlist says of it."""
-
-    name: str
-    width: int
-    height: int
-    bitrate: int  # the target average of its video
-    path: str  # its playlist, relative to the output folder
-    bandwidth: int = 0  # peak bits per second, measured on its segments
-    average_bandwidth: int = 0
-    codecs: str = ""
 
 
 @dataclass(frozen=True)
@@ -285,10 +268,6 @@ def _audio_mode(
 def rung_folder(rung: Rung, *, folder: str = "") -> str:
     """Where a rung's playlist and segments go: hls/720p, or 720p inside a second run's folder."""
     return f"{folder or HLS_DIR}/{rung.name}"
-
-
-def master_path(folder: str = "") -> str:
-    return f"{folder}/master.m3u8" if folder else MASTER_PLAYLIST
 
 
 def storyboard_paths(folder: str = "") -> tuple[str, str]:
@@ -608,8 +587,8 @@ def transcode(
         duration=plan.duration,
         progress=progress or (lambda percent: None),
     )
-    renditions = [measure_rendition(out_dir, rung, rung_folder(rung)) for rung in made]
-    write_master_playlist(out_dir=out_dir, renditions=renditions, plan=plan)
+    renditions = [hls.measure_rendition(out_dir, rung, rung_folder(rung)) for rung in made]
+    hls.write_master_playlist(out_dir=out_dir, renditions=renditions, frame_rate=plan.frame_rate)
     return renditions
 
 
@@ -636,80 +615,18 @@ def transcode_lower_rungs(
         progress=progress or (lambda percent: None),
     )
     renditions = [top] + [
-        measure_rendition(out_dir, rung, rung_folder(rung, folder=folder))
+        hls.measure_rendition(out_dir, rung, rung_folder(rung, folder=folder))
         for rung in plan.rungs[1:]
     ]
-    write_master_playlist(out_dir=out_dir, renditions=renditions, plan=plan, folder=folder)
+    hls.write_master_playlist(
+        out_dir=out_dir, renditions=renditions, frame_rate=plan.frame_rate, folder=folder
+    )
     return renditions
 
 
 def copied_segments_fit(playlist: Path) -> bool:
     """Whether a copied rendition's segments are all as short as the fast path promises."""
-    durations = re.findall(r"#EXTINF:([\d.]+),", playlist.read_text(encoding="utf-8"))
-    return max((float(d) for d in durations), default=0.0) <= COPY_MAX_SEGMENT_SECONDS
-
-
-def measure_rendition(out_dir: Path, rung: Rung, folder: str) -> Rendition:
-    peak, average = variant_bandwidth(out_dir / folder)
-    return Rendition(
-        name=rung.name,
-        width=rung.width,
-        height=rung.height,
-        bitrate=rung.bitrate,
-        path=f"{folder}/index.m3u8",
-        bandwidth=peak,
-        average_bandwidth=average,
-        codecs=f"{avc_codec_string(out_dir / folder / 'init.mp4')},mp4a.40.2",
-    )
-
-
-def write_master_playlist(
-    *, out_dir: Path, renditions: list[Rendition], plan: TranscodePlan, folder: str = ""
-) -> str:
-    """The master playlist, written here because each variant has its own muxer.
-
-    Variants are referenced relative to the playlist; a second run's playlist points back
-    at the copied top rung with ../ (players resolve it as any relative URL).
-    """
-    path = master_path(folder)
-    base = posixpath.dirname(path)
-    lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    for rendition in renditions:
-        lines.append(
-            f"#EXT-X-STREAM-INF:BANDWIDTH={rendition.bandwidth},"
-            f"AVERAGE-BANDWIDTH={rendition.average_bandwidth},"
-            f"RESOLUTION={rendition.width}x{rendition.height},"
-            f'FRAME-RATE={float(plan.frame_rate):.3f},CODECS="{rendition.codecs}"'
-        )
-        lines.append(posixpath.relpath(rendition.path, base))
-    (out_dir / path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def variant_bandwidth(folder: Path) -> tuple[int, int]:
-    """Peak and average bits per second of a variant, measured on its segments."""
-    playlist = (folder / "index.m3u8").read_text(encoding="utf-8")
-    segments = re.findall(r"#EXTINF:([\d.]+),\s*\n(\S+)", playlist)
-    init_size = (folder / "init.mp4").stat().st_size
-    total_bits, total_seconds, peak = 0, 0.0, 0
-    for seconds, name in segments:
-        bits = (folder / name).stat().st_size * 8
-        seconds = max(float(seconds), 0.001)
-        total_bits += bits
-        total_seconds += seconds
-        peak = max(peak, round((bits + init_size * 8) / seconds))
-    average = round(total_bits / total_seconds) if total_seconds else 0
-    return max(peak, average), average
-
-
-def avc_codec_string(init_segment: Path) -> str:
-    """RFC 6381 `avc1.PPCCLL` from the avcC box: profile, constraints, level."""
-    data = init_segment.read_bytes()
-    box = data.find(b"avcC")
-    if box < 0:
-        return "avc1.640028"
-    profile, constraints, level = data[box + 5 : box + 8]
-    return f"avc1.{profile:02X}{constraints:02X}{level:02X}"
+    return max(hls.segment_durations(playlist), default=0.0) <= COPY_MAX_SEGMENT_SECONDS
 
 
 def _even(value: float) -> int:
