@@ -380,14 +380,22 @@ def process_version(*, version_id: int) -> VideoVersion | None:
         )
 
 
-def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
-    version = job.version
+def fetch_original(version: VideoVersion, work_dir: Path, *, on_chunk) -> tuple[Path, Path, float]:
+    """The original streamed into a job's folder under our name, an empty folder for the
+    outputs beside it, and the seconds the copy took."""
     source = work_dir / "original"
     out_dir = work_dir / "out"
     out_dir.mkdir()
     started = time.monotonic()
-    storage_io.download(version.original.name, source, on_chunk=lambda _n: job.beat())
-    download_seconds = time.monotonic() - started
+    storage_io.download(version.original.name, source, on_chunk=on_chunk)
+    return source, out_dir, time.monotonic() - started
+
+
+def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
+    version = job.version
+    source, out_dir, download_seconds = fetch_original(
+        version, work_dir, on_chunk=lambda _n: job.beat()
+    )
     category = version.film.category
     result = pipeline.process(
         source=source,

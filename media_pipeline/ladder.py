@@ -256,12 +256,7 @@ def complete_ladder(*, version_id: int) -> VideoVersion | None:
 
 def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
     version = job.version
-    source = work_dir / "original"
-    out_dir = work_dir / "out"
-    out_dir.mkdir()
-    started = time.monotonic()
-    storage_io.download(version.original.name, source, on_chunk=job.beat)
-    download_seconds = time.monotonic() - started
+    source, out_dir, download_seconds = domain.fetch_original(version, work_dir, on_chunk=job.beat)
     result = pipeline.add_lower_renditions(
         source=source,
         out_dir=out_dir,

@@ -79,6 +79,14 @@ def test_db_worker_runs_both_passes_of_a_compliant_film(film, teacher, tmp_path)
             what="the second pass",
             log=log,
         )
+        version.refresh_from_db()
+        # The worker records the task's end just after the job's own last change.
+        wait_for(
+            lambda: complete_ladder_task.get_result(version.task_id).status == "SUCCESSFUL",
+            timeout=30,
+            what="the second pass's task to be recorded",
+            log=log,
+        )
     finally:
         kill(worker)
 

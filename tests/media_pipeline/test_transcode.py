@@ -241,19 +241,28 @@ def test_copy_whose_keyframes_stop_early_is_encoded_after_all(tmp_path):
     assert sorted(p.name for p in (out / "hls").iterdir()) == ["90p", "master.m3u8"]
 
 
-def test_fast_path_second_pass_writes_into_its_own_folder(tmp_path):
+def first_pass_of_a_480p_film(tmp_path):
+    """A compliant 480p film after its first pass: its source, outputs folder and result."""
     source = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
     out = tmp_path / "out"
-    first = process(source=source, out_dir=out)
-    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    return source, out, process(source=source, out_dir=out)
 
-    second = add_lower_renditions(
+
+def second_pass(source, out, first):
+    return add_lower_renditions(
         source=source,
         out_dir=out,
         analysis=first.analysis,
         top=first.renditions[0],
         folder="ladder-test",
     )
+
+
+def test_fast_path_second_pass_writes_into_its_own_folder(tmp_path):
+    source, out, first = first_pass_of_a_480p_film(tmp_path)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+
+    second = second_pass(source, out, first)
 
     assert second.status == "ready"
     assert second.hls == "ladder-test/master.m3u8"
@@ -276,18 +285,10 @@ def test_fast_path_second_pass_writes_into_its_own_folder(tmp_path):
 
 
 def test_fast_path_second_pass_failure_leaves_nothing_in_its_folder(tmp_path):
-    source = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
-    out = tmp_path / "out"
-    first = process(source=source, out_dir=out)
+    source, out, first = first_pass_of_a_480p_film(tmp_path)
     source.write_bytes(b"")  # the original went missing in between
 
-    second = add_lower_renditions(
-        source=source,
-        out_dir=out,
-        analysis=first.analysis,
-        top=first.renditions[0],
-        folder="ladder-test",
-    )
+    second = second_pass(source, out, first)
 
     assert second.status == "failed"
     assert not (out / "ladder-test").exists()
