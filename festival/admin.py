@@ -196,7 +196,6 @@ class EditionAdmin(admin.ModelAdmin):
                     "judging_end_at",
                     "deliberation_at",
                     "ceremony_at",
-                    "results_published_at",
                 )
             },
         ),

@@ -159,7 +159,6 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
         judging_end_at=now - timedelta(days=280),
         deliberation_at=now - timedelta(days=275),
         ceremony_at=now - timedelta(days=270),
-        results_published_at=now - timedelta(days=270),
     )
     edition = Edition.objects.create(
         festival=festival,

@@ -47,11 +47,6 @@ def with_consent_counts(queryset):
     )
 
 
-def consents_missing_q() -> Q:
-    """Films without consents, or with consents still to check or refused."""
-    return Q(consents_total=0) | Q(consents_validated__lt=F("consents_total"))
-
-
 class EditionFilter(django_filters.ModelChoiceFilter):
     field_class = EditionChoiceField
 
@@ -142,8 +137,8 @@ class FilmFilter(django_filters.FilterSet):
 
     def filter_consents(self, queryset, name, value):
         if value == CONSENTS_MISSING:
-            return queryset.filter(consents_missing_q())
-        return queryset.filter(consents_total__gt=0, consents_validated=F("consents_total"))
+            return queryset.consents_missing()
+        return queryset.consents_validated()
 
     def order(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value][1])

@@ -150,7 +150,6 @@ class Edition(models.Model):
     judging_end_at = models.DateTimeField(_("fin de l'évaluation"))
     deliberation_at = models.DateTimeField(_("délibération"))
     ceremony_at = models.DateTimeField(_("remise des prix"))
-    results_published_at = models.DateTimeField(_("publication du palmarès"), null=True, blank=True)
     default_max_duration = models.DurationField(
         _("durée maximale des films"), default=timedelta(minutes=5)
     )
@@ -175,17 +174,63 @@ class Edition(models.Model):
     def __str__(self):
         return self.title
 
+    # The calendar: the one home of "is it open?" for the domain, the views and the templates.
+
+    def submissions_not_yet_open(self, now=None) -> bool:
+        return (now or timezone.now()) < self.submissions_open_at
+
+    def submissions_are_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.submissions_open_at <= now < self.submissions_close_at
+
+    def submissions_are_closed(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.submissions_close_at
+
+    def judging_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.judging_start_at <= now < self.judging_end_at
+
+    def judging_is_over(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.judging_end_at
+
+    def deliberation_is_open(self, now=None) -> bool:
+        """From the end of judging (or the deliberation date, if earlier) the president and the
+        organizers see every score."""
+        now = now or timezone.now()
+        return (
+            self.judging_is_over(now)
+            or now >= self.deliberation_at
+            or self.palmares_is_published(now)
+        )
+
+    @property
+    def palmares_published_at(self):
+        """When the edition's live palmarès was published, or None.
+
+        `judging.Publication` is the only record of it; judging registers the reader at start-up
+        (see `register_publication_reader`) because the core never imports the apps above it.
+        A page listing editions sets `_palmares_published_at` on each one in a single query.
+        """
+        if not hasattr(self, "_palmares_published_at"):
+            reader = _publication_reader
+            self._palmares_published_at = reader(self) if reader and self.pk else None
+        return self._palmares_published_at
+
+    def palmares_is_published(self, now=None) -> bool:
+        published_at = self.palmares_published_at
+        return published_at is not None and published_at <= (now or timezone.now())
+
     def phase(self, now=None) -> EditionPhase:
         now = now or timezone.now()
-        if self.results_published_at and self.results_published_at <= now:
+        if self.palmares_is_published(now):
             return EditionPhase.PUBLISHED
-        if now < self.submissions_open_at:
+        if self.submissions_not_yet_open(now):
             return EditionPhase.UPCOMING
-        if now < self.submissions_close_at:
+        if self.submissions_are_open(now):
             return EditionPhase.SUBMISSIONS
         if now < self.judging_start_at:
             return EditionPhase.SCREENING
-        if now < self.judging_end_at:
+        if not self.judging_is_over(now):
             return EditionPhase.JUDGING
         return EditionPhase.DELIBERATION
 
@@ -193,9 +238,18 @@ class Edition(models.Model):
     def status(self) -> EditionPhase:
         return self.phase()
 
-    def submissions_are_open(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.submissions_open_at <= now < self.submissions_close_at
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_palmares_published_at", None)
+        super().refresh_from_db(*args, **kwargs)
+
+
+_publication_reader = None
+
+
+def register_publication_reader(reader) -> None:
+    """Called once by judging: `reader(edition)` returns its live palmarès' publication date."""
+    global _publication_reader
+    _publication_reader = reader
 
 
 class Category(models.Model):
@@ -284,6 +338,27 @@ class Trade(models.Model):
         return self.name
 
 
+class FilmQuerySet(models.QuerySet):
+    @staticmethod
+    def _consents_validated_q() -> Q:
+        consents = ConsentForm.objects.filter(film=models.OuterRef("pk"))
+        return Q(models.Exists(consents.filter(status=ConsentStatus.VALIDATED))) & ~Q(
+            models.Exists(consents.exclude(status=ConsentStatus.VALIDATED))
+        )
+
+    def consents_validated(self):
+        """The consent gate: films with at least one image-rights consent and every one validated.
+
+        The one rule for the gallery, its filters, feeds, sitemap, oEmbed, votes and publication
+        (two EXISTS, no join, no N+1).
+        """
+        return self.filter(self._consents_validated_q())
+
+    def consents_missing(self):
+        """The other side of the gate: no consent yet, or one still to check or refused."""
+        return self.exclude(self._consents_validated_q())
+
+
 def original_video_path(instance, filename):
     # The name is ours: a teacher's file name never reaches the disk or ffmpeg.
     return f"originals/{instance.edition_id}/{uuid.uuid4().hex}"
@@ -341,6 +416,8 @@ class Film(models.Model):
     submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = FilmQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("film")

@@ -11,6 +11,26 @@ from django.shortcuts import get_object_or_404
 
 from festival.models import ConsentForm, Edition, Festival, Film, User
 
+# Predicates: the one answer to "may this person…?" for every app.
+
+
+def is_festival_organizer(user: User, festival_id: int | None) -> bool:
+    """Organizer of this festival. Superusers (platform operators) organize every festival:
+    deliberately, so that they can step in for a team."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.is_organizer and festival_id is not None and user.festival_id == festival_id
+
+
+def is_film_organizer(user: User, film: Film) -> bool:
+    return is_festival_organizer(user, film.edition.festival_id)
+
+
+def is_film_teacher(user: User, film: Film) -> bool:
+    return user.is_authenticated and user.is_teacher and film.teacher_id == user.pk
+
 
 def teacher_required(view):
     @login_required
@@ -100,9 +120,7 @@ def open_editions():
 
 def file_owner_check(user: User, film: Film) -> bool:
     """Who may download a film's original and consents (teacher, the festival's organizers)."""
-    if user.is_organizer and user.festival_id == film.edition.festival_id:
-        return True
-    return user.is_teacher and film.teacher_id == user.pk
+    return is_film_organizer(user, film) or is_film_teacher(user, film)
 
 
 def get_film_for_files(user: User, pk: int) -> Film:

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class JudgingConfig(AppConfig):
     name = "judging"
     verbose_name = _("Jury et notation")
+
+    def ready(self):
+        # The layers below react to judging through callbacks registered here, never by
+        # importing it: the palmarès dates the edition's calendar, assigned jurors and public
+        # films may watch a film's media.
+        from festival.models import register_publication_reader
+        from judging.rules import is_assigned_juror
+        from judging.selectors_results import palmares_published_at
+        from judging.visibility import is_public
+        from media_pipeline.delivery import register_public_rule, register_viewer_rule
+
+        register_publication_reader(palmares_published_at)
+        register_viewer_rule(is_assigned_juror)
+        register_public_rule(is_public)

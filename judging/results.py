@@ -20,14 +20,12 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from festival.models import Category, Edition, Film, User
 from judging.enums import AssignmentEnd, EvaluationState
 from judging.models import Assignment, Criterion, Evaluation, JuryMember, Score
-from judging.models_results import Publication, ResultsSettings
+from judging.models_results import ResultsSettings
 from judging.ranking import (
     AGGREGATIONS,
     NORMALIZATIONS,
@@ -348,24 +346,3 @@ def agreement(edition: Edition) -> dict[str, CategoryAgreement]:
         aggregate=aggregate,
         min_jurors=min_jurors,
     )
-
-
-# Who may download a film's feedback sheet.
-
-
-def live_publication_exists(edition_id: int) -> bool:
-    return Publication.objects.filter(edition_id=edition_id, unpublished_at__isnull=True).exists()
-
-
-def get_film_for_feedback(user: User, pk: int) -> Film:
-    """The festival's organizers, and the film's teacher once the palmarès is published."""
-    if not user.is_authenticated:
-        raise Http404
-    film = get_object_or_404(
-        Film.objects.select_related("edition", "category", "school", "company"), pk=pk
-    )
-    if user.is_organizer and user.festival_id == film.edition.festival_id:
-        return film
-    if user.is_teacher and film.teacher_id == user.pk and live_publication_exists(film.edition_id):
-        return film
-    raise Http404

@@ -8,12 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from festival.enums import EditionPhase, FilmStatus, Role
-from festival.models import Edition, Film, User
-from festival.rules import editions_for_organizer
+from festival.enums import FilmStatus, Role
+from festival.models import Category, Edition, Film, User
+from festival.rules import (
+    editions_for_organizer,
+    is_festival_organizer,
+    is_film_organizer,
+    is_film_teacher,
+)
 from judging.models import Assignment, Evaluation, Jury, JuryMember
+from judging.models_results import Prize, Publication
 
 # Films the jury judges. Submitted films count as well as accepted ones: screening often runs
 # late into the judging weeks, and a film the organizers later reject or that is withdrawn
@@ -111,17 +116,94 @@ def get_assignment_for_juror(user: User, film_pk: int) -> Assignment:
     )
 
 
+# Predicates.
+
+
 def is_jury_president(user: User, jury: Jury) -> bool:
+    """The jury's president, still an active member of it."""
     return (
         user.is_authenticated
+        and user.is_juror
         and jury.president_id == user.pk
         and jury.members.filter(juror=user, active=True).exists()
     )
 
 
-def deliberation_open(edition: Edition, now=None) -> bool:
-    """From the deliberation on, the president and the organizers see every score."""
-    now = now or timezone.now()
-    if edition.phase(now) in (EditionPhase.DELIBERATION, EditionPhase.PUBLISHED):
-        return True
-    return now >= edition.deliberation_at
+def presides_category(user: User, category_id: int | None) -> bool:
+    """President (an active member) of a jury that judges this category."""
+    if category_id is None or not user.is_authenticated or not user.is_juror:
+        return False
+    return Jury.objects.filter(
+        categories=category_id, president=user, members__juror=user, members__active=True
+    ).exists()
+
+
+def is_assigned_juror(user: User, film: Film) -> bool:
+    """A juror with an active assignment for this film: the only jurors who may watch it."""
+    return (
+        user.is_authenticated
+        and user.is_juror
+        and Assignment.objects.filter(juror=user, film=film, active=True).exists()
+    )
+
+
+def may_decide_category(user: User, category: Category) -> bool:
+    """Organizers of the festival decide every prize; a jury president, their categories'."""
+    return is_festival_organizer(user, category.edition.festival_id) or presides_category(
+        user, category.pk
+    )
+
+
+def may_decide_prize(user: User, prize: Prize) -> bool:
+    return is_festival_organizer(user, prize.edition.festival_id) or presides_category(
+        user, prize.category_id
+    )
+
+
+def get_category_for_decider(user: User, pk: int) -> Category:
+    """A category whose prizes the user decides: organizer of its festival, or its jury's
+    president."""
+    category = get_object_or_404(Category.objects.select_related("edition"), pk=pk)
+    if not may_decide_category(user, category):
+        raise Http404
+    return category
+
+
+def get_prize_for_decider(user: User, pk: int) -> Prize:
+    prize = get_object_or_404(
+        Prize.objects.select_related("edition", "edition__festival", "category"), pk=pk
+    )
+    if not may_decide_prize(user, prize):
+        raise Http404
+    return prize
+
+
+def get_publication_for_organizer(user: User, pk: int) -> Publication:
+    return get_object_or_404(
+        Publication.objects.select_related("edition", "published_by", "unpublished_by"),
+        edition__festival_id=user.festival_id,
+        pk=pk,
+    )
+
+
+def get_jury_for_deliberation(user: User, pk: int) -> Jury:
+    """The festival's organizers and the jury's president; 404 for everyone else."""
+    jury = get_object_or_404(Jury.objects.select_related("edition", "president"), pk=pk)
+    if is_festival_organizer(user, jury.edition.festival_id) or is_jury_president(user, jury):
+        return jury
+    raise Http404
+
+
+def get_film_for_feedback(user: User, pk: int) -> Film:
+    """A film's feedback sheet: the festival's organizers, and the film's teacher once the
+    palmarès is published."""
+    if not user.is_authenticated:
+        raise Http404
+    film = get_object_or_404(
+        Film.objects.select_related("edition", "category", "school", "company"), pk=pk
+    )
+    if is_film_organizer(user, film):
+        return film
+    if is_film_teacher(user, film) and film.edition.palmares_is_published():
+        return film
+    raise Http404

@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
 from judging.models_results import Publication
+
+
+def live_publications() -> QuerySet[Publication]:
+    """Palmarès currently online: published and not withdrawn. `Publication` is the only record
+    of whether and when an edition's palmarès is published; every reader goes through here."""
+    return Publication.objects.filter(unpublished_at__isnull=True)
 
 
 def live_publication(edition) -> Publication | None:
     """The edition's publication currently online (not unpublished), latest first."""
+    return live_publications().filter(edition=edition).order_by("-published_at", "-pk").first()
+
+
+def palmares_published_at(edition):
+    """Read by `Edition.palmares_published_at` (registered in `JudgingConfig.ready`)."""
     return (
-        Publication.objects.filter(edition=edition, unpublished_at__isnull=True)
-        .order_by("-published_at", "-pk")
+        live_publications()
+        .filter(edition=edition)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
         .first()
     )
+
+
+def load_palmares_dates(editions: Iterable) -> None:
+    """Give a list of editions their publication dates in one query (no N+1 on lists)."""
+    editions = list(editions)
+    dates = dict(
+        live_publications()
+        .filter(edition__in=[edition.pk for edition in editions])
+        .order_by("published_at")
+        .values_list("edition_id", "published_at")
+    )
+    for edition in editions:
+        edition._palmares_published_at = dates.get(edition.pk)
 
 
 def snapshot_film_ids(snapshot: dict | None) -> set[int]:

@@ -15,6 +15,7 @@ seconds and only works for the user it was issued to.
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -39,25 +40,43 @@ SUBTITLE_LANGUAGES = [
 ]
 
 
+# Who else may watch is decided by the apps above this one, which register their rules at
+# start-up (judging: the jurors a film is assigned to, and whether a film is public). The media
+# pipeline never imports them.
+_viewer_rules: list[Callable[[User, Film], bool]] = []
+_public_rules: list[Callable[[Film], bool]] = []
+
+
+def register_viewer_rule(rule: Callable[[User, Film], bool]) -> None:
+    """`rule(user, film)` is True when this signed-in person may watch the film."""
+    if rule not in _viewer_rules:
+        _viewer_rules.append(rule)
+
+
+def register_public_rule(rule: Callable[[Film], bool]) -> None:
+    """`rule(film)` is True when anyone, signed in or not, may watch the film."""
+    if rule not in _public_rules:
+        _public_rules.append(rule)
+
+
+def film_is_public(film: Film) -> bool:
+    return any(rule(film) for rule in _public_rules)
+
+
 def can_watch(user: User, film: Film) -> bool:
     """Who may watch a film: the one rule of media delivery.
 
-    The film's teacher, its festival's organizers, and the jurors it is assigned to (an
-    active assignment); other jurors of the festival are not allowed. Once a film is public
-    (festival.public: consents validated, and a prize or an open gallery) anyone may.
+    The film's teacher, its festival's organizers, and whoever a registered viewer rule lets
+    in (judging: the jurors it is assigned to; other jurors are not). Once a film is public
+    (judging.visibility: consents validated, and a prize or an open gallery) anyone may.
     """
-    # Imported here: judging builds on the media pipeline, not the other way round.
-    from festival.public import is_public
-
     if not user.is_authenticated:
-        return is_public(film)
+        return film_is_public(film)
     if file_owner_check(user, film):
         return True
-    from judging.models import Assignment
-
-    if user.is_juror and Assignment.objects.filter(juror=user, film=film, active=True).exists():
+    if any(rule(user, film) for rule in _viewer_rules):
         return True
-    return is_public(film)
+    return film_is_public(film)
 
 
 def prefix_is_public(prefix: str) -> bool:
@@ -66,10 +85,8 @@ def prefix_is_public(prefix: str) -> bool:
     Anonymous tokens are checked again on every file: a film taken down (a consent refused,
     the palmarès withdrawn) stops playing at once, not when its links expire.
     """
-    from festival.public import is_public
-
     version = VideoVersion.objects.filter(output_prefix=prefix).select_related("film").first()
-    return version is not None and is_public(version.film)
+    return version is not None and film_is_public(version.film)
 
 
 def latest_version(film: Film) -> VideoVersion | None:

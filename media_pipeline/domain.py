@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from festival import emails
 from festival.domain import DomainError
 from festival.models import Film, User
-from festival.rules import file_owner_check
+from festival.rules import file_owner_check, is_film_organizer
 from media_pipeline import pipeline, storage_io
 from media_pipeline.delivery import SUBTITLE_LANGUAGES
 from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
@@ -661,15 +661,9 @@ def can_manage(*, user: User, film: Film) -> bool:
     return user.is_authenticated and file_owner_check(user, film)
 
 
-def is_festival_organizer(*, user: User, film: Film) -> bool:
-    if user.is_superuser:
-        return True
-    return user.is_organizer and user.festival_id == film.edition.festival_id
-
-
 def retry_version(*, version: VideoVersion, user: User) -> VideoVersion:
     """An organizer runs a failed (or rejected) version again, with a fresh set of attempts."""
-    if not is_festival_organizer(user=user, film=version.film):
+    if not is_film_organizer(user, version.film):
         raise DomainError(_("Seule l'organisation du festival peut relancer un traitement."))
     if version.status == S.READY and version.ladder_status in ladder.RETRYABLE:
         return ladder.retry(version=version)

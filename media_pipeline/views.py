@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from festival.domain import DomainError
 from festival.models import Film, User
+from festival.rules import is_film_organizer
 from media_pipeline import delivery, domain, ladder, storage_io
 from media_pipeline.forms import PosterForm, SubtitlesForm
 from media_pipeline.models import VideoStatus, VideoVersion
@@ -93,7 +94,7 @@ def film_media(*, film: Film, user: User, next_url: str = "") -> FilmMedia | Non
                 current.status in (VideoStatus.FAILED, VideoStatus.REJECTED)
                 or (current == playable and current.ladder_status in ladder.RETRYABLE)
             )
-            and domain.is_festival_organizer(user=user, film=film)
+            and is_film_organizer(user, film)
         ),
     )
     if can_manage and playable is not None:
@@ -184,7 +185,7 @@ def add_subtitles(request, pk):
 @require_POST
 def retry(request, pk):
     film = get_film_for_media(request.user, pk)
-    if not domain.is_festival_organizer(user=request.user, film=film):
+    if not is_film_organizer(request.user, film):
         raise Http404
     version = delivery.latest_version(film)
     if version is None:

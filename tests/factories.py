@@ -289,3 +289,17 @@ def make_evaluation(*, juror, film, scores=None, watched=None, **kw):
     for criterion, value in (scores or {}).items():
         Score.objects.create(evaluation=evaluation, criterion=criterion, value=value)
     return evaluation
+
+
+def make_publication(edition, *, published_by=None, snapshot=None, **kw):
+    """A live palmarès publication, dated now: the only record of an edition's publication."""
+    from judging.models_results import Publication
+
+    published_by = published_by or make_organizer(edition.festival)
+    return Publication.objects.create(
+        edition=edition,
+        snapshot=snapshot if snapshot is not None else {"awards": []},
+        content_hash="0" * 64,
+        published_by=published_by,
+        **kw,
+    )

@@ -73,9 +73,3 @@ def review_consent(
             context={"film": consent.film, "consent": consent, "reason": note},
         )
     return consent
-
-
-def consents_validated(film: Film) -> bool:
-    """A film may be shown publicly only when it has consents and every one is validated."""
-    consents = list(film.consents.all())
-    return bool(consents) and all(c.status == ConsentStatus.VALIDATED for c in consents)

@@ -12,6 +12,7 @@ from festival import emails
 from festival.domain import DomainError
 from festival.enums import ConsentStatus, FilmStatus, Role
 from festival.models import Category, Edition, Film, FilmEvent, User
+from festival.rules import is_film_organizer, is_film_teacher
 from festival.uploads import check_video_upload
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,9 @@ STATUS_EMAILS = {
 
 
 def actor_kind(*, film: Film, user: User) -> str | None:
-    if user.is_organizer and user.festival_id == film.edition.festival_id:
+    if is_film_organizer(user, film):
         return ORGANIZER
-    if user.is_teacher and film.teacher_id == user.pk:
+    if is_film_teacher(user, film):
         return TEACHER
     return None
 
@@ -103,7 +104,7 @@ def check_category(*, edition: Edition, category: Category) -> None:
 
 def check_submissions_window(*, edition: Edition, now=None) -> None:
     now = now or timezone.now()
-    if now < edition.submissions_open_at:
+    if edition.submissions_not_yet_open(now):
         raise DomainError(
             _("Les dépôts pour %(edition)s ouvrent le %(date)s.")
             % {
@@ -114,7 +115,7 @@ def check_submissions_window(*, edition: Edition, now=None) -> None:
             },
             code="not_open",
         )
-    if now >= edition.submissions_close_at:
+    if edition.submissions_are_closed(now):
         raise DomainError(
             _("Les dépôts pour %(edition)s sont clos depuis le %(date)s.")
             % {
@@ -157,7 +158,7 @@ def create_film(
             code="not_approved",
         )
     check_category(edition=edition, category=category)
-    if timezone.now() >= edition.submissions_close_at:
+    if edition.submissions_are_closed():  # a draft may be prepared before submissions open
         check_submissions_window(edition=edition)
     with transaction.atomic():
         film = Film.objects.create(

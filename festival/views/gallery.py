@@ -1,6 +1,6 @@
 """The public gallery: editions archive, palmarès, winning films, film pages and their feeds.
 
-Everything here reads `festival.public`: a film the public may not see is a 404, and a
+Everything here reads `judging.visibility`: a film the public may not see is a 404, and a
 palmarès is rendered from its frozen snapshot, never from the live awards.
 """
 
@@ -26,9 +26,9 @@ from django.views.decorators.http import require_GET
 
 from festival.filters_public import GalleryFilter
 from festival.models import Edition, Film
-from festival.public import LivePalmares, public_films
 from judging.models_results import Publication
 from judging.selectors_results import live_publication
+from judging.visibility import LivePalmares, public_films
 from media_pipeline import delivery
 from media_pipeline.models import VideoStatus, VideoVersion
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from festival.domain import DomainError
@@ -25,7 +25,7 @@ from festival.domain.accounts import decide_teacher, invite_member
 from festival.domain.consents import review_consent
 from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
 from festival.enums import Academie, ApprovalStatus, EditionPhase, FilmStatus
-from festival.filters import FilmFilter, consents_missing_q, with_consent_counts
+from festival.filters import FilmFilter, with_consent_counts
 from festival.forms.organizer import (
     ConsentReviewForm,
     EditionSwitchForm,
@@ -60,8 +60,10 @@ TIMELINE = (
     ("judging_end_at", EditionPhase.DELIBERATION),
     ("deliberation_at", None),
     ("ceremony_at", None),
-    ("results_published_at", EditionPhase.PUBLISHED),
+    ("palmares_published_at", EditionPhase.PUBLISHED),
 )
+# The palmarès' date is not a field of the edition (judging's publication holds it).
+TIMELINE_LABELS = {"palmares_published_at": pgettext_lazy("edition", "publication du palmarès")}
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -108,7 +110,7 @@ def _dashboard_edition(request, editions) -> Edition | None:
 def _timeline(edition: Edition, phase: EditionPhase) -> list[dict]:
     return [
         {
-            "label": Edition._meta.get_field(name).verbose_name,
+            "label": TIMELINE_LABELS.get(name) or Edition._meta.get_field(name).verbose_name,
             "date": getattr(edition, name),
             "current": opens == phase,
         }
@@ -170,8 +172,9 @@ def dashboard(request):
             phase=phase,
             timeline=_timeline(edition, phase),
             matrix=_status_matrix(edition, films),
-            films_missing_consents=with_consent_counts(films.filter(status__in=FILMS_IN_PLAY))
-            .filter(consents_missing_q())
+            films_missing_consents=with_consent_counts(
+                films.filter(status__in=FILMS_IN_PLAY).consents_missing()
+            )
             .select_related("category", "school")
             .order_by("category__position", "title", "pk"),
             missing_consents_url=_films_url(edition=edition.pk, consents="missing"),

@@ -46,11 +46,11 @@ def edition_timeline(edition: Edition, phase: EditionPhase) -> list[Step]:
         Step(_("Délibération du jury"), edition.deliberation_at, phase=EditionPhase.DELIBERATION),
         Step(_("Remise des prix"), edition.ceremony_at),
     ]
-    if edition.results_published_at:
+    if edition.palmares_published_at:
         steps.append(
             Step(
                 _("Publication du palmarès"),
-                edition.results_published_at,
+                edition.palmares_published_at,
                 phase=EditionPhase.PUBLISHED,
             )
         )

@@ -68,9 +68,9 @@ def _refuse_oversized(request, film, *, limit: int, anchor: str):
 
 
 def _window_state(edition, now) -> str:
-    if now < edition.submissions_open_at:
+    if edition.submissions_not_yet_open(now):
         return "upcoming"
-    if now < edition.submissions_close_at:
+    if edition.submissions_are_open(now):
         return "open"
     return "closed"
 
@@ -101,7 +101,7 @@ def dashboard(request):
 
 def _editions_accepting_films():
     # A draft may be prepared before submissions open, never after they close.
-    return list(open_editions().filter(submissions_close_at__gt=timezone.now()))
+    return [edition for edition in open_editions() if not edition.submissions_are_closed()]
 
 
 def _company_from(form, user):

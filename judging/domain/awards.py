@@ -22,9 +22,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from festival.models import Category, Edition, Film, User
 from judging.domain import DomainError
 from judging.enums import PrizeKind
-from judging.models import Jury
 from judging.models_results import Award, Prize, PublicVote
-from judging.rules import ELIGIBLE_FILM_STATUSES
+from judging.rules import ELIGIBLE_FILM_STATUSES, may_decide_prize
 
 logger = logging.getLogger(__name__)
 
@@ -209,22 +208,6 @@ def proposals(edition: Edition, prizes: Iterable[Prize] | None = None) -> dict[i
 # Decisions
 
 
-def may_decide(user: User, prize: Prize) -> bool:
-    """Organizers of the festival decide every prize; a jury president, their categories'."""
-    if not user.is_authenticated:
-        return False
-    if user.is_organizer and user.festival_id == prize.edition.festival_id:
-        return True
-    if not user.is_juror or prize.category_id is None:
-        return False
-    return Jury.objects.filter(
-        categories=prize.category_id,
-        president=user,
-        members__juror=user,
-        members__active=True,
-    ).exists()
-
-
 def decide_award(
     *, prize: Prize, films: Iterable[Film], user: User, reason: str = ""
 ) -> list[Award]:
@@ -236,7 +219,7 @@ def decide_award(
     """
     films = list(films)
     reason = (reason or "").strip()
-    if not may_decide(user, prize):
+    if not may_decide_prize(user, prize):
         raise DomainError(_("Vous ne pouvez pas décider de ce prix."), code="forbidden")
     allowed = eligible_films(prize.edition, prize.category)
     allowed_ids = set(allowed.filter(pk__in=[f.pk for f in films]).values_list("pk", flat=True))

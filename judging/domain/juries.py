@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -402,7 +402,7 @@ def reopen_evaluation(*, evaluation: Evaluation, organizer: User) -> Evaluation:
             _("Ces notes ne sont pas validées : il n'y a rien à rouvrir."), code="not_validated"
         )
     edition = evaluation.film.edition
-    if edition.results_published_at and edition.results_published_at <= timezone.now():
+    if edition.palmares_is_published():
         raise DomainError(
             _("Le palmarès est publié : les notes ne peuvent plus être rouvertes."),
             code="published",

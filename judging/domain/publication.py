@@ -149,8 +149,7 @@ def publish_palmares(*, edition: Edition, user: User) -> Publication:
             publication.snapshot = snapshot
             publication.content_hash = content_hash(snapshot)
             publication.save(update_fields=["snapshot", "content_hash"])
-            edition.results_published_at = publication.published_at
-            edition.save(update_fields=["results_published_at"])
+            edition._palmares_published_at = publication.published_at
     except IntegrityError as error:  # published at the same moment by another organizer
         raise DomainError(
             _("Le palmarès vient d'être publié par quelqu'un d'autre."),
@@ -213,9 +212,7 @@ def unpublish_palmares(*, publication: Publication, user: User, reason: str) -> 
         publication.unpublished_by = user
         publication.unpublish_reason = reason
         publication.save(update_fields=["unpublished_at", "unpublished_by", "unpublish_reason"])
-        edition = publication.edition
-        edition.results_published_at = None
-        edition.save(update_fields=["results_published_at"])
+        publication.edition._palmares_published_at = None
     logger.info(
         "Publication %s of edition %s unpublished by user %s: %s",
         publication.pk,

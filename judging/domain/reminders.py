@@ -55,7 +55,7 @@ def reminder_due(judging_settings: JudgingSettings, now=None) -> bool:
     if judging_settings.reminder_sent_at is not None or not judging_settings.reminder_days_before:
         return False
     due_at = edition.judging_end_at - timedelta(days=judging_settings.reminder_days_before)
-    return edition.judging_start_at <= now < edition.judging_end_at and now >= due_at
+    return edition.judging_is_open(now) and now >= due_at
 
 
 def send_due_reminders(*, now=None) -> list[Edition]:

@@ -97,13 +97,9 @@ def watched_percent(evaluation: Evaluation) -> int:
     return math.floor(watched_ratio(evaluation) * 100 + 1e-9)
 
 
-def deadline_passed(edition, now: datetime | None = None) -> bool:
-    return (now or timezone.now()) >= edition.judging_end_at
-
-
 def is_locked(evaluation: Evaluation | None, edition, now: datetime | None = None) -> bool:
     validated = evaluation is not None and evaluation.state == EvaluationState.VALIDATED
-    return validated or deadline_passed(edition, now)
+    return validated or edition.judging_is_over(now)
 
 
 # Checks, each with the message a juror reads.
@@ -144,7 +140,7 @@ def check_value(*, criterion: Criterion, value: Decimal) -> None:
 
 def _check_open(*, evaluation: Evaluation, film: Film, now: datetime) -> None:
     edition = film.edition
-    if deadline_passed(edition, now):
+    if edition.judging_is_over(now):
         raise DomainError(
             _("L'évaluation s'est terminée le %(date)s : les notes ne peuvent plus être modifiées.")
             % {"date": date_format(timezone.localtime(edition.judging_end_at), "DATETIME_FORMAT")},

@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from festival import emails
-from festival.domain.consents import consents_validated
 from festival.enums import FilmStatus
-from festival.models import Category, ConsentForm, Edition, Film
+from festival.models import Category, Edition, Film
 from judging.domain import DomainError
 from judging.models_results import PublicVote, ResultsSettings
 
@@ -91,14 +90,14 @@ def set_vote_window(*, edition: Edition, opens_at, closes_at) -> ResultsSettings
 def votable_films(edition: Edition, category: Category | None = None) -> list[Film]:
     """Accepted films whose consents are all validated, in the edition's order."""
     films = (
-        Film.objects.filter(edition=edition, status=FilmStatus.ACCEPTED)
+        Film.objects.consents_validated()
+        .filter(edition=edition, status=FilmStatus.ACCEPTED)
         .select_related("category", "school", "company")
-        .prefetch_related(Prefetch("consents", queryset=ConsentForm.objects.only("film", "status")))
         .order_by("category__position", "title", "pk")
     )
     if category is not None:
         films = films.filter(category=category)
-    return [film for film in films if consents_validated(film)]
+    return list(films)
 
 
 def normalize_email(email: str) -> str:

@@ -7,20 +7,19 @@ Every object is reached through a lookup scoped to the user's festival: a strang
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from festival.domain import DomainError
-from festival.models import Category, Edition, Film, User
+from festival.models import Edition, Film
 from festival.rules import organizer_required
 from judging import certificates
 from judging.domain.awards import (
     awards_of,
     decide_award,
     eligible_films,
-    may_decide,
     prizes_for_scope,
     proposals,
     save_prizes,
@@ -34,45 +33,14 @@ from judging.domain.publication import (
 )
 from judging.domain.votes import films_with_counts, set_vote_window, vote_counts, vote_window
 from judging.forms.awards import DecisionForm, PrizeFormSet, UnpublishForm, VoteWindowForm
-from judging.models_results import Award, Prize, Publication
-from judging.rules import get_edition_for_organizer
+from judging.models_results import Award, Prize
+from judging.rules import (
+    get_category_for_decider,
+    get_edition_for_organizer,
+    get_prize_for_decider,
+    get_publication_for_organizer,
+)
 from judging.selectors_results import live_publication
-
-# Scoped lookups
-
-
-def _get_category_for_decider(user: User, pk: int) -> Category:
-    """A category whose prizes the user decides: organizer of its festival, or its jury's
-    president."""
-    category = get_object_or_404(Category.objects.select_related("edition"), pk=pk)
-    if user.is_organizer and user.festival_id == category.edition.festival_id:
-        return category
-    if (
-        user.is_juror
-        and category.juries.filter(
-            president=user, members__juror=user, members__active=True
-        ).exists()
-    ):
-        return category
-    raise Http404
-
-
-def _get_prize_for_decider(user: User, pk: int) -> Prize:
-    prize = get_object_or_404(
-        Prize.objects.select_related("edition", "edition__festival", "category"), pk=pk
-    )
-    if not may_decide(user, prize):
-        raise Http404
-    return prize
-
-
-def _get_publication_for_organizer(user: User, pk: int) -> Publication:
-    return get_object_or_404(
-        Publication.objects.select_related("edition", "published_by", "unpublished_by"),
-        edition__festival_id=user.festival_id,
-        pk=pk,
-    )
-
 
 # Overview and prizes
 
@@ -192,7 +160,7 @@ def _decision_page(request, edition, category, *, posted=None, status=200):
 
 @login_required
 def category_awards(request, category_pk):
-    category = _get_category_for_decider(request.user, category_pk)
+    category = get_category_for_decider(request.user, category_pk)
     return _decision_page(request, category.edition, category)
 
 
@@ -206,7 +174,7 @@ def edition_awards(request, edition_pk):
 @login_required
 @require_POST
 def award_decide(request, prize_pk):
-    prize = _get_prize_for_decider(request.user, prize_pk)
+    prize = get_prize_for_decider(request.user, prize_pk)
     films = eligible_films(prize.edition, prize.category).select_related("school")
     form = DecisionForm(request.POST, films=films, prefix=f"prize-{prize.pk}")
     if form.is_valid():
@@ -270,7 +238,7 @@ def publish(request, edition_pk):
 
 @organizer_required
 def publication_detail(request, pk):
-    publication = _get_publication_for_organizer(request.user, pk)
+    publication = get_publication_for_organizer(request.user, pk)
     return render(
         request,
         "judging/awards/publication.html",
@@ -287,7 +255,7 @@ def publication_detail(request, pk):
 @organizer_required
 @require_POST
 def unpublish(request, pk):
-    publication = _get_publication_for_organizer(request.user, pk)
+    publication = get_publication_for_organizer(request.user, pk)
     form = UnpublishForm(request.POST)
     form.is_valid()
     try:
@@ -320,7 +288,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @organizer_required
 def publication_pdf(request, pk):
-    publication = _get_publication_for_organizer(request.user, pk)
+    publication = get_publication_for_organizer(request.user, pk)
     return _pdf_response(
         certificates.palmares_pdf(publication.snapshot),
         f"palmares-{publication.edition.year}-{publication.pk}.pdf",
@@ -329,7 +297,7 @@ def publication_pdf(request, pk):
 
 @organizer_required
 def publication_certificates(request, pk):
-    publication = _get_publication_for_organizer(request.user, pk)
+    publication = get_publication_for_organizer(request.user, pk)
     film_ids = {award["film_id"] for award in publication.snapshot["awards"]}
     crews = {
         film.pk: film.crew

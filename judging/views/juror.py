@@ -11,8 +11,8 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
@@ -25,7 +25,6 @@ from festival.models import Film, User
 from judging.domain.deliberation import deliberation_table, record_decisions
 from judging.domain.juries import declare_conflict
 from judging.domain.scoring import (
-    deadline_passed,
     is_locked,
     min_watched_ratio,
     record_watch_progress,
@@ -37,13 +36,11 @@ from judging.domain.scoring import (
 )
 from judging.enums import EvaluationState
 from judging.forms.juror import ConflictForm, DecisionsForm, ScoringForm, WatchProgressForm
-from judging.models import Assignment, Criterion, Evaluation, Jury, JuryMember, Score
+from judging.models import Assignment, Criterion, Evaluation, JuryMember, Score
 from judging.rules import (
     assignments_for_juror,
-    deliberation_open,
     get_assignment_for_juror,
-    get_jury_for_organizer,
-    is_jury_president,
+    get_jury_for_deliberation,
     juror_required,
 )
 from media_pipeline import delivery
@@ -146,7 +143,7 @@ def dashboard(request):
     deadlines = [
         {
             "edition": edition,
-            "passed": deadline_passed(edition, now),
+            "passed": edition.judging_is_over(now),
             "days_left": _days_left(edition.judging_end_at, now),
         }
         for edition in editions
@@ -154,7 +151,7 @@ def dashboard(request):
     presided = {
         a.jury.pk: a.jury
         for a in assignments
-        if a.jury.president_id == user.pk and deliberation_open(a.jury.edition, now)
+        if a.jury.president_id == user.pk and a.jury.edition.deliberation_is_open(now)
     }
     validated = sum(e.state == EvaluationState.VALIDATED for e in evaluations.values())
     return render(
@@ -205,7 +202,7 @@ def _watch_context(request, assignment: Assignment, *, form=None, conflict_form=
         "conflict_form": conflict_form or ConflictForm(),
         "locked": locked,
         "validated": evaluation is not None and evaluation.state == EvaluationState.VALIDATED,
-        "deadline_passed": deadline_passed(edition),
+        "deadline_passed": edition.judging_is_over(),
         "on_20": score_on_20(evaluation) if evaluation else None,
         "watched_percent": watched_percent(evaluation) if evaluation else 0,
         "required_percent": shown_number(required * 100),
@@ -374,21 +371,10 @@ def conflict(request, film_pk):
 # Deliberation.
 
 
-def _jury_for_deliberation(user: User, pk: int) -> Jury:
-    """The festival's organizers and the jury's president; 404 for everyone else."""
-    if user.is_organizer and user.festival_id is not None:
-        return get_jury_for_organizer(user, pk)
-    if user.is_juror:
-        jury = get_object_or_404(Jury.objects.select_related("edition", "president"), pk=pk)
-        if is_jury_president(user, jury):
-            return jury
-    raise Http404
-
-
 @login_required
 def deliberation(request, jury_pk):
-    jury = _jury_for_deliberation(request.user, jury_pk)
-    if not deliberation_open(jury.edition):
+    jury = get_jury_for_deliberation(request.user, jury_pk)
+    if not jury.edition.deliberation_is_open():
         return render(request, "judging/juror/deliberation_closed.html", {"jury": jury})
     return render(
         request,
@@ -409,8 +395,8 @@ def deliberation(request, jury_pk):
 @login_required
 @require_POST
 def decisions(request, jury_pk):
-    jury = _jury_for_deliberation(request.user, jury_pk)
-    if not deliberation_open(jury.edition):
+    jury = get_jury_for_deliberation(request.user, jury_pk)
+    if not jury.edition.deliberation_is_open():
         messages.error(request, _("La délibération de ce jury n'est pas encore ouverte."))
         return redirect("judging:deliberation", jury_pk=jury.pk)
     form = DecisionsForm(request.POST)

@@ -23,7 +23,6 @@ from judging.results import (
     EditionScores,
     agreement_of,
     edition_scores,
-    get_film_for_feedback,
     rank_rows,
     results_settings,
     rows_of,
@@ -31,7 +30,7 @@ from judging.results import (
     tie_break_label,
     update_ranking_options,
 )
-from judging.rules import get_edition_for_organizer
+from judging.rules import get_edition_for_organizer, get_film_for_feedback
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

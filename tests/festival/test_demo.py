@@ -43,11 +43,11 @@ def test_demo_command_is_idempotent(db, capsys):
 
 
 def test_demo_has_a_published_palmares_and_a_jury_at_work(db):
-    from festival.public import public_films
     from judging.domain.publication import hash_matches
     from judging.enums import EvaluationState
     from judging.models import Assignment, Evaluation
     from judging.selectors_results import live_publication, winning_film_ids
+    from judging.visibility import public_films
 
     created = demo.load(with_videos=False)
 

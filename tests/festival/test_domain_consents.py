@@ -7,12 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from festival.domain import DomainError
 from festival.domain.consents import (
     add_consent,
-    consents_validated,
     delete_consent,
     review_consent,
 )
 from festival.enums import ConsentStatus, FilmStatus
-from festival.models import ConsentForm
+from festival.models import ConsentForm, Film
 from tests import factories
 
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
@@ -199,12 +198,18 @@ def test_unknown_review_decision(film, organizer):
     assert excinfo.value.code == "consent_decision"
 
 
-def test_consents_validated(film):
-    assert consents_validated(film) is False
+def test_consent_gate(film):
+    def gate():
+        return (
+            list(Film.objects.consents_validated()),
+            list(Film.objects.consents_missing()),
+        )
+
+    assert gate() == ([], [film])
     first = factories.make_consent(film, status=ConsentStatus.VALIDATED)
-    assert consents_validated(film) is True
+    assert gate() == ([film], [])
     factories.make_consent(film)
-    assert consents_validated(film) is False
+    assert gate() == ([], [film])
     first.delete()
     ConsentForm.objects.update(status=ConsentStatus.VALIDATED)
-    assert consents_validated(film) is True
+    assert gate() == ([film], [])

@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from festival.enums import Academie
 from festival.filters_public import GalleryFilter
-from festival.public import public_films
+from judging.visibility import public_films
 from media_pipeline.models import VideoStatus
 from tests import factories
 from tests.festival.palmares import award, cleared_film, open_gallery, publish, unpublish

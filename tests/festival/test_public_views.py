@@ -75,8 +75,7 @@ def test_home_before_submissions_open(client, festival):
 
 
 def test_home_after_the_results(client, festival):
-    now = timezone.now()
-    factories.make_edition(festival, open_now=False, results_published_at=now - timedelta(hours=1))
+    factories.make_publication(factories.make_edition(festival, open_now=False))
     response = client.get(HOME)
     assert response.context["phase"] == EditionPhase.PUBLISHED
     assert [(s.label, s.current) for s in response.context["timeline"]][-1] == (
@@ -91,8 +90,9 @@ def test_home_queries_do_not_grow_with_categories(
 ):
     for _ in range(count):
         factories.make_category(edition)
-    # The view's current edition, its categories, the footer's current edition.
-    with django_assert_num_queries(3):
+    # The view's current edition, its palmarès date, its categories, the footer's current
+    # edition.
+    with django_assert_num_queries(4):
         response = client.get(HOME)
     assert len(response.context["categories"]) == count
 
@@ -100,7 +100,7 @@ def test_home_queries_do_not_grow_with_categories(
 def test_home_queries_for_a_teacher(teacher_client, edition, django_assert_num_queries):
     factories.make_category(edition)
     # Plus the session and the user.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         teacher_client.get(HOME)
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from festival.domain.consents import add_consent, review_consent
 from festival.enums import ConsentStatus, FilmStatus
-from festival.public import is_public, public_films
 from judging.selectors_results import live_publication, winning_film_ids
+from judging.visibility import is_public, public_films
 from media_pipeline import delivery
 from media_pipeline.models import VideoStatus
 from tests import factories

@@ -35,7 +35,7 @@ from judging.models import (
     Score,
     ScoreChange,
 )
-from judging.rules import deliberation_open, get_assignment_for_juror, is_jury_president
+from judging.rules import get_assignment_for_juror, is_jury_president
 from tests import factories
 
 
@@ -541,5 +541,5 @@ def test_the_president_is_an_active_member(jury, juror):
 
 
 def test_deliberation_opens_when_judging_ends(edition):
-    assert deliberation_open(edition, now=edition.judging_end_at - timedelta(minutes=1)) is False
-    assert deliberation_open(edition, now=edition.judging_end_at) is True
+    assert edition.deliberation_is_open(edition.judging_end_at - timedelta(minutes=1)) is False
+    assert edition.deliberation_is_open(edition.judging_end_at) is True

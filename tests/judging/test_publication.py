@@ -134,7 +134,7 @@ def test_later_edits_never_change_the_publication(decided, organizer):
 def test_publishing_sets_the_edition_date(decided, organizer):
     publication = publish_palmares(edition=decided.edition, user=organizer)
     decided.edition.refresh_from_db()
-    assert decided.edition.results_published_at == publication.published_at
+    assert decided.edition.palmares_published_at == publication.published_at
     assert live_publication(decided.edition) == publication
 
 
@@ -171,7 +171,7 @@ def test_unpublish_is_logged_and_clears_the_edition_date(decided, organizer):
         organizer,
         "Erreur de titre.",
     )
-    assert decided.edition.results_published_at is None
+    assert decided.edition.palmares_published_at is None
     assert live_publication(decided.edition) is None
     assert winning_film_ids(decided.edition) == set()
     with pytest.raises(DomainError):

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from festival.enums import ConsentStatus, FilmStatus
-from festival.models import ConsentForm, Film
+from festival.enums import FilmStatus
+from festival.models import Film
 from judging.models_results import Publication, ResultsSettings
-from judging.selectors_results import snapshot_film_ids
+from judging.selectors_results import live_publications, snapshot_film_ids
 
 
 @dataclass
@@ -29,7 +29,7 @@ class LivePalmares:
     def load(cls) -> LivePalmares:
         return cls(
             list(
-                Publication.objects.filter(unpublished_at__isnull=True)
+                live_publications()
                 .only("pk", "edition_id", "snapshot", "published_at")
                 .order_by("-published_at", "-pk")
             )
@@ -62,14 +62,6 @@ class LivePalmares:
         return prizes
 
 
-def consents_validated_q() -> Q:
-    """At least one consent, and none pending or refused: two EXISTS, no join, no N+1."""
-    consents = ConsentForm.objects.filter(film=OuterRef("pk"))
-    return Q(Exists(consents.filter(status=ConsentStatus.VALIDATED))) & ~Q(
-        Exists(consents.exclude(status=ConsentStatus.VALIDATED))
-    )
-
-
 def gallery_open_q() -> Q:
     opened = ResultsSettings.objects.filter(edition=OuterRef("edition_id"), gallery_open=True)
     return Q(Exists(opened)) & Q(status=FilmStatus.ACCEPTED)
@@ -78,7 +70,7 @@ def gallery_open_q() -> Q:
 def public_films(*, palmares: LivePalmares | None = None) -> QuerySet[Film]:
     """Every film the public may see, whatever the edition (one query to read palmarès)."""
     palmares = palmares if palmares is not None else LivePalmares.load()
-    return Film.objects.filter(consents_validated_q() & (palmares.winners_q() | gallery_open_q()))
+    return Film.objects.consents_validated().filter(palmares.winners_q() | gallery_open_q())
 
 
 def is_public(film: Film) -> bool:
