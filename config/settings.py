@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "festival",
     "media_pipeline",
     "judging",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "festival.User"
 LOGIN_URL = "festival:login"
 LOGIN_REDIRECT_URL = "festival:after_login"
-LOGOUT_REDIRECT_URL = "festival:home"
+LOGOUT_REDIRECT_URL = "public:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

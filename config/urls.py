@@ -9,4 +9,5 @@ urlpatterns = [
     path("medias/", include("media_pipeline.urls")),
     path("jury/", include("judging.urls")),
     path("", include("festival.urls")),
+    path("", include("public.urls")),
 ]

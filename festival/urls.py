@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from festival.views import accounts, files, organizer, public, teacher
+from festival.views import accounts, files, organizer, teacher
 
 app_name = "festival"
 
@@ -51,10 +51,8 @@ file_urls = [
 ]
 
 urlpatterns = [
-    path("", public.home, name="home"),
     path("compte/", include(account_urls)),
     path("enseignant/", include(teacher_urls)),
     path("organisation/", include(organizer_urls)),
     path("fichiers/", include(file_urls)),
-    path("", include("festival.gallery_urls")),
 ]

@@ -1,8 +1,8 @@
-"""Results: the organizers' prizes, decisions and publication pages, and the public vote."""
+"""Results: the organizers' prizes, decisions and publication pages."""
 
 from django.urls import include, path
 
-from judging.views import awards, votes
+from judging.views import awards
 
 organizer_urls = [
     path("editions/<int:edition_pk>/", awards.results_home, name="awards_home"),
@@ -27,17 +27,6 @@ organizer_urls = [
     ),
 ]
 
-public_vote_urls = [
-    path("<int:edition_pk>/", votes.vote_home, name="vote_home"),
-    path(
-        "<int:edition_pk>/categories/<int:category_pk>/voter/",
-        votes.vote_submit,
-        name="vote_submit",
-    ),
-    path("confirmer/<str:token>/", votes.vote_confirm, name="vote_confirm"),
-]
-
 urlpatterns = [
     path("palmares/", include(organizer_urls)),
-    path("prix-du-public/", include(public_vote_urls)),
 ]

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 $BIN/ruff check .
+$BIN/lint-imports --no-cache  # the apps' layers: docs/architecture.md
 $BIN/python manage.py compilemessages --ignore=.venv -v0
 $BIN/python scripts/check_translations.py
 $BIN/python manage.py makemigrations --check --dry-run -v0

@@ -64,7 +64,7 @@ login_view = LoginView.as_view()
 def logout_view(request):
     logout(request)
     messages.success(request, _("Vous êtes déconnecté. À bientôt !"))
-    return redirect("festival:home")
+    return redirect("public:home")
 
 
 @login_required
@@ -84,7 +84,7 @@ def after_login(request):
             return redirect("admin:index")
     if user.is_juror:
         return redirect("judging:juror_dashboard")
-    return redirect("festival:home")
+    return redirect("public:home")
 
 
 def _school_results(search: SchoolSearchForm, selected: School | None = None) -> dict:

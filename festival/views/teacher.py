@@ -35,7 +35,6 @@ from festival.rules import (
     open_editions,
     teacher_required,
 )
-from judging.selectors_results import live_publication
 
 # Room for the multipart framing around a file of exactly the allowed size.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -204,7 +203,7 @@ def film_detail(request, pk):
             "withdraw_form": WithdrawForm(),
             "max_video_bytes": settings.FILMIT_MAX_UPLOAD_BYTES,
             "max_consent_bytes": settings.FILMIT_MAX_CONSENT_BYTES,
-            "palmares_published": live_publication(film.edition) is not None,
+            "palmares_published": film.edition.palmares_is_published(),
         },
     )
 

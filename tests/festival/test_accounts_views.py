@@ -152,7 +152,7 @@ def test_logout_is_post_only(teacher_client):
 
 def test_logout(teacher_client):
     response = teacher_client.post(reverse("festival:logout"))
-    assert (response.status_code, response.url) == (302, reverse("festival:home"))
+    assert (response.status_code, response.url) == (302, reverse("public:home"))
     assert logged_in_pk(teacher_client) is None
     assert message_texts(response) == ["Vous êtes déconnecté. À bientôt !"]
 

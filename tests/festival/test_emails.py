@@ -110,7 +110,7 @@ CASES = {
     "teacher_refused": (
         lambda c: {"user": c["teacher"], "reason": "Adresse personnelle."},
         "FILM'IT : votre inscription n'est pas validée",
-        lambda c: [SITE + reverse("festival:home")],
+        lambda c: [SITE + reverse("public:home")],
     ),
     "invitation": (
         lambda c: {

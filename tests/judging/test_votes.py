@@ -116,7 +116,7 @@ def test_a_vote_counts_only_once_confirmed(
     assert vote_counts(open_vote) == {acier.pk: {"confirmed": 0, "pending": 1}}
     [message] = mailoutbox
     assert message.to == ["parent@example.org"]
-    assert reverse("judging:vote_confirm", args=[pending.token]) in message.body
+    assert reverse("public:vote_confirm", args=[pending.token]) in message.body
     confirmed = confirm_vote(token=pending.token)
     assert confirmed.confirmed_at is not None
     assert vote_counts(open_vote) == {acier.pk: {"confirmed": 1, "pending": 0}}
@@ -225,7 +225,7 @@ def test_a_withdrawn_consent_blocks_the_confirmation(open_vote, category, acier)
 
 def test_vote_page_lists_only_votable_films(client, open_vote, category, acier):
     hidden = make_votable(category, "Caché", consent=ConsentStatus.PENDING)
-    response = client.get(reverse("judging:vote_home", args=[open_vote.pk]))
+    response = client.get(reverse("public:vote_home", args=[open_vote.pk]))
     assert response.status_code == 200
     [section] = response.context["sections"]
     assert section["films"] == [acier]
@@ -233,7 +233,7 @@ def test_vote_page_lists_only_votable_films(client, open_vote, category, acier):
 
 
 def test_vote_page_is_404_without_a_prix_du_public(client, edition):
-    assert client.get(reverse("judging:vote_home", args=[edition.pk])).status_code == 404
+    assert client.get(reverse("public:vote_home", args=[edition.pk])).status_code == 404
 
 
 def test_vote_page_outside_the_window_says_so(client, edition, category, acier):
@@ -241,10 +241,10 @@ def test_vote_page_outside_the_window_says_so(client, edition, category, acier):
     set_vote_window(
         edition=edition, opens_at=now - timedelta(days=3), closes_at=now - timedelta(days=1)
     )
-    response = client.get(reverse("judging:vote_home", args=[edition.pk]))
+    response = client.get(reverse("public:vote_home", args=[edition.pk]))
     assert response.status_code == 200
     assert "Le vote du public est clos" in response.content.decode()
-    url = reverse("judging:vote_submit", args=[edition.pk, category.pk])
+    url = reverse("public:vote_submit", args=[edition.pk, category.pk])
     response = client.post(url, {"film": acier.pk, "email": "a@example.org"})
     assert response.status_code == 400
     assert PublicVote.objects.count() == 0
@@ -253,13 +253,13 @@ def test_vote_page_outside_the_window_says_so(client, edition, category, acier):
 def test_voting_through_the_pages(
     client, open_vote, category, acier, mailoutbox, django_capture_on_commit_callbacks
 ):
-    url = reverse("judging:vote_submit", args=[open_vote.pk, category.pk])
+    url = reverse("public:vote_submit", args=[open_vote.pk, category.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"film": acier.pk, "email": "parent@example.org"})
     assert response.status_code == 200
     assert "Plus qu'une étape" in response.content.decode()
     pending = PublicVote.objects.get()
-    confirm_url = reverse("judging:vote_confirm", args=[pending.token])
+    confirm_url = reverse("public:vote_confirm", args=[pending.token])
     response = client.get(confirm_url)  # a mail scanner following the link confirms nothing
     assert response.status_code == 200
     pending.refresh_from_db()
@@ -273,7 +273,7 @@ def test_voting_through_the_pages(
 
 def test_rate_limited_page_answers_429(client, open_vote, category, acier, settings):
     settings.PUBLIC_VOTE_MAX_PER_IP = 1
-    url = reverse("judging:vote_submit", args=[open_vote.pk, category.pk])
+    url = reverse("public:vote_submit", args=[open_vote.pk, category.pk])
     client.post(url, {"film": acier.pk, "email": "a@example.org"})
     response = client.post(url, {"film": acier.pk, "email": "b@example.org"})
     assert response.status_code == 429
@@ -281,7 +281,7 @@ def test_rate_limited_page_answers_429(client, open_vote, category, acier, setti
 
 
 def test_invalid_token_page(client, db):
-    response = client.get(reverse("judging:vote_confirm", args=["nope"]))
+    response = client.get(reverse("public:vote_confirm", args=["nope"]))
     assert response.status_code == 404
     assert "n'est pas valide" in response.content.decode()
 
@@ -290,7 +290,7 @@ def test_vote_page_query_count_does_not_grow_with_films(
     client, open_vote, category, django_assert_max_num_queries
 ):
     make_votable(category, "Seul")
-    url = reverse("judging:vote_home", args=[open_vote.pk])
+    url = reverse("public:vote_home", args=[open_vote.pk])
     with django_assert_max_num_queries(12) as one:
         client.get(url)
     for n in range(20):

@@ -140,7 +140,7 @@ def published(winner, edition, organizer):
 
 
 def test_refusing_a_consent_takes_the_film_down_at_once(winner, published, organizer, client):
-    page = reverse("festival:gallery:film", args=[winner.pk])
+    page = reverse("public:film", args=[winner.pk])
     sources = delivery.sources(version=published, user=AnonymousUser())
     assert client.get(page).status_code == 200
     assert client.get(sources.mp4).status_code == 200
@@ -153,7 +153,7 @@ def test_refusing_a_consent_takes_the_film_down_at_once(winner, published, organ
     )
 
     assert client.get(page).status_code == 404
-    assert client.get(reverse("festival:gallery:gallery")).context["cards"] == []
+    assert client.get(reverse("public:gallery")).context["cards"] == []
     # Links handed out before the take-down stop working too.
     assert client.get(sources.mp4).status_code == 403
     assert delivery.can_watch(AnonymousUser(), winner) is False
@@ -162,7 +162,7 @@ def test_refusing_a_consent_takes_the_film_down_at_once(winner, published, organ
 def test_a_new_consent_to_check_takes_the_film_down_until_validated(
     winner, published, organizer, client
 ):
-    page = reverse("festival:gallery:film", args=[winner.pk])
+    page = reverse("public:film", args=[winner.pk])
     consent = add_consent(
         film=winner,
         user=winner.teacher,

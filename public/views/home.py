@@ -80,4 +80,4 @@ def home(request):
             ],
             "submissions_open": edition.submissions_are_open(now),
         }
-    return render(request, "festival/public/home.html", context)
+    return render(request, "public/home.html", context)

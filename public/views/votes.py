@@ -52,7 +52,7 @@ def vote_home(request, edition_pk, *, posted=None, status=200):
     edition, window = _edition_with_vote(edition_pk)
     return render(
         request,
-        "judging/votes/home.html",
+        "public/votes/home.html",
         {
             "edition": edition,
             "window": window,
@@ -90,7 +90,7 @@ def vote_submit(request, edition_pk, category_pk):
         return vote_home(request, edition_pk, posted=(category.pk, form), status=status)
     return render(
         request,
-        "judging/votes/check_email.html",
+        "public/votes/check_email.html",
         {"edition": edition, "category": category, "vote": vote},
     )
 
@@ -98,7 +98,7 @@ def vote_submit(request, edition_pk, category_pk):
 def vote_confirm(request, token):
     vote = get_vote_by_token(token)
     if vote is None:
-        return render(request, "judging/votes/invalid_token.html", status=404)
+        return render(request, "public/votes/invalid_token.html", status=404)
     error = None
     if request.method == "POST":
         try:
@@ -107,7 +107,7 @@ def vote_confirm(request, token):
             error = " ".join(refused.messages)
     return render(
         request,
-        "judging/votes/confirm.html",
+        "public/votes/confirm.html",
         {"vote": vote, "edition": vote.edition, "error": error},
         status=400 if error else 200,
     )

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from festival.enums import EditionPhase
-from festival.views.public import duration_label
+from public.views.home import duration_label
 from tests import factories
 
-HOME = reverse("festival:home")
+HOME = reverse("public:home")
 DEADLINE_RE = re.compile(r"<strong>(Les films sont à déposer[^<]*)</strong>")
 
 
@@ -24,7 +24,7 @@ def test_home_without_any_edition(client, db, django_assert_num_queries):
         response = client.get(HOME)
     assert response.status_code == 200
     assert response.context["edition"] is None
-    assert [t.name for t in response.templates][0] == "festival/public/home.html"
+    assert [t.name for t in response.templates][0] == "public/home.html"
 
 
 def test_home_presents_the_current_edition(client, edition):

@@ -18,11 +18,11 @@ SERVER = "http://testserver"
 
 
 def palmares_path(edition):
-    return reverse("festival:gallery:palmares", args=[edition.festival.slug, edition.year])
+    return reverse("public:palmares", args=[edition.festival.slug, edition.year])
 
 
 def film_path(film):
-    return reverse("festival:gallery:film", args=[film.pk])
+    return reverse("public:film", args=[film.pk])
 
 
 @pytest.fixture

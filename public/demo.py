@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from festival.domain.films import attach_original_video
 from festival.enums import Academie, ApprovalStatus, ConsentStatus, FilmStatus, Role
 from festival.models import (
     Category,
@@ -25,11 +26,19 @@ from festival.models import (
     User,
 )
 from festival.validators import UAI_LETTERS, luhn_valid
+from judging.domain.assignment import compute_assignments
+from judging.domain.awards import decide_award, proposals, seed_prizes
+from judging.domain.juries import add_member, create_jury
+from judging.domain.publication import publish_palmares
+from judging.domain.scoring import record_watch_progress, validate_evaluation
+from judging.models import Criterion
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
 TEACHER_EMAIL = "claire.girard@filmit.example"
 JUROR_EMAIL = "marc.petit@filmit.example"
+# The platform operator: the only kind of account the Django admin opens to.
+OPERATOR_EMAIL = "exploitation@filmit.example"
 
 CATEGORIES = [
     ("college", "Collège", "Classes de 4e et 3e, SEGPA comprises.", 4),
@@ -199,12 +208,17 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     ]
     trades = [Trade.objects.create(name=name) for name in TRADES]
 
-    organizer = User.objects.create_superuser(
+    organizer = User.objects.create_user(
         email=ORGANIZER_EMAIL,
         password=DEMO_PASSWORD,
         first_name="Sophie",
         last_name="Morel",
+        role=Role.ORGANIZER,
+        approval=ApprovalStatus.APPROVED,
         festival=festival,
+    )
+    User.objects.create_superuser(
+        email=OPERATOR_EMAIL, password=DEMO_PASSWORD, first_name="Équipe", last_name="technique"
     )
     teachers = [
         User.objects.create_user(
@@ -296,7 +310,6 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     open_judging(edition=edition, jurors=jurors, organizer=organizer)
 
     if with_videos:
-        from festival.domain.films import attach_original_video
 
         for index, film in enumerate(films + past_films):
             clip = clips_dir / f"film-{index}.mp4"
@@ -381,8 +394,6 @@ def _demo_value(criterion, juror_index: int, film_index: int) -> Decimal:
 
 def form_jury(*, edition, jurors, organizer) -> None:
     """One jury for every category, the first juror presiding, films assigned to everyone."""
-    from judging.domain.assignment import compute_assignments
-    from judging.domain.juries import add_member, create_jury
 
     jury = create_jury(
         edition=edition, name="Jury de la région", categories=edition.categories.all(),
@@ -397,10 +408,6 @@ def form_jury(*, edition, jurors, organizer) -> None:
 
 def judge_and_publish(*, edition, jurors, organizer) -> None:
     """Last year's jury scored every film, decided the awards, and the palmarès went online."""
-    from judging.domain.awards import decide_award, proposals, seed_prizes
-    from judging.domain.publication import publish_palmares
-    from judging.domain.scoring import record_watch_progress, validate_evaluation
-    from judging.models import Criterion
 
     form_jury(edition=edition, jurors=jurors, organizer=organizer)
     criteria = list(Criterion.objects.filter(edition=edition))

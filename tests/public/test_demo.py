@@ -1,8 +1,8 @@
 from django.core.management import call_command
 
-from festival import demo
 from festival.enums import FilmStatus, Role
 from festival.models import Category, Company, Edition, Film, School, User
+from public import demo
 
 
 def test_demo_edition_is_complete_and_valid(db):

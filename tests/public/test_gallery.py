@@ -9,23 +9,23 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from festival.enums import Academie
-from festival.filters_public import GalleryFilter
 from judging.visibility import public_films
 from media_pipeline.models import VideoStatus
+from public.filters import GalleryFilter
 from tests import factories
 from tests.festival.palmares import award, cleared_film, open_gallery, publish, unpublish
 from tests.media_pipeline.versions import make_version
 
-GALLERY = reverse("festival:gallery:gallery")
-ARCHIVE = reverse("festival:gallery:archive")
+GALLERY = reverse("public:gallery")
+ARCHIVE = reverse("public:archive")
 
 
 def palmares_url(edition):
-    return reverse("festival:gallery:palmares", args=[edition.festival.slug, edition.year])
+    return reverse("public:palmares", args=[edition.festival.slug, edition.year])
 
 
 def film_url(film):
-    return reverse("festival:gallery:film", args=[film.pk])
+    return reverse("public:film", args=[film.pk])
 
 
 def card_ids(response):
@@ -326,7 +326,7 @@ def test_stable_poster_url_redirects_to_the_signed_file(public_film, client):
     version.outputs["poster"]["sizes"]["page.jpg"] = "poster/first/poster-page.jpg"
     version.save()
 
-    response = client.get(reverse("festival:gallery:poster", args=[public_film.pk]))
+    response = client.get(reverse("public:poster", args=[public_film.pk]))
 
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
@@ -337,14 +337,14 @@ def test_non_public_film_pages_are_404(name, category, client, organizer):
     film = factories.make_film(category=category, status="accepted", complete=True)
     make_version(film, status=VideoStatus.READY)
 
-    assert client.get(reverse(f"festival:gallery:{name}", args=[film.pk])).status_code == 404
+    assert client.get(reverse(f"public:{name}", args=[film.pk])).status_code == 404
     client.force_login(organizer)  # not even for the festival's organizers: not public
-    assert client.get(reverse(f"festival:gallery:{name}", args=[film.pk])).status_code == 404
+    assert client.get(reverse(f"public:{name}", args=[film.pk])).status_code == 404
 
 
 def test_film_page_cannot_be_framed_but_the_embed_page_can(public_film, client):
     page = client.get(film_url(public_film))
-    embed = client.get(reverse("festival:gallery:embed", args=[public_film.pk]))
+    embed = client.get(reverse("public:embed", args=[public_film.pk]))
 
     assert page["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]

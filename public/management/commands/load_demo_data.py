@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from festival import demo
+from public import demo
 
 
 class Command(BaseCommand):
@@ -26,5 +26,6 @@ class Command(BaseCommand):
             f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})\n"
             f"  enseignante   : {demo.TEACHER_EMAIL}\n"
             f"  juré          : {demo.JUROR_EMAIL}\n"
-            f"  organisatrice : {demo.ORGANIZER_EMAIL}  (accès à l'administration)\n"
+            f"  organisatrice : {demo.ORGANIZER_EMAIL}\n"
+            f"  exploitation  : {demo.OPERATOR_EMAIL}  (administration Django)\n"
         )

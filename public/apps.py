@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicConfig(AppConfig):
+    """What the public sees, on top of every other app: home, palmarès, gallery, film pages,
+    feeds, sitemap, oEmbed and the prix du public; the demo data loader sits here too."""
+
+    name = "public"
+    verbose_name = _("Site public")

@@ -1,0 +1,131 @@
+"""What the public pages read: public films with their posters and player, and published
+palmarès from their frozen snapshots. Every film comes through `judging.visibility`, so a film
+the public may not see is a 404.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+
+from festival.models import Edition, Film
+from judging.models_results import Publication
+from judging.selectors_results import live_publication, live_publications
+from judging.visibility import LivePalmares, public_films
+from media_pipeline import delivery
+from media_pipeline.models import VideoStatus, VideoVersion
+
+# Posters and players.
+
+
+@dataclass
+class Poster:
+    jpg: str = ""
+    webp: str = ""
+
+
+def ready_versions() -> Prefetch:
+    ready = VideoVersion.objects.filter(status=VideoStatus.READY).order_by("-number")
+    return Prefetch("video_versions", queryset=ready, to_attr="ready_versions")
+
+
+def poster_of(film: Film, user, size: str = "list") -> Poster | None:
+    """Signed poster URLs of a public film whose versions were prefetched (no query).
+
+    The film comes from `public_films()`: it was checked already, so this signs directly.
+    """
+    version = film.ready_versions[0] if film.ready_versions else None
+    sizes = ((version.outputs or {}).get("poster") or {}).get("sizes") or {} if version else {}
+    if not sizes:
+        return None
+    token = delivery.sign(version=version, user=user)
+
+    def url(name):
+        return delivery.media_url(token, sizes[name]) if name in sizes else ""
+
+    poster = Poster(jpg=url(f"{size}.jpg"), webp=url(f"{size}.webp"))
+    return poster if poster.jpg or poster.webp else None
+
+
+def public_film_or_404(pk: int, palmares: LivePalmares | None = None) -> Film:
+    films = public_films(palmares=palmares).select_related(
+        "edition", "edition__festival", "category", "school", "company"
+    )
+    return get_object_or_404(films.prefetch_related("trades", ready_versions()), pk=pk)
+
+
+def player(film: Film, user) -> delivery.Sources | None:
+    version = film.ready_versions[0] if film.ready_versions else None
+    if version is None:
+        return None
+    version.film = film
+    return delivery.sources(version=version, user=user)
+
+
+def crew_names(film: Film) -> list[str]:
+    """Pupils by first name or pseudonym: the lines the teacher typed, nothing else."""
+    return [line.strip() for line in film.crew.splitlines() if line.strip()]
+
+
+# Editions archive and palmarès.
+
+
+def published_editions():
+    return (
+        Edition.objects.filter(pk__in=live_publications().values("edition_id"))
+        .select_related("festival")
+        .order_by("-year", "festival__name", "pk")
+    )
+
+
+def edition_with_palmares(festival: str, year: int) -> tuple[Edition, Publication]:
+    edition = get_object_or_404(
+        Edition.objects.select_related("festival"), festival__slug=festival, year=year
+    )
+    publication = live_publication(edition)
+    if publication is None:
+        raise Http404
+    return edition, publication
+
+
+def palmares_sections(publication: Publication, public_ids: set[int]) -> dict:
+    """The frozen snapshot, grouped for the page: prizes per category, then special prizes."""
+    snapshot = publication.snapshot or {}
+    awards = []
+    for award in snapshot.get("awards") or []:
+        film_id = award.get("film_id")
+        public = film_id is not None and int(film_id) in public_ids
+        url = reverse("public:film", args=[film_id]) if public else ""
+        trades = [
+            t.get("name", "") if isinstance(t, dict) else str(t) for t in award.get("trades") or []
+        ]
+        awards.append({**award, "trades": trades, "public": public, "url": url})
+    categories = []
+    for category in snapshot.get("categories") or []:
+        won = [a for a in awards if a.get("category_id") == category.get("id")]
+        if won:
+            categories.append({**category, "awards": won})
+    return {
+        "snapshot": snapshot,
+        "published_at": parse_datetime(snapshot.get("published_at") or "")
+        or publication.published_at,
+        "categories": categories,
+        "specials": [a for a in awards if a.get("category_id") is None],
+        "awards": awards,
+    }
+
+
+def public_ids(edition: Edition, publication: Publication) -> set[int]:
+    films = public_films(palmares=LivePalmares([publication])).filter(edition=edition)
+    return set(films.values_list("pk", flat=True))
+
+
+def film_url(film: Film) -> str:
+    return reverse("public:film", args=[film.pk])
+
+
+def poster_url(film: Film) -> str:
+    return reverse("public:poster", args=[film.pk])

@@ -1,0 +1,189 @@
+"""The public gallery: editions archive, palmarès, winning films, film pages and embedding.
+
+Everything here reads `judging.visibility` (through `public.selectors`): a film the public may
+not see is a 404, and a palmarès is rendered from its frozen snapshot, never from the live awards.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Value, When
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET
+
+from judging.visibility import LivePalmares, public_films
+from public.filters import GalleryFilter
+from public.selectors import (
+    crew_names,
+    edition_with_palmares,
+    film_url,
+    palmares_sections,
+    player,
+    poster_of,
+    poster_url,
+    public_film_or_404,
+    public_ids,
+    published_editions,
+    ready_versions,
+)
+
+PAGE_SIZE = 24
+EMBED_WIDTH, EMBED_HEIGHT = 640, 360
+
+
+@require_GET
+def archive(request):
+    return render(request, "public/archive.html", {"editions": published_editions()})
+
+
+@require_GET
+def palmares(request, festival, year):
+    edition, publication = edition_with_palmares(festival, year)
+    context = {
+        "edition": edition,
+        **palmares_sections(publication, public_ids(edition, publication)),
+    }
+    return render(request, "public/palmares.html", context)
+
+
+# The gallery.
+
+
+@require_GET
+def gallery(request):
+    live = LivePalmares.load()
+    winner_ids = sorted(live.winner_ids())
+    films = (
+        public_films(palmares=live)
+        .annotate(
+            is_winner=Case(
+                When(pk__in=winner_ids, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("edition", "category", "school", "company")
+        .prefetch_related("trades", ready_versions())
+        .order_by("-edition__year", "-is_winner", "category__position", "title", "pk")
+    )
+    filterset = GalleryFilter(request.GET or None, queryset=films)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    prizes = live.prizes_by_film()
+    cards = [
+        {"film": film, "poster": poster_of(film, request.user), "prizes": prizes.get(film.pk, [])}
+        for film in page
+    ]
+    context = {"filter": filterset, "page_obj": page, "cards": cards}
+    return render(request, "public/gallery.html", context)
+
+
+# A film.
+
+
+@require_GET
+def film_detail(request, pk):
+    live = LivePalmares.load()
+    film = public_film_or_404(pk, live)
+    poster = poster_of(film, request.user, size="page")
+    page_url = request.build_absolute_uri(film_url(film))
+    context = {
+        "film": film,
+        "sources": player(film, request.user),
+        "poster": poster,
+        "crew": crew_names(film),
+        "trades": list(film.trades.all()),
+        "prizes": live.prizes_by_film().get(film.pk, []),
+        "page_url": page_url,
+        "og_image": request.build_absolute_uri(poster_url(film)) if poster else "",
+        "oembed_url": request.build_absolute_uri(reverse("public:oembed"))
+        + "?"
+        + urlencode({"url": page_url, "format": "json"}),
+    }
+    return render(request, "public/film.html", context)
+
+
+@require_GET
+def poster(request, pk):
+    """A stable poster address for link previews (og:image): a redirect to a signed file."""
+    film = public_film_or_404(pk)
+    found = poster_of(film, request.user, size="page")
+    if found is None or not found.jpg:
+        raise Http404
+    response = HttpResponseRedirect(found.jpg)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Embedding on partners' sites.
+
+EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+
+
+@require_GET
+@xframe_options_exempt
+@csp_override(EMBED_CSP)
+def embed(request, pk):
+    """The bare player a partner's site frames; the only page that may be framed."""
+    film = public_film_or_404(pk)
+    context = {
+        "film": film,
+        "sources": player(film, request.user),
+        "page_url": request.build_absolute_uri(film_url(film)),
+    }
+    return render(request, "public/embed.html", context)
+
+
+def _dimension(value: str | None, default: int) -> int:
+    try:
+        return max(120, min(int(value), 1920)) if value else default
+    except ValueError:
+        return default
+
+
+@require_GET
+def oembed(request):
+    """oEmbed (https://oembed.com) for film pages: JSON, type video, an <iframe> player."""
+    if request.GET.get("format", "json") != "json":
+        return HttpResponse(status=501)
+    try:
+        match = resolve(urlsplit(request.GET.get("url", "")).path)
+    except Resolver404:
+        raise Http404 from None
+    if match.view_name != "public:film":
+        raise Http404
+    film = public_film_or_404(match.kwargs["pk"])
+    width = _dimension(request.GET.get("maxwidth"), EMBED_WIDTH)
+    height = min(
+        width * EMBED_HEIGHT // EMBED_WIDTH, _dimension(request.GET.get("maxheight"), 1080)
+    )
+    width = min(width, height * EMBED_WIDTH // EMBED_HEIGHT)
+    html = render_to_string(
+        "public/_oembed_iframe.html",
+        {
+            "src": request.build_absolute_uri(reverse("public:embed", args=[film.pk])),
+            "film": film,
+            "width": width,
+            "height": height,
+        },
+    ).strip()
+    data = {
+        "version": "1.0",
+        "type": "video",
+        "title": film.title,
+        "author_name": film.school.name,
+        "provider_name": "FILM'IT",
+        "provider_url": request.build_absolute_uri(reverse("public:home")),
+        "html": html,
+        "width": width,
+        "height": height,
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,55 @@
+"""The apps' layers (docs/architecture.md) are enforced by import-linter's contract in
+pyproject.toml, which `make test` runs. These tests show that the contract holds on the code and
+that it does catch an upward import, even one hidden inside a function."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("festival", "media_pipeline", "judging", "public")
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def lint_imports(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(folder), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    for app in APPS:
+        shutil.copytree(
+            ROOT / app, tmp_path / app, ignore=shutil.ignore_patterns("__pycache__", "migrations")
+        )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_code_keeps_its_layers(project_copy):
+    result = lint_imports(project_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        ("festival/leak.py", "from judging.models import Jury\n"),
+        ("media_pipeline/leak.py", "def f():\n    from public import demo\n"),
+        ("judging/leak.py", "import public.views.gallery\n"),
+    ],
+)
+def test_an_upward_import_breaks_the_contract(project_copy, module, line):
+    (project_copy / module).write_text(line)
+    result = lint_imports(project_copy)
+    assert result.returncode == 1
+    assert f"{module.replace('/', '.').removesuffix('.py')} ->" in result.stdout
