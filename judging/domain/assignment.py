@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from festival.models import Film, User
 from judging.domain import DomainError
+from judging.domain.juries import ensure_judging_settings
 from judging.enums import AssignmentEnd, AssignmentMode, AssignmentSource
 from judging.models import Assignment, Jury, JuryMember
 from judging.rules import films_of_jury
@@ -304,8 +305,6 @@ def compute_assignments(*, jury: Jury, organizer: User | None = None) -> Assignm
     Adds what is missing, ends untouched automatic assignments no longer needed (conflicts,
     drop-outs, films no longer eligible, surplus), keeps everything already started.
     """
-    from judging.domain.juries import ensure_judging_settings
-
     settings = ensure_judging_settings(edition=jury.edition)
     with transaction.atomic():
         jury = Jury.objects.select_for_update().select_related("edition").get(pk=jury.pk)
