@@ -65,10 +65,11 @@ def every_model(edition, teacher, organizer, juror):
 
 def test_the_admin_site_is_the_operators_one():
     assert isinstance(admin.site._wrapped, PlatformAdminSite)
-    assert len(admin.site._registry) == 23
+    labels = {model._meta.app_label for model in admin.site._registry}
+    assert labels >= {"festival", "media_pipeline", "judging"}
 
 
-def admin_pages(with_objects: bool):
+def admin_pages():
     """Every page of the admin: index, app lists, each model's list, add, change, history and
     delete pages, the autocomplete and the password change."""
     pages = [
@@ -82,10 +83,9 @@ def admin_pages(with_objects: bool):
     ]
     for model in registered_models():
         pages += [admin_url(model, "changelist"), admin_url(model, "add")]
-        pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
-        if pk is not None or not with_objects:
-            pk = pk or 1
-            pages += [admin_url(model, view, pk) for view in ("change", "history", "delete")]
+        # The check comes before the lookup: any key will do when the table is empty.
+        pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first() or 1
+        pages += [admin_url(model, view, pk) for view in ("change", "history", "delete")]
     return pages
 
 
@@ -96,7 +96,7 @@ def assert_sent_to_login(response, url):
 def test_staff_with_every_permission_gets_no_admin_page(client, staff, every_model):
     assert staff.has_perm("festival.change_user") and staff.has_perm("judging.view_score")
     client.force_login(staff)
-    pages = admin_pages(with_objects=True)
+    pages = admin_pages()
     assert len(pages) > 3 + 4 * len(admin.site._registry)
     for url in pages:
         assert_sent_to_login(client.get(url), url)
@@ -107,12 +107,12 @@ def test_staff_with_every_permission_gets_no_admin_page(client, staff, every_mod
 def test_staff_of_any_role_gets_no_admin_page(client, festival, role):
     user = factories.make_user(role=role, festival=festival, is_staff=True)
     client.force_login(user)
-    for url in admin_pages(with_objects=False):
+    for url in admin_pages():
         assert_sent_to_login(client.get(url), url)
 
 
 def test_anonymous_gets_no_admin_page(client, db):
-    for url in admin_pages(with_objects=False):
+    for url in admin_pages():
         assert_sent_to_login(client.get(url), url)
 
 
@@ -176,8 +176,9 @@ def test_superuser_without_the_staff_flag_gets_no_admin_page(client, superuser):
 
 def test_superuser_gets_every_page_of_every_model(client, superuser, every_model):
     client.force_login(superuser)
-    request = client.get(reverse("admin:index")).wsgi_request
-    assert client.get(reverse("admin:index")).status_code == 200
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    request = index.wsgi_request
     for model, model_admin in sorted(admin.site._registry.items(), key=lambda i: i[0]._meta.label):
         changelist = client.get(admin_url(model, "changelist"))
         assert changelist.status_code == 200, model
