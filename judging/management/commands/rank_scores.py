@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from festival.spreadsheets import unguard_text
 from judging.ranking import (
     AGGREGATIONS,
     NORMALIZATIONS,
@@ -47,8 +48,13 @@ def read_table(path: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
                     % {"file": path, "columns": ", ".join(missing)}
                 )
             reader.fieldnames = header
+            # Our exports guard text cells against formulas ("=x" is written "'=x"): read back
+            # the text that was exported.
             return [
-                (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
+                (
+                    number,
+                    {k: unguard_text(v or "").strip() for k, v in row.items() if k is not None},
+                )
                 for number, row in enumerate(reader, start=2)
             ]
     except FileNotFoundError:
