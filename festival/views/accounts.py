@@ -80,7 +80,7 @@ def after_login(request):
     if user.is_organizer:
         if user.festival_id is not None:
             return redirect("festival:organizer_dashboard")
-        if user.is_staff:
+        if user.is_superuser:
             return redirect("admin:index")
     if user.is_juror:
         return redirect("judging:juror_dashboard")

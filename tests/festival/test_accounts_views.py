@@ -114,10 +114,26 @@ def test_after_login_redirects_by_role(client, request, user_fixture, target):
     assert (response.status_code, response.url) == (302, reverse(target))
 
 
-def test_after_login_of_a_staff_member_without_festival(client, db):
+def test_after_login_of_a_platform_operator(client, db):
     admin = User.objects.create_superuser(email="admin@example.org", password="x")
     client.force_login(admin)
     assert client.get(AFTER_LOGIN).url == reverse("admin:index")
+
+
+def test_after_login_of_a_staff_organizer_without_festival_is_not_sent_to_the_admin(client, db):
+    staff = factories.make_user(role=Role.ORGANIZER, is_staff=True)
+    client.force_login(staff)
+    assert client.get(AFTER_LOGIN).url == reverse("public:home")
+
+
+def test_only_superusers_see_the_administration_link(client, organizer):
+    organizer.is_staff = True
+    organizer.save(update_fields=["is_staff"])
+    client.force_login(organizer)
+    assert "Administration" not in client.get(reverse("public:home")).text
+    organizer.is_superuser = True
+    organizer.save(update_fields=["is_superuser"])
+    assert "Administration" in client.get(reverse("public:home")).text
 
 
 def test_pending_teacher_logs_in_and_sees_their_account_awaits(client, pending_teacher):
