@@ -1,5 +1,7 @@
 """The ranking engine against hand-computed cases: every option, every tie-break level."""
 
+import gc
+
 import pytest
 
 from judging.ranking import CriterionSpec, RankingError, ScoreRow, kendalls_w, rank
@@ -373,3 +375,19 @@ def test_films_equal_on_paper_never_split_on_float_noise(scores, expected):
         ]
     result = rank(scores=rows(table), criteria=NOTE)
     assert [f.score for f in result["lycee"]] == [expected, expected]
+
+
+def test_the_garbage_collector_is_left_as_it_was():
+    # The engine pauses the cyclic collector while it ranks, for speed.
+    assert gc.isenabled()
+    rank(scores=rows(FIVE_JURORS), criteria=NOTE)
+    assert gc.isenabled()
+    with pytest.raises(RankingError):
+        rank(scores=rows({"A": {"j1": 21}}), criteria=NOTE)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rank(scores=rows(FIVE_JURORS), criteria=NOTE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
