@@ -15,19 +15,27 @@ so anyone holding an edition's exported files reproduces its ranking exactly.
   aggregate of the priority criterion alone (same normalisation and aggregation), then the number
   of coups de cœur, then the median of the aggregated juror scores; still tied: a shared rank.
 
-Arithmetic is exact (fractions) wherever it can be: the order of the rows or the scale of the
-weights never move a result by a rounding error. The only inexact step is the square root of the
-z-score normalisation, computed once per juror; its last-bit noise is absorbed before rounding.
+Arithmetic is exact wherever it can be: the order of the rows or the scale of the weights never
+move a result by a rounding error. The only inexact step is the square root of the z-score
+normalisation, computed once per juror; its last-bit noise is absorbed before rounding. Exact
+does not mean slow: each distinct score is made a fraction once, and a category's figures are
+integers over one common denominator (judging/ranking_figures.py), so an edition of 300,000
+scores ranks in about the time a plain float implementation takes.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+
+from judging.ranking_agreement import agreement_block, complete_block, kendalls_w
+from judging.ranking_figures import Grid, aggregate_of, median_of, normalised, thousandths
 
 NORMALIZATIONS = ("none", "zscore")
 AGGREGATIONS = ("mean", "median", "trimmed")
@@ -39,8 +47,20 @@ FAVOURITES = "favourites"
 MEDIAN = "median"
 SHARED = "shared"
 _LEVELS = (None, PRIORITY, FAVOURITES, MEDIAN)
-_THOUSANDTH = Fraction(1, 1000)
-_BILLION = 10**9
+
+__all__ = [
+    "AGGREGATIONS",
+    "NORMALIZATIONS",
+    "CriterionSpec",
+    "RankedFilm",
+    "RankingError",
+    "ScoreRow",
+    "agreement_block",
+    "complete_block",
+    "exact",
+    "kendalls_w",
+    "rank",
+]
 
 
 class RankingError(ValueError):
@@ -107,52 +127,6 @@ def exact(value) -> Fraction:
     raise RankingError(f"not a number: {value!r}")
 
 
-def rounded(value: Fraction) -> Fraction:
-    """Rounded half up to 0.001, the grid every comparison uses.
-
-    The value is first taken to the nearest 10⁻⁹, far below any score's precision: two
-    z-score figures that are equal on paper may differ by a square root's last bit, and that
-    must never decide on which side of a half-thousandth they fall.
-    """
-    value = Fraction(round(value * _BILLION), _BILLION)
-    return Fraction(math.floor(value / _THOUSANDTH + Fraction(1, 2))) * _THOUSANDTH
-
-
-def shown(value: Fraction | None) -> float | None:
-    """A figure for the output: rounded to 0.001."""
-    return None if value is None else float(rounded(value))
-
-
-def _float(value: Fraction | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _mean(values: Sequence[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
-
-
-def _pstdev(values: Sequence[Fraction], mean: Fraction) -> tuple[Fraction, float]:
-    """(variance, standard deviation) of a population."""
-    variance = sum(((v - mean) ** 2 for v in values), Fraction(0)) / len(values)
-    return variance, math.sqrt(variance)
-
-
-def _median(values: Sequence[Fraction]) -> Fraction:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def aggregate_values(values: Sequence[Fraction], how: str) -> Fraction:
-    if how == "median":
-        return _median(values)
-    if how == "trimmed" and len(values) >= 4:
-        return _mean(sorted(values)[1:-1])
-    return _mean(values)
-
-
 # Steps of the computation.
 
 
@@ -180,110 +154,68 @@ def _checked_criteria(criteria: Iterable[CriterionSpec]) -> dict[str, CriterionS
     return by_name
 
 
-def _sheets(scores: Iterable[ScoreRow], criteria: dict[str, CriterionSpec]) -> dict:
-    """{category: {film: {juror: {criterion: score}}}}, every score checked against its scale."""
+def _sheets(scores: Iterable[ScoreRow], grid: Grid, specs: dict[str, CriterionSpec]) -> dict:
+    """{category: {film: {juror: {criterion: point}}}}, every score checked against its scale."""
     sheets: dict = defaultdict(lambda: defaultdict(dict))
+    points = grid.points
     for row in scores:
-        criterion = criteria.get(row.criterion)
-        if criterion is None:
-            raise RankingError(f"unknown criterion: {row.criterion!r}")
-        value = exact(row.score)
-        if not exact(criterion.min) <= value <= exact(criterion.max):
-            raise RankingError(
-                f"score {row.score} of {row.criterion!r} outside [{criterion.min}, {criterion.max}]"
-            )
+        score = row.score
+        try:
+            point = points.get((row.criterion, type(score), score))
+        except TypeError:  # unhashable: exact() says whether it is a number
+            point = None
+        if point is None:
+            point = grid.add(row.criterion, _checked_score(row, specs, grid))
+            try:
+                points[row.criterion, type(score), score] = point
+            except TypeError:  # unhashable, yet a number to exact(): simply not remembered
+                pass
         sheet = sheets[row.category][row.film].setdefault(row.juror, {})
         if row.criterion in sheet:
             raise RankingError(
                 f"score given twice: {row.category}/{row.film}/{row.juror}/{row.criterion}"
             )
-        sheet[row.criterion] = value
+        sheet[row.criterion] = point
     return sheets
 
 
-def on_20(sheet: dict[str, Fraction], criteria: dict[str, CriterionSpec]) -> Fraction:
-    """20 × Σ w (s − min)/(max − min) / Σ w over the criteria of the sheet."""
-    total = weights = Fraction(0)
-    for name, value in sheet.items():
-        criterion = criteria[name]
-        low, high, weight = exact(criterion.min), exact(criterion.max), exact(criterion.weight)
-        total += weight * (value - low) / (high - low)
-        weights += weight
-    return 20 * total / weights
+def _checked_score(row: ScoreRow, specs: dict[str, CriterionSpec], grid: Grid) -> Fraction:
+    spec = specs.get(row.criterion)
+    if spec is None:
+        raise RankingError(f"unknown criterion: {row.criterion!r}")
+    value = exact(row.score)
+    low, high, _weight = grid.scales[row.criterion]
+    if not low <= value <= high:
+        raise RankingError(
+            f"score {row.score} of {row.criterion!r} outside [{spec.min}, {spec.max}]"
+        )
+    return value
 
 
-def normalised(
-    raw: dict[tuple[str, str], Fraction], how: str
-) -> tuple[dict[tuple[str, str], Fraction], dict]:
-    """One category's (film, juror) → score, normalised; and the figures used, for the steps."""
-    if how == "none" or not raw:
-        return dict(raw), {}
-    values = list(raw.values())
-    mu = _mean(values)
-    variance, sigma = _pstdev(values, mu)
-    by_juror: dict[str, list[Fraction]] = defaultdict(list)
-    for (_film, juror), value in raw.items():
-        by_juror[juror].append(value)
-    jurors = {}
-    for juror, own in by_juror.items():
-        mean = _mean(own)
-        own_variance, own_sd = _pstdev(own, mean)
-        # μ + σ·(x − m)/s = μ + √(V/v)·(x − m): one square root per juror, the rest exact.
-        ratio = Fraction(math.sqrt(variance / own_variance)) if own_variance else None
-        jurors[juror] = {"mean": mean, "sd": own_sd, "ratio": ratio}
-    result = {}
-    for (film, juror), value in raw.items():
-        ratio = jurors[juror]["ratio"]
-        result[film, juror] = mu if ratio is None else mu + ratio * (value - jurors[juror]["mean"])
-    figures = {
-        "mean": float(mu),
-        "sd": sigma,
-        "jurors": {
-            juror: {"mean": float(j["mean"]), "sd": j["sd"]} for juror, j in sorted(jurors.items())
-        },
-    }
-    return result, figures
-
-
-def _z(value: Fraction, juror: dict) -> float:
-    return 0.0 if not juror["sd"] else (float(value) - juror["mean"]) / juror["sd"]
+def _z(value: float, juror: dict) -> float:
+    return 0.0 if not juror["sd"] else (value - juror["mean"]) / juror["sd"]
 
 
 @dataclass
 class _Film:
     film: str
-    raw: dict[str, Fraction]
-    values: dict[str, Fraction]
-    aggregate: Fraction
-    priority: Fraction | None
-    favourites: int
-    median: Fraction
+    jurors: int
+    # What is compared at each tie-break level, in thousandths: aggregate, priority criterion
+    # ((-1, 0) without it), coups de cœur, median.
+    keys: tuple
+    priority: float | None
+    median: float
     steps: dict
 
-    def key(self, level: int):
-        """What is compared at a tie-break level (0: the aggregate alone), rounded."""
-        if level == 0:
-            return rounded(self.aggregate)
-        if level == 1:
-            return (-1, 0) if self.priority is None else (0, rounded(self.priority))
-        if level == 2:
-            return self.favourites
-        return rounded(self.median)
-
     def sort_key(self):
-        return tuple(_negated(self.key(level)) for level in range(4)) + (self.film,)
-
-
-def _negated(key):
-    if isinstance(key, tuple):
-        return tuple(-k for k in key)
-    return -key
+        total, (has_priority, priority), favourites, middle = self.keys
+        return (-total, (-has_priority, -priority), -favourites, -middle, self.film)
 
 
 def _separating_level(a: _Film, b: _Film) -> int | None:
     """The first level at which two films differ; None when they are tied all the way."""
     for level in range(4):
-        if a.key(level) != b.key(level):
+        if a.keys[level] != b.keys[level]:
             return level
     return None
 
@@ -302,10 +234,32 @@ def rank(
     `favourites` are (category, film, juror) coups de cœur; a juror's counts once per film.
     Raises RankingError on input it cannot rank.
     """
+    with _cycle_collection_paused():
+        return _rank(scores, criteria, favourites, normalize, aggregate, min_jurors)
+
+
+@contextmanager
+def _cycle_collection_paused():
+    """Ranking an edition builds hundreds of thousands of small dicts (its steps) and no
+    reference cycle: the cyclic garbage collector, triggered by the allocations, would walk
+    them all again and again to find nothing, for up to a third of the ranking's time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _rank(scores, criteria, favourites, normalize, aggregate, min_jurors):
     _check_options(normalize, aggregate, min_jurors)
     specs = _checked_criteria(criteria)
     priority = next((c for c in specs.values() if c.priority), None)
-    sheets = _sheets(scores, specs)
+    scales = {name: (exact(c.min), exact(c.max), exact(c.weight)) for name, c in specs.items()}
+    grid = Grid(scales, priority=None if priority is None else priority.name)
+    sheets = _sheets(scores, grid, specs)
+    grid.settle()
     hearts: dict[tuple[str, str], set[str]] = defaultdict(set)
     for category, film, juror in favourites:
         hearts[category, film].add(juror)
@@ -313,30 +267,22 @@ def rank(
     results = {}
     for category in sorted(sheets):
         films = sheets[category]
-        raw = {
-            (film, juror): on_20(sheet, specs)
-            for film, by_juror in films.items()
-            for juror, sheet in by_juror.items()
-        }
-        values, figures = normalised(raw, normalize)
-        prio_raw = {}
+        raw, raw_scale = grid.on_20(films)
+        values, scale, figures = normalised(raw, raw_scale, normalize)
+        prio_raw, prio_raw_scale = {}, 1
         if priority is not None:
-            prio_raw = {
-                pair: on_20({priority.name: sheet[priority.name]}, specs)
-                for film, by_juror in films.items()
-                for juror, sheet in by_juror.items()
-                if priority.name in sheet
-                for pair in [(film, juror)]
-            }
-        prio_values, prio_figures = normalised(prio_raw, normalize)
+            prio_raw, prio_raw_scale = grid.priority_on_20(films)
+        prio_values, prio_scale, prio_figures = normalised(prio_raw, prio_raw_scale, normalize)
         computed = [
             _film_figures(
                 film=film,
                 sheets=films[film],
-                raw=raw,
-                values=values,
-                prio_raw=prio_raw,
-                prio_values=prio_values,
+                raw={juror: x / raw_scale for juror, x in raw[film].items()},
+                values=values[film],
+                scale=scale,
+                prio_raw={juror: x / prio_raw_scale for juror, x in prio_raw.get(film, {}).items()},
+                prio_values=prio_values.get(film, {}),
+                prio_scale=prio_scale,
                 figures=figures,
                 prio_figures=prio_figures,
                 favourites=len(hearts.get((category, film), ())),
@@ -354,70 +300,82 @@ def _film_figures(
     sheets,
     raw,
     values,
+    scale,
     prio_raw,
     prio_values,
+    prio_scale,
     figures,
     prio_figures,
     favourites,
     aggregate,
 ) -> _Film:
+    """A film's figures: `raw` its scores on 20 as floats, `values` its normalised scores as
+    numerators over `scale` (and the same for the priority criterion)."""
     jurors = sorted(sheets)
-    own = [values[film, j] for j in jurors]
-    prio_jurors = [j for j in jurors if (film, j) in prio_values]
-    prio_own = [prio_values[film, j] for j in prio_jurors]
+    order = sorted((values[j], j) for j in jurors)
+    ordered = [value for value, _juror in order]
+    total = aggregate_of(ordered, scale, aggregate)
+    middle = median_of(ordered, scale)
+    prio_jurors = [j for j in jurors if j in prio_values]
+    prio = None
+    if prio_jurors:
+        prio = aggregate_of(sorted(prio_values[j] for j in prio_jurors), prio_scale, aggregate)
+    by_juror = figures.get("jurors")
     steps = {
         "jurors": {
             juror: {
-                "criteria": {name: float(v) for name, v in sorted(sheets[juror].items())},
-                "on_20": float(raw[film, juror]),
-                "normalised": float(values[film, juror]),
-                "z": _z(raw[film, juror], figures["jurors"][juror]) if figures else None,
+                "criteria": {name: p.shown for name, p in sorted(sheets[juror].items())},
+                "on_20": raw[juror],
+                "normalised": values[juror] / scale,
+                "z": _z(raw[juror], by_juror[juror]) if figures else None,
             }
             for juror in jurors
         },
         "normalisation": figures,
-        "aggregate": float(aggregate_values(own, aggregate)),
-        "aggregated": _aggregated(jurors, own, aggregate),
+        "aggregate": total[0] / total[1],
+        "aggregated": _aggregated(jurors, order, aggregate),
         "priority": {
             "jurors": {
                 juror: {
-                    "on_20": float(prio_raw[film, juror]),
-                    "normalised": float(prio_values[film, juror]),
+                    "on_20": prio_raw[juror],
+                    "normalised": prio_values[juror] / prio_scale,
                 }
                 for juror in prio_jurors
             },
             "normalisation": prio_figures,
-            "aggregate": float(aggregate_values(prio_own, aggregate)) if prio_own else None,
+            "aggregate": None if prio is None else prio[0] / prio[1],
         },
         "favourites": favourites,
-        "median": float(_median(own)),
+        "median": middle[0] / middle[1],
     }
     return _Film(
         film=film,
-        raw={j: raw[film, j] for j in jurors},
-        values=dict(zip(jurors, own, strict=True)),
-        aggregate=aggregate_values(own, aggregate),
-        priority=aggregate_values(prio_own, aggregate) if prio_own else None,
-        favourites=favourites,
-        median=_median(own),
+        jurors=len(jurors),
+        keys=(
+            thousandths(*total),
+            (-1, 0) if prio is None else (0, thousandths(*prio)),
+            favourites,
+            thousandths(*middle),
+        ),
+        priority=steps["priority"]["aggregate"],
+        median=steps["median"],
         steps=steps,
     )
 
 
-def _aggregated(jurors: list[str], own: list[Fraction], how: str) -> list[str]:
-    """The jurors whose scores the aggregate is made of (trimmed drops one high, one low)."""
-    if how != "trimmed" or len(own) < 4:
+def _aggregated(jurors: list[str], order: list[tuple[int, str]], how: str) -> list[str]:
+    """The jurors whose scores the aggregate is made of (trimmed drops one high, one low);
+    `order` is (score, juror) from the lowest."""
+    if how != "trimmed" or len(order) < 4:
         return list(jurors)
-    order = sorted(zip(own, jurors, strict=True))
     dropped = {order[0][1], order[-1][1]}
     return [j for j in jurors if j not in dropped]
 
 
 def _ranked(computed: list[_Film], min_jurors: int) -> list[RankedFilm]:
-    ranked = sorted((f for f in computed if len(f.raw) >= min_jurors), key=_Film.sort_key)
+    ranked = sorted((f for f in computed if f.jurors >= min_jurors), key=_Film.sort_key)
     short = sorted(
-        (f for f in computed if len(f.raw) < min_jurors),
-        key=lambda f: (-rounded(f.aggregate), f.film),
+        (f for f in computed if f.jurors < min_jurors), key=lambda f: (-f.keys[0], f.film)
     )
     ranks: list[int] = []
     for index, film in enumerate(ranked):
@@ -432,108 +390,24 @@ def _ranked(computed: list[_Film], min_jurors: int) -> list[RankedFilm]:
         else:
             tie_break = _LEVELS[max(levels, default=0)]
         film.steps["tie_break"] = {
-            "priority": _float(film.priority),
-            "favourites": film.favourites,
-            "median": float(film.median),
+            "priority": film.priority,
+            "favourites": film.keys[2],
+            "median": film.median,
         }
-        output.append(
-            RankedFilm(
-                film=film.film,
-                score=shown(film.aggregate),
-                rank=ranks[index],
-                jurors=len(film.raw),
-                tie_break=tie_break,
-                status=RANKED,
-                steps=film.steps,
-            )
-        )
+        output.append(_ranked_film(film, rank=ranks[index], tie_break=tie_break, status=RANKED))
     for film in short:
-        output.append(
-            RankedFilm(
-                film=film.film,
-                score=shown(film.aggregate),
-                rank=None,
-                jurors=len(film.raw),
-                tie_break=None,
-                status=INSUFFICIENT,
-                steps=film.steps,
-            )
-        )
+        output.append(_ranked_film(film, rank=None, tie_break=None, status=INSUFFICIENT))
     return output
 
 
-# Agreement between jurors.
-
-
-def _average_ranks(values: Sequence[float]) -> list[float]:
-    """Ranks 1..n, the highest value first, tied values sharing the average of their ranks."""
-    order = sorted(range(len(values)), key=lambda i: -values[i])
-    ranks = [0.0] * len(values)
-    start = 0
-    while start < len(order):
-        end = start
-        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
-            end += 1
-        for position in range(start, end + 1):
-            ranks[order[position]] = (start + end) / 2 + 1
-        start = end + 1
-    return ranks
-
-
-def complete_block(matrix: Sequence[Sequence[float | None]]) -> list[list[float]]:
-    """The columns (films) every row (juror) scored."""
-    rows = [list(row) for row in matrix]
-    if not rows:
-        return []
-    columns = [i for i in range(len(rows[0])) if all(row[i] is not None for row in rows)]
-    return [[row[i] for i in columns] for row in rows]
-
-
-def agreement_block(matrix: Sequence[Sequence[float | None]]) -> list[int]:
-    """The jurors (row indices) to measure agreement on when not everyone scored every film.
-
-    Kendall's W needs films every juror scored. Starting from all jurors, the one who scored
-    the fewest films is left out as long as that makes the complete block (jurors × films
-    scored by all of them) larger.
-    """
-
-    def cells(kept: list[int]) -> int:
-        block = complete_block([matrix[i] for i in kept])
-        return len(block) * (len(block[0]) if block else 0)
-
-    kept = list(range(len(matrix)))
-    while len(kept) > 2:
-        sparsest = min(kept, key=lambda i: (sum(v is not None for v in matrix[i]), i))
-        candidate = [i for i in kept if i != sparsest]
-        if cells(candidate) <= cells(kept):
-            break
-        kept = candidate
-    return kept
-
-
-def kendalls_w(matrix: Sequence[Sequence[float | None]]) -> float | None:
-    """Kendall's coefficient of concordance W of a jurors × films matrix of scores, 0 to 1.
-
-    Films some juror did not score (None) are left out. Tied scores share their average rank,
-    with the usual correction. None when fewer than 2 jurors or 2 films remain, or when every
-    juror gave every film the same score.
-    """
-    block = complete_block(matrix)
-    m = len(block)
-    n = len(block[0]) if block else 0
-    if m < 2 or n < 2:
-        return None
-    ranks = [_average_ranks(row) for row in block]
-    totals = [sum(row[i] for row in ranks) for i in range(n)]
-    mean_total = m * (n + 1) / 2
-    s = sum((total - mean_total) ** 2 for total in totals)
-    ties = 0
-    for row in block:
-        counts: dict[float, int] = defaultdict(int)
-        for value in row:
-            counts[value] += 1
-        ties += sum(t**3 - t for t in counts.values())
-    denominator = m**2 * (n**3 - n) - m * ties
-    if denominator <= 0:
-        return None
-    return 12 * s / denominator
+def _ranked_film(film: _Film, *, rank, tie_break, status) -> RankedFilm:
+    return RankedFilm(
+        film=film.film,
+        # Rounded half up to 0.001, like every comparison.
+        score=film.keys[0] / 1000,
+        rank=rank,
+        jurors=film.jurors,
+        tie_break=tie_break,
+        status=status,
+        steps=film.steps,
+    )

@@ -144,6 +144,12 @@ def test_human_readable_output_without_json(tmp_path):
             "sort de l'échelle",
         ),
         (
+            # The same text read for two criteria is checked against each one's scale.
+            "category,film,juror,criterion,score\nlycee,A,j1,Note,8\nlycee,A,j1,Son,8\n",
+            CRITERIA + "Son,1,1,5,0\n",
+            "ligne 3 : la note 8 de « Son » sort de l'échelle [1, 5]",
+        ),
+        (
             "category,film,juror,criterion,score\nlycee,A,j1,Note,douze\n",
             CRITERIA,
             "« douze » n'est pas un nombre",

@@ -1,5 +1,7 @@
 """The ranking engine against hand-computed cases: every option, every tie-break level."""
 
+import gc
+
 import pytest
 
 from judging.ranking import CriterionSpec, RankingError, ScoreRow, kendalls_w, rank
@@ -347,3 +349,45 @@ def test_zscore_figures_equal_on_paper_stay_equal_at_a_half_thousandth():
         ("D", 0.688, 1),
         ("E", 0.688, 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        # Mean 13.0165 exactly, half a thousandth: in floats, summed juror by juror, one film
+        # comes out at 13.0165 and the other at 13.016499999999999, below the half.
+        ((10.487, 16.644, 11.9185), 13.017),
+        # Mean 7.2814999995 exactly, half a billionth: 7.2814999995 and 7.281499999499999 in
+        # floats fall on either side of it, so even floats first taken to the nearest 10⁻⁹
+        # round one film to 7.282 and the other to 7.281.
+        ((5.7263, 13.23, 2.8881999985), 7.282),
+    ],
+)
+def test_films_equal_on_paper_never_split_on_float_noise(scores, expected):
+    a, b, c = scores
+    table = {"A": {"j1": a, "j2": b, "j3": c}, "B": {"j1": a, "j2": c, "j3": b}}
+    assert (a + b + c) / 3 != (a + c + b) / 3  # the float sums differ
+    for options in ({"aggregate": "mean"}, {"normalize": "zscore", "aggregate": "mean"}):
+        result = rank(scores=rows(table), criteria=NOTE, **options)
+        assert [(f.film, f.rank, f.tie_break) for f in result["lycee"]] == [
+            ("A", 1, "shared"),
+            ("B", 1, "shared"),
+        ]
+    result = rank(scores=rows(table), criteria=NOTE)
+    assert [f.score for f in result["lycee"]] == [expected, expected]
+
+
+def test_the_garbage_collector_is_left_as_it_was():
+    # The engine pauses the cyclic collector while it ranks, for speed.
+    assert gc.isenabled()
+    rank(scores=rows(FIVE_JURORS), criteria=NOTE)
+    assert gc.isenabled()
+    with pytest.raises(RankingError):
+        rank(scores=rows({"A": {"j1": 21}}), criteria=NOTE)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rank(scores=rows(FIVE_JURORS), criteria=NOTE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

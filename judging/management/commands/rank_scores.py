@@ -126,6 +126,10 @@ def read_criteria(path: str) -> dict[str, CriterionSpec]:
 def read_scores(path: str, criteria: dict[str, CriterionSpec]) -> list[ScoreRow]:
     rows = []
     seen = set()
+    scales = {name: (Decimal(str(c.min)), Decimal(str(c.max))) for name, c in criteria.items()}
+    # (criterion, text) → score: an edition's scores take a few dozen distinct values, each
+    # read and checked against its scale once.
+    read: dict[tuple[str, str], float] = {}
     for line, row in read_table(path, SCORES_COLUMNS):
         where = {"file": path, "line": line}
         for column in ("category", "film", "juror"):
@@ -146,21 +150,10 @@ def read_scores(path: str, criteria: dict[str, CriterionSpec]) -> list[ScoreRow]
                 )
                 % {**where, "name": row["criterion"]}
             )
-        value = to_number(row["score"], path=path, line=line, column="score")
-        if not Decimal(str(criterion.min)) <= value <= Decimal(str(criterion.max)):
-            fail(
-                _(
-                    "%(file)s, ligne %(line)s : la note %(value)s de « %(name)s » sort de "
-                    "l'échelle [%(min)s, %(max)s]."
-                )
-                % {
-                    **where,
-                    "value": row["score"],
-                    "name": criterion.name,
-                    "min": _plain(criterion.min),
-                    "max": _plain(criterion.max),
-                }
-            )
+        score = read.get((criterion.name, row["score"]))
+        if score is None:
+            score = _checked_score(row["score"], criterion, scales[criterion.name], where)
+            read[criterion.name, row["score"]] = score
         key = (row["category"], row["film"], row["juror"], row["criterion"])
         if key in seen:
             fail(
@@ -168,8 +161,28 @@ def read_scores(path: str, criteria: dict[str, CriterionSpec]) -> list[ScoreRow]
                 % where
             )
         seen.add(key)
-        rows.append(ScoreRow(*key[:4], score=float(value)))
+        rows.append(ScoreRow(*key[:4], score=score))
     return rows
+
+
+def _checked_score(text: str, criterion: CriterionSpec, scale, where: dict) -> float:
+    value = to_number(text, path=where["file"], line=where["line"], column="score")
+    low, high = scale
+    if not low <= value <= high:
+        fail(
+            _(
+                "%(file)s, ligne %(line)s : la note %(value)s de « %(name)s » sort de "
+                "l'échelle [%(min)s, %(max)s]."
+            )
+            % {
+                **where,
+                "value": text,
+                "name": criterion.name,
+                "min": _plain(criterion.min),
+                "max": _plain(criterion.max),
+            }
+        )
+    return float(value)
 
 
 def _plain(value: float) -> str:
