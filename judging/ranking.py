@@ -127,6 +127,21 @@ def exact(value) -> Fraction:
     raise RankingError(f"not a number: {value!r}")
 
 
+def on_20(sheet: dict[str, Fraction], criteria: dict[str, CriterionSpec]) -> Fraction:
+    """One juror's score on 20 for one film, 20 × Σ w (s − min)/(max − min) / Σ w over the
+    criteria scored: the engine's own arithmetic, so that the juror's pages, the deliberation
+    table and the ranking show the same figure for the same marks."""
+    scales = {
+        name: (exact(criteria[name].min), exact(criteria[name].max), exact(criteria[name].weight))
+        for name in sheet
+    }
+    grid = Grid(scales, priority=None)
+    points = {name: grid.add(name, exact(value)) for name, value in sheet.items()}
+    grid.settle()
+    raw, scale = grid.on_20({None: {None: points}})
+    return Fraction(raw[None][None], scale)
+
+
 # Steps of the computation.
 
 
