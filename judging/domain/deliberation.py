@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch
 
 from festival.models import Film, User
-from judging.domain.scoring import on_20
 from judging.enums import EvaluationState
+from judging.marks import on_20
 from judging.models import Assignment, Criterion, Evaluation, Jury, JuryMember, Score
 from judging.rules import films_of_jury
 

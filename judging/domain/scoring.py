@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from festival.domain import DomainError
 from festival.models import Film, User
 from judging.enums import EvaluationState
+from judging.marks import on_20
 from judging.models import (
     Assignment,
     Criterion,
@@ -62,20 +63,9 @@ def _audit_value(value: Decimal | None) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
-def on_20(pairs: Iterable[tuple[Criterion, Decimal]]) -> Decimal | None:
-    """20 × Σ w (s − min)/(max − min) / Σ w over the scored criteria, None if none is scored."""
-    total = weights = Decimal(0)
-    for criterion, value in pairs:
-        span = criterion.max_score - criterion.min_score
-        total += criterion.weight * (value - criterion.min_score) / span
-        weights += criterion.weight
-    if not weights:
-        return None
-    return 20 * total / weights
-
-
 def score_on_20(evaluation: Evaluation) -> Decimal | None:
-    """The evaluation's score sur 20; reads `evaluation.scores.all()`, prefetch-friendly."""
+    """The evaluation's score sur 20, as the ranking computes it; reads `evaluation.scores.all()`
+    (prefetch-friendly)."""
     return on_20((score.criterion, score.value) for score in evaluation.scores.all())
 
 

@@ -12,7 +12,6 @@ from festival.enums import FilmStatus
 from judging.domain import scoring
 from judging.domain.scoring import (
     merge_ranges,
-    on_20,
     record_watch_progress,
     save_draft,
     score_on_20,
@@ -581,10 +580,3 @@ def test_score_on_20_counts_only_the_scored_criteria(juror, film, criteria, assi
 
 def test_score_on_20_of_nothing_is_none(juror, film, assignment):
     assert score_on_20(scoring.get_or_create_evaluation(juror=juror, film=film)) is None
-    assert on_20([]) is None
-
-
-def test_score_on_20_bounds(edition):
-    criterion = factories.make_criterion(edition, min_score=D(1), max_score=D(5), step=D(1))
-    assert on_20([(criterion, D(1))]) == D(0)
-    assert on_20([(criterion, D(5))]) == D(20)
