@@ -24,15 +24,7 @@ from festival.spreadsheets import csv_text, plain_number, xlsx_bytes
 from judging.enums import EvaluationState
 from judging.models import Criterion, Evaluation, Score
 from judging.models_results import PublicVote
-from judging.results import (
-    EditionScores,
-    edition_scores,
-    rank_rows,
-    results_settings,
-    rows_of,
-    status_label,
-    tie_break_label,
-)
+from judging.results import EditionResults, status_label, tie_break_label
 from judging.rules import ELIGIBLE_FILM_STATUSES
 
 SCORES_HEADER = ["category", "film", "juror", "criterion", "score"]
@@ -48,8 +40,8 @@ def _csv(header: list[str], rows) -> str:
 # The ranking's input files.
 
 
-def scores_csv(edition: Edition, data: EditionScores | None = None) -> str:
-    rows, _criteria, _favourites = rows_of(data or edition_scores(edition))
+def scores_csv(edition: Edition, *, results: EditionResults | None = None) -> str:
+    rows = (results or EditionResults.load(edition)).input.rows
     return _csv(
         SCORES_HEADER,
         ([r.category, r.film, r.juror, r.criterion, Decimal(str(r.score))] for r in rows),
@@ -73,8 +65,8 @@ def criteria_csv(edition: Edition) -> str:
     )
 
 
-def favourites_csv(edition: Edition, data: EditionScores | None = None) -> str:
-    _rows, _criteria, favourites = rows_of(data or edition_scores(edition))
+def favourites_csv(edition: Edition, *, results: EditionResults | None = None) -> str:
+    favourites = (results or EditionResults.load(edition)).input.favourites
     return _csv(FAVOURITES_HEADER, (list(f) for f in favourites))
 
 
@@ -101,9 +93,11 @@ def raw_scores_header() -> list[str]:
     ]
 
 
-def raw_score_rows(edition: Edition, *, named: bool) -> list[list]:
+def raw_score_rows(
+    edition: Edition, *, named: bool, results: EditionResults | None = None
+) -> list[list]:
     """Every score that counts in the ranking, one line per juror and criterion."""
-    data = edition_scores(edition)
+    data = (results or EditionResults.load(edition)).scores
     labels = juror_labels(data.counting, named=named)
     names = {c.pk: c.name for c in data.criteria}
     lines = []
@@ -124,12 +118,15 @@ def raw_score_rows(edition: Edition, *, named: bool) -> list[list]:
     return lines
 
 
-def raw_scores_csv(edition: Edition, *, named: bool) -> str:
-    return _csv(raw_scores_header(), raw_score_rows(edition, named=named))
+def raw_scores_csv(edition: Edition, *, named: bool, results: EditionResults | None = None) -> str:
+    return _csv(raw_scores_header(), raw_score_rows(edition, named=named, results=results))
 
 
-def raw_scores_xlsx(edition: Edition, *, named: bool) -> bytes:
-    return xlsx_bytes(_("Notes"), raw_scores_header(), raw_score_rows(edition, named=named))
+def raw_scores_xlsx(
+    edition: Edition, *, named: bool, results: EditionResults | None = None
+) -> bytes:
+    rows = raw_score_rows(edition, named=named, results=results)
+    return xlsx_bytes(_("Notes"), raw_scores_header(), rows)
 
 
 # Results.
@@ -149,19 +146,12 @@ def results_header() -> list[str]:
     ]
 
 
-def result_rows(edition: Edition) -> list[list]:
-    settings = results_settings(edition)
-    data = edition_scores(edition)
-    ranking = rank_rows(
-        *rows_of(data),
-        normalize=settings.normalization,
-        aggregate=settings.aggregation,
-        min_jurors=settings.min_jurors,
-    )
+def result_rows(edition: Edition, *, results: EditionResults | None = None) -> list[list]:
+    results = results or EditionResults.load(edition)
     lines = []
-    for category in data.categories:
-        for ranked in ranking.get(category.slug, []):
-            film = data.films[int(ranked.film)]
+    for category in results.categories:
+        for ranked in results.category_ranking(category):
+            film = results.films[int(ranked.film)]
             lines.append(
                 [
                     category.name,
@@ -178,12 +168,12 @@ def result_rows(edition: Edition) -> list[list]:
     return lines
 
 
-def results_csv(edition: Edition) -> str:
-    return _csv(results_header(), result_rows(edition))
+def results_csv(edition: Edition, *, results: EditionResults | None = None) -> str:
+    return _csv(results_header(), result_rows(edition, results=results))
 
 
-def results_xlsx(edition: Edition) -> bytes:
-    return xlsx_bytes(_("Classement"), results_header(), result_rows(edition))
+def results_xlsx(edition: Edition, *, results: EditionResults | None = None) -> bytes:
+    return xlsx_bytes(_("Classement"), results_header(), result_rows(edition, results=results))
 
 
 # PDF.

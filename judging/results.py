@@ -1,4 +1,5 @@
-"""The edition's ranking: which scores count, read from the database and fed to the pure engine.
+"""An edition's results: which scores count, read from the database once per request and fed
+to the pure engine, and `EditionResults`, the one object every page and export reads them from.
 
 Which scores count (the issue's "validated scores of counting jurors"), decided here once:
 
@@ -17,32 +18,24 @@ film's id, the juror's id and the criterion's name.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from festival.models import Category, Edition, Film, User
+from judging.agreement import CategoryAgreement, agreement_of
 from judging.enums import AssignmentEnd, EvaluationState
+from judging.marks import criterion_spec
 from judging.models import Assignment, Criterion, Evaluation, JuryMember, Score
 from judging.models_results import ResultsSettings
-from judging.ranking import (
-    AGGREGATIONS,
-    NORMALIZATIONS,
-    CriterionSpec,
-    RankedFilm,
-    ScoreRow,
-    agreement_block,
-    complete_block,
-    kendalls_w,
-    rank,
-)
+from judging.ranking import CriterionSpec, RankedFilm, ScoreRow, rank
 from judging.rules import ELIGIBLE_FILM_STATUSES
 from judging.selectors import conflicts_between
 
 logger = logging.getLogger(__name__)
-
-PODIUM = 3
 
 TIE_BREAK_LABELS = {
     None: "",
@@ -113,6 +106,8 @@ class EditionScores:
 
 
 def edition_scores(edition: Edition) -> EditionScores:
+    """The edition's categories, criteria, films in competition and validated evaluations,
+    those that count marked apart; read by `EditionResults`, once per request."""
     categories = list(edition.categories.order_by("position", "name", "pk"))
     criteria = list(Criterion.objects.filter(edition=edition).order_by("position", "pk"))
     films = {
@@ -160,20 +155,16 @@ def edition_scores(edition: Edition) -> EditionScores:
     )
 
 
-def criterion_specs(criteria: list[Criterion]) -> list[CriterionSpec]:
-    return [
-        CriterionSpec(
-            name=c.name,
-            weight=float(c.weight),
-            min=float(c.min_score),
-            max=float(c.max_score),
-            priority=c.is_priority,
-        )
-        for c in criteria
-    ]
+@dataclass(frozen=True)
+class EngineInput:
+    """The engine's input: what `rank_scores` reads from the three exported files."""
+
+    rows: list[ScoreRow]
+    criteria: list[CriterionSpec]
+    favourites: list[tuple[str, str, str]]
 
 
-def rows_of(data: EditionScores):
+def engine_input(data: EditionScores) -> EngineInput:
     names = {criterion.pk: criterion.name for criterion in data.criteria}
     rows = []
     favourites = []
@@ -192,32 +183,129 @@ def rows_of(data: EditionScores):
             )
         if evaluation.favourite:
             favourites.append((category, str(film.pk), str(evaluation.juror_id)))
-    return rows, criterion_specs(data.criteria), favourites
-
-
-def edition_rows(edition: Edition):
-    """(score rows, criteria, coups de cœur) of the edition's counting jurors."""
-    return rows_of(edition_scores(edition))
-
-
-def _options(edition, normalize, aggregate, min_jurors) -> tuple[str, str, int]:
-    if normalize is None or aggregate is None or min_jurors is None:
-        settings = results_settings(edition)
-        normalize = normalize or settings.normalization
-        aggregate = aggregate or settings.aggregation
-        min_jurors = settings.min_jurors if min_jurors is None else min_jurors
-    return normalize, aggregate, min_jurors
-
-
-def rank_rows(rows, criteria, favourites, *, normalize, aggregate, min_jurors):
-    return rank(
-        scores=rows,
-        criteria=criteria,
+    return EngineInput(
+        rows=rows,
+        criteria=[criterion_spec(c) for c in data.criteria],
         favourites=favourites,
+    )
+
+
+def rank_input(data: EngineInput, *, normalize: str, aggregate: str, min_jurors: int):
+    return rank(
+        scores=data.rows,
+        criteria=data.criteria,
+        favourites=data.favourites,
         normalize=normalize,
         aggregate=aggregate,
         min_jurors=min_jurors,
     )
+
+
+# The results of an edition.
+
+
+class EditionResults:
+    """An edition's results, computed once per request from one load of its scores.
+
+    Everything is read or computed on first use and kept: the counting scores (`scores`), the
+    engine's input (`input`), the ranking per category (`ranking`), the coups de cœur
+    (`favourite_counts`) and the agreement between jurors (`agreement`). A view loads one and
+    passes it to every function that needs it (proposals, decisions, the palmarès snapshot,
+    the exports); those functions load their own when given none.
+    """
+
+    def __init__(
+        self,
+        edition: Edition,
+        *,
+        normalize: str | None = None,
+        aggregate: str | None = None,
+        min_jurors: int | None = None,
+    ):
+        self.edition = edition
+        self._options = {"normalize": normalize, "aggregate": aggregate, "min_jurors": min_jurors}
+
+    @classmethod
+    def load(
+        cls,
+        edition: Edition,
+        *,
+        normalize: str | None = None,
+        aggregate: str | None = None,
+        min_jurors: int | None = None,
+    ) -> EditionResults:
+        """The edition's results, with its own ranking options unless some are given. Nothing
+        is read before it is used."""
+        return cls(edition, normalize=normalize, aggregate=aggregate, min_jurors=min_jurors)
+
+    @cached_property
+    def settings(self) -> ResultsSettings:
+        return results_settings(self.edition)
+
+    @cached_property
+    def options(self) -> dict:
+        """The ranking options, {normalize, aggregate, min_jurors}: those given, the edition's
+        settings for the others."""
+        given = self._options
+        if None not in given.values():
+            return dict(given)
+        settings = self.settings
+        edition = {
+            "normalize": settings.normalization,
+            "aggregate": settings.aggregation,
+            "min_jurors": settings.min_jurors,
+        }
+        return {name: edition[name] if value is None else value for name, value in given.items()}
+
+    @cached_property
+    def scores(self) -> EditionScores:
+        return edition_scores(self.edition)
+
+    @property
+    def categories(self) -> list[Category]:
+        return self.scores.categories
+
+    @property
+    def criteria(self) -> list[Criterion]:
+        return self.scores.criteria
+
+    @property
+    def films(self) -> dict[int, Film]:
+        """The films in competition, by id, with their category, school and company."""
+        return self.scores.films
+
+    @cached_property
+    def input(self) -> EngineInput:
+        return engine_input(self.scores)
+
+    @cached_property
+    def ranking(self) -> dict[str, list[RankedFilm]]:
+        """{category slug: ranked films}; films without a counting score are absent.
+
+        Films are identified by their id as a string, as in the exported files.
+        """
+        return rank_input(self.input, **self.options)
+
+    def category_ranking(self, category: Category) -> list[RankedFilm]:
+        return self.ranking.get(category.slug, [])
+
+    def ranked_film(self, film: Film) -> RankedFilm | None:
+        return next(
+            (f for f in self.ranking.get(film.category.slug, []) if f.film == str(film.pk)),
+            None,
+        )
+
+    @cached_property
+    def favourite_counts(self) -> Counter:
+        """{film_id: coups de cœur} of the jurors whose scores count."""
+        return Counter(int(film) for _category, film, _juror in self.input.favourites)
+
+    @cached_property
+    def agreement(self) -> dict[str, CategoryAgreement]:
+        """Per category: Kendall's W of the counting jurors, and whether the podium changes
+        under the other normalisation or another aggregation (everything else as the options).
+        """
+        return agreement_of(self.input, self.ranking, **self.options)
 
 
 def rank_edition(
@@ -229,120 +317,8 @@ def rank_edition(
 ) -> dict[str, list[RankedFilm]]:
     """{category slug: ranked films}, with the edition's options unless given.
 
-    Films are identified by their id as a string; films without a counting score are absent.
+    A shorthand for commands and tests; a page loads one `EditionResults` and reads it.
     """
-    normalize, aggregate, min_jurors = _options(edition, normalize, aggregate, min_jurors)
-    rows, criteria, favourites = edition_rows(edition)
-    return rank_rows(
-        rows,
-        criteria,
-        favourites,
-        normalize=normalize,
-        aggregate=aggregate,
-        min_jurors=min_jurors,
-    )
-
-
-# Agreement between jurors and stability of the podium.
-
-
-@dataclass
-class PodiumVariant:
-    normalize: str
-    aggregate: str
-    podium: list[str]
-    changed: bool
-
-
-@dataclass
-class CategoryAgreement:
-    category: str
-    kendalls_w: float | None
-    jurors: int
-    films: int
-    podium: list[str]
-    variants: list[PodiumVariant]
-
-    @property
-    def stable(self) -> bool:
-        return not any(variant.changed for variant in self.variants)
-
-
-def podium(ranked: list[RankedFilm]) -> list[tuple[str, int]]:
-    """The films ranked in the first three places, with their rank."""
-    return [(f.film, f.rank) for f in ranked if f.rank is not None and f.rank <= PODIUM]
-
-
-def juror_matrix(ranked: list[RankedFilm]) -> tuple[list[str], list[list[float | None]]]:
-    """(jurors, rows): each juror's score on 20 for each film of the category, None if unscored."""
-    jurors = sorted({j for film in ranked for j in film.steps["jurors"]}, key=_natural)
-    matrix = [
-        [
-            film.steps["jurors"][juror]["on_20"] if juror in film.steps["jurors"] else None
-            for film in ranked
-        ]
-        for juror in jurors
-    ]
-    return jurors, matrix
-
-
-def _natural(value: str):
-    return (0, int(value), "") if value.isdigit() else (1, 0, value)
-
-
-def agreement_of(rows, criteria, favourites, *, normalize, aggregate, min_jurors):
-    """{category: CategoryAgreement} from the engine's input."""
-    options = {"normalize": normalize, "aggregate": aggregate, "min_jurors": min_jurors}
-    base = rank_rows(rows, criteria, favourites, **options)
-    variants = [(other, aggregate) for other in NORMALIZATIONS if other != normalize] + [
-        (normalize, other) for other in AGGREGATIONS if other != aggregate
-    ]
-    others = {
-        variant: rank_rows(
-            rows,
-            criteria,
-            favourites,
-            normalize=variant[0],
-            aggregate=variant[1],
-            min_jurors=min_jurors,
-        )
-        for variant in variants
-    }
-    result = {}
-    for category, ranked in base.items():
-        _jurors, matrix = juror_matrix(ranked)
-        matrix = [matrix[i] for i in agreement_block(matrix)]
-        block = complete_block(matrix)
-        top = podium(ranked)
-        result[category] = CategoryAgreement(
-            category=category,
-            kendalls_w=kendalls_w(matrix),
-            jurors=len(matrix),
-            films=len(block[0]) if block else 0,
-            podium=[film for film, _rank in top],
-            variants=[
-                PodiumVariant(
-                    normalize=n,
-                    aggregate=a,
-                    podium=[film for film, _rank in podium(others[n, a].get(category, []))],
-                    changed=podium(others[n, a].get(category, [])) != top,
-                )
-                for n, a in variants
-            ],
-        )
-    return result
-
-
-def agreement(edition: Edition) -> dict[str, CategoryAgreement]:
-    """Per category: Kendall's W of the counting jurors, and whether the podium changes under
-    the other normalisation or another aggregation (everything else as the edition's options)."""
-    normalize, aggregate, min_jurors = _options(edition, None, None, None)
-    rows, criteria, favourites = edition_rows(edition)
-    return agreement_of(
-        rows,
-        criteria,
-        favourites,
-        normalize=normalize,
-        aggregate=aggregate,
-        min_jurors=min_jurors,
-    )
+    return EditionResults.load(
+        edition, normalize=normalize, aggregate=aggregate, min_jurors=min_jurors
+    ).ranking

@@ -23,6 +23,7 @@ from festival.models import Category, Edition, Film, User
 from judging.domain import DomainError
 from judging.enums import PrizeKind
 from judging.models_results import Award, Prize, PublicVote
+from judging.results import EditionResults
 from judging.rules import ELIGIBLE_FILM_STATUSES, may_decide_prize
 
 logger = logging.getLogger(__name__)
@@ -126,21 +127,6 @@ class Proposal:
         return bool(self.film_ids)
 
 
-def rank_edition(edition: Edition) -> dict:
-    """The ranking engine's figures, {category slug: [RankedFilm]}."""
-    from judging.results import rank_edition as engine  # the engine reads the awards' models
-
-    return engine(edition)
-
-
-def favourite_counts(edition: Edition) -> Counter:
-    """{film_id: coups de cœur} of the jurors whose scores count, as the ranking reads them."""
-    from judging.results import edition_rows
-
-    _rows, _criteria, favourites = edition_rows(edition)
-    return Counter(int(film) for _category, film, _juror in favourites)
-
-
 def public_vote_counts(edition: Edition) -> Counter:
     """{film_id: confirmed public votes}."""
     rows = (
@@ -160,8 +146,14 @@ def _leaders(counts: Counter, film_ids: set[int]) -> tuple[list[int], int]:
     return sorted(pk for pk, count in scoped.items() if count == best), best
 
 
-def proposals(edition: Edition, prizes: Iterable[Prize] | None = None) -> dict[int, Proposal]:
-    """{prize_id: Proposal} for the edition's prizes, from one run of the ranking."""
+def proposals(
+    edition: Edition,
+    prizes: Iterable[Prize] | None = None,
+    *,
+    results: EditionResults | None = None,
+) -> dict[int, Proposal]:
+    """{prize_id: Proposal} for the edition's prizes, from the edition's results (loaded when
+    not given: a page passes the one it reads everything else from)."""
     prizes = list(edition.prizes.select_related("category") if prizes is None else prizes)
     eligible = list(eligible_films(edition).values_list("pk", "category_id"))
     eligible_ids = {pk for pk, _category in eligible}
@@ -169,8 +161,9 @@ def proposals(edition: Edition, prizes: Iterable[Prize] | None = None) -> dict[i
     for pk, category_id in eligible:
         by_category.setdefault(category_id, set()).add(pk)
     kinds = {prize.kind for prize in prizes}
-    ranking = rank_edition(edition) if kinds & set(PODIUM) else {}
-    favourites = favourite_counts(edition) if PrizeKind.FAVOURITE in kinds else Counter()
+    results = results or EditionResults.load(edition)
+    ranking = results.ranking if kinds & set(PODIUM) else {}
+    favourites = results.favourite_counts if PrizeKind.FAVOURITE in kinds else Counter()
     votes = public_vote_counts(edition) if PrizeKind.PUBLIC in kinds else Counter()
     result = {}
     for prize in prizes:
@@ -209,13 +202,19 @@ def proposals(edition: Edition, prizes: Iterable[Prize] | None = None) -> dict[i
 
 
 def decide_award(
-    *, prize: Prize, films: Iterable[Film], user: User, reason: str = ""
+    *,
+    prize: Prize,
+    films: Iterable[Film],
+    user: User,
+    reason: str = "",
+    results: EditionResults | None = None,
 ) -> list[Award]:
     """Record the jury's decision for `prize`: these films (none, one, or ex aequo).
 
     Confirming the proposal needs no reason. Departing from it does, and the reason is kept
     on every award of the decision (with `proposed_by_ranking` telling which films the figures
-    had proposed). Returns the prize's awards.
+    had proposed). Returns the prize's awards. `results`: the edition's, when the caller has
+    them already.
     """
     films = list(films)
     reason = (reason or "").strip()
@@ -234,7 +233,7 @@ def decide_award(
                 % {"title": film.title},
                 code="not_eligible",
             )
-    proposal = proposals(prize.edition, [prize])[prize.pk]
+    proposal = proposals(prize.edition, [prize], results=results)[prize.pk]
     chosen = sorted({film.pk for film in films})
     override = proposal.available and chosen != proposal.film_ids
     if override and not reason:

@@ -17,9 +17,10 @@ from festival import emails
 from festival.enums import Role
 from festival.models import Edition, Film, User
 from judging.domain import DomainError
-from judging.domain.awards import awards_of, rank_edition
+from judging.domain.awards import awards_of
 from judging.models import JuryMember
 from judging.models_results import Publication
+from judging.results import EditionResults
 from judging.rules import ELIGIBLE_FILM_STATUSES
 from judging.selectors_results import live_publication
 
@@ -56,23 +57,17 @@ def _score(value) -> float | None:
     return None if value is None else round(float(value), 3)
 
 
-def build_snapshot(edition: Edition, *, published_at) -> dict:
+def build_snapshot(
+    edition: Edition, *, published_at, results: EditionResults | None = None
+) -> dict:
     """The palmarès as it stands: every category's ranking and every award."""
-    ranking = rank_edition(edition)
-    categories = list(edition.categories.order_by("position", "name", "pk"))
+    results = results or EditionResults.load(edition)
     awards = list(awards_of(edition).prefetch_related("film__trades"))
-    film_ids = {int(row.film) for rows in ranking.values() for row in rows}
-    films = {
-        film.pk: film
-        for film in Film.objects.filter(pk__in=film_ids).select_related("school", "company")
-    }
     snapshot_categories = []
-    for category in categories:
+    for category in results.categories:
         rows = []
-        for row in ranking.get(category.slug, []):
-            film = films.get(int(row.film))
-            if film is None:
-                continue
+        for row in results.category_ranking(category):
+            film = results.films[int(row.film)]
             rows.append(
                 {
                     "film_id": film.pk,
@@ -120,9 +115,9 @@ def build_snapshot(edition: Edition, *, published_at) -> dict:
     }
 
 
-def preview_snapshot(edition: Edition) -> dict:
+def preview_snapshot(edition: Edition, *, results: EditionResults | None = None) -> dict:
     """What publishing now would freeze; nothing is saved."""
-    return build_snapshot(edition, published_at=timezone.now())
+    return build_snapshot(edition, published_at=timezone.now(), results=results)
 
 
 def publish_palmares(*, edition: Edition, user: User) -> Publication:

@@ -34,6 +34,7 @@ from judging.domain.publication import (
 from judging.domain.votes import films_with_counts, set_vote_window, vote_counts, vote_window
 from judging.forms.awards import DecisionForm, PrizeFormSet, UnpublishForm, VoteWindowForm
 from judging.models_results import Award, Prize
+from judging.results import EditionResults
 from judging.rules import (
     get_category_for_decider,
     get_edition_for_organizer,
@@ -105,8 +106,10 @@ def prizes_edit(request, edition_pk):
 # Decisions
 
 
-def _decision_rows(request, edition: Edition, prizes: list[Prize], films, posted=None):
-    proposed = proposals(edition, prizes)
+def _decision_rows(
+    edition: Edition, prizes: list[Prize], films, results: EditionResults, posted=None
+):
+    proposed = proposals(edition, prizes, results=results)
     awards: dict[int, list[Award]] = {}
     for award in Award.objects.filter(prize__in=prizes).select_related("film", "decided_by"):
         awards.setdefault(award.prize_id, []).append(award)
@@ -138,7 +141,8 @@ def _decision_rows(request, edition: Edition, prizes: list[Prize], films, posted
     return rows
 
 
-def _decision_page(request, edition, category, *, posted=None, status=200):
+def _decision_page(request, edition, category, *, results=None, posted=None, status=200):
+    results = results or EditionResults.load(edition)
     prizes = list(prizes_for_scope(edition, category))
     films = (
         eligible_films(edition, category)
@@ -151,7 +155,7 @@ def _decision_page(request, edition, category, *, posted=None, status=200):
         {
             "edition": edition,
             "category": category,
-            "rows": _decision_rows(request, edition, prizes, list(films), posted),
+            "rows": _decision_rows(edition, prizes, list(films), results, posted),
             "is_organizer": request.user.is_organizer,
         },
         status=status,
@@ -175,6 +179,7 @@ def edition_awards(request, edition_pk):
 @require_POST
 def award_decide(request, prize_pk):
     prize = get_prize_for_decider(request.user, prize_pk)
+    results = EditionResults.load(prize.edition)
     films = eligible_films(prize.edition, prize.category).select_related("school")
     form = DecisionForm(request.POST, films=films, prefix=f"prize-{prize.pk}")
     if form.is_valid():
@@ -184,6 +189,7 @@ def award_decide(request, prize_pk):
                 films=form.cleaned_data["films"],
                 user=request.user,
                 reason=form.cleaned_data["reason"],
+                results=results,
             )
         except DomainError as error:
             form.add_error(None, error)
@@ -195,7 +201,12 @@ def award_decide(request, prize_pk):
                 return redirect("judging:awards_edition", edition_pk=prize.edition_id)
             return redirect("judging:awards_category", category_pk=prize.category_id)
     return _decision_page(
-        request, prize.edition, prize.category, posted=(prize.pk, form), status=400
+        request,
+        prize.edition,
+        prize.category,
+        results=results,
+        posted=(prize.pk, form),
+        status=400,
     )
 
 

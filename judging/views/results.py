@@ -20,12 +20,8 @@ from judging import exports
 from judging.enums import Aggregation, Normalization
 from judging.models_results import ResultsSettings
 from judging.results import (
-    EditionScores,
-    agreement_of,
-    edition_scores,
-    rank_rows,
+    EditionResults,
     results_settings,
-    rows_of,
     status_label,
     tie_break_label,
     update_ranking_options,
@@ -71,16 +67,6 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def _ranking(data: EditionScores, settings: ResultsSettings):
-    rows = rows_of(data)
-    options = {
-        "normalize": settings.normalization,
-        "aggregate": settings.aggregation,
-        "min_jurors": settings.min_jurors,
-    }
-    return rank_rows(*rows, **options), agreement_of(*rows, **options)
-
-
 def _variant_label(variant) -> str:
     normalizations = _labels(Normalization.choices)
     aggregations = _labels(Aggregation.choices)
@@ -90,14 +76,13 @@ def _variant_label(variant) -> str:
 @organizer_required
 def ranking(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
-    settings = results_settings(edition)
-    data = edition_scores(edition)
-    ranked, agreements = _ranking(data, settings)
+    results = EditionResults.load(edition)
+    settings = results.settings
     categories = []
-    for category in data.categories:
-        films = ranked.get(category.slug, [])
+    for category in results.categories:
+        films = results.category_ranking(category)
         listed = {int(f.film) for f in films}
-        agreement = agreements.get(category.slug)
+        agreement = results.agreement.get(category.slug)
         variants = agreement.variants if agreement else []
         categories.append(
             {
@@ -105,7 +90,7 @@ def ranking(request, edition_pk):
                 "lines": [
                     {
                         "ranked": f,
-                        "film": data.films[int(f.film)],
+                        "film": results.films[int(f.film)],
                         "tie_break": tie_break_label(f.tie_break),
                         "status": status_label(f.status),
                     }
@@ -113,7 +98,7 @@ def ranking(request, edition_pk):
                 ],
                 "unscored": [
                     film
-                    for film in data.films.values()
+                    for film in results.films.values()
                     if film.category_id == category.pk and film.pk not in listed
                 ],
                 "agreement": agreement,
@@ -162,10 +147,9 @@ def explanation(request, edition_pk, film_pk):
     film = get_object_or_404(
         Film.objects.select_related("category", "school"), edition=edition, pk=film_pk
     )
-    settings = results_settings(edition)
-    data = edition_scores(edition)
-    ranked, _agreements = _ranking(data, settings)
-    entry = next((f for f in ranked.get(film.category.slug, []) if f.film == str(film.pk)), None)
+    results = EditionResults.load(edition)
+    settings, data = results.settings, results.scores
+    entry = results.ranked_film(film)
     names = {e.juror_id: e.juror.get_full_name() for e in data.validated}
     counted = {e.juror_id for e in data.counting if e.film_id == film.pk}
     not_counted = [
@@ -217,16 +201,19 @@ def _attachment(content, content_type: str, filename: str) -> HttpResponse:
 
 
 DOWNLOADS = {
-    # name: (content type, builder(edition, request))
-    "notes.csv": (CSV, lambda e, r: exports.raw_scores_csv(e, named=_named(r))),
-    "notes.xlsx": (XLSX, lambda e, r: exports.raw_scores_xlsx(e, named=_named(r))),
-    "classement.csv": (CSV, lambda e, r: exports.results_csv(e)),
-    "classement.xlsx": (XLSX, lambda e, r: exports.results_xlsx(e)),
-    "scores.csv": (CSV, lambda e, r: exports.scores_csv(e)),
-    "criteria.csv": (CSV, lambda e, r: exports.criteria_csv(e)),
-    "favourites.csv": (CSV, lambda e, r: exports.favourites_csv(e)),
-    "impact.csv": (CSV, lambda e, r: exports.impact_csv(e)),
-    "impact.pdf": (PDF, lambda e, r: exports.impact_pdf(e)),
+    # name: (content type, builder(results, request)); `results` reads nothing until used.
+    "notes.csv": (CSV, lambda x, r: exports.raw_scores_csv(x.edition, named=_named(r), results=x)),
+    "notes.xlsx": (
+        XLSX,
+        lambda x, r: exports.raw_scores_xlsx(x.edition, named=_named(r), results=x),
+    ),
+    "classement.csv": (CSV, lambda x, r: exports.results_csv(x.edition, results=x)),
+    "classement.xlsx": (XLSX, lambda x, r: exports.results_xlsx(x.edition, results=x)),
+    "scores.csv": (CSV, lambda x, r: exports.scores_csv(x.edition, results=x)),
+    "criteria.csv": (CSV, lambda x, r: exports.criteria_csv(x.edition)),
+    "favourites.csv": (CSV, lambda x, r: exports.favourites_csv(x.edition, results=x)),
+    "impact.csv": (CSV, lambda x, r: exports.impact_csv(x.edition)),
+    "impact.pdf": (PDF, lambda x, r: exports.impact_pdf(x.edition)),
 }
 
 
@@ -240,7 +227,8 @@ def download(request, edition_pk, filename):
     if filename not in DOWNLOADS:
         raise Http404
     content_type, build = DOWNLOADS[filename]
-    return _attachment(build(edition, request), content_type, f"filmit-{edition.year}-{filename}")
+    content = build(EditionResults.load(edition), request)
+    return _attachment(content, content_type, f"filmit-{edition.year}-{filename}")
 
 
 @login_required

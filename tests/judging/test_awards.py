@@ -11,7 +11,6 @@ from festival.models import Category, Edition, Film, User
 from judging.domain import DomainError
 from judging.domain.awards import (
     decide_award,
-    favourite_counts,
     proposals,
     save_prizes,
     seed_prizes,
@@ -19,6 +18,7 @@ from judging.domain.awards import (
 from judging.enums import EvaluationState, PrizeKind
 from judging.models import Jury
 from judging.models_results import Award, Prize, PublicVote
+from judging.results import EditionResults
 from tests import factories
 
 
@@ -147,7 +147,7 @@ def test_trainee_favourites_do_not_count(edition, category):
         validated_at=timezone.now(),
         favourite=True,
     )
-    assert favourite_counts(edition) == {}
+    assert EditionResults.load(edition).favourite_counts == {}
 
 
 def test_a_withdrawn_film_is_never_proposed(scored):

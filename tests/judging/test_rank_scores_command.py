@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from judging.exports import criteria_csv, favourites_csv, scores_csv
-from judging.results import edition_rows, rank_edition, results_settings
+from judging.results import EditionResults, rank_edition, results_settings
 from tests.judging import results_scenario
 
 SCORES = """category,film,juror,criterion,score
@@ -200,8 +200,9 @@ def scenario(edition):
     return results_scenario.build(edition)
 
 
-def test_edition_rows_keep_only_the_counting_scores(scenario, edition):
-    rows, criteria, favourites = edition_rows(edition)
+def test_engine_input_keeps_only_the_counting_scores(scenario, edition):
+    data = EditionResults.load(edition).input
+    rows, criteria, favourites = data.rows, data.criteria, data.favourites
     f, (j1, j2, j3), dropped = scenario.films, scenario.jurors, scenario.dropped
     counted = sorted({(r.film, r.juror) for r in rows})
     assert counted == sorted(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from festival.models import Edition
 from judging.exports import criteria_csv, favourites_csv, scores_csv
-from judging.results import edition_scores
+from judging.results import EditionResults
 
 
 class Command(BaseCommand):
@@ -28,11 +28,11 @@ class Command(BaseCommand):
             raise CommandError(_("Édition introuvable."), returncode=2)
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
-        data = edition_scores(edition)
+        results = EditionResults.load(edition)
         files = {
-            "scores.csv": scores_csv(edition, data),
+            "scores.csv": scores_csv(edition, results=results),
             "criteria.csv": criteria_csv(edition),
-            "favourites.csv": favourites_csv(edition, data),
+            "favourites.csv": favourites_csv(edition, results=results),
         }
         for name, text in files.items():
             (out / name).write_text(text, encoding="utf-8")
