@@ -8,6 +8,11 @@ organizer_urls = [
     path("editions/<int:edition_pk>/", awards.results_home, name="awards_home"),
     path("editions/<int:edition_pk>/prix/", awards.prizes_edit, name="awards_prizes"),
     path(
+        "editions/<int:edition_pk>/prix/habituels/",
+        awards.prizes_seed,
+        name="awards_prizes_seed",
+    ),
+    path(
         "editions/<int:edition_pk>/prix-speciaux/",
         awards.edition_awards,
         name="awards_edition",

@@ -62,22 +62,28 @@ def status_label(status: str) -> str:
 
 
 def results_settings(edition: Edition) -> ResultsSettings:
-    """The edition's results settings, created with the defaults on first use."""
-    settings, _created = ResultsSettings.objects.get_or_create(edition=edition)
-    return settings
+    """The edition's results settings; the defaults, unsaved, until an organizer changes them
+    (reading the results never writes)."""
+    return ResultsSettings.objects.filter(edition=edition).first() or ResultsSettings(
+        edition=edition
+    )
 
 
 def update_ranking_options(
-    *, settings: ResultsSettings, normalization: str, aggregation: str, min_jurors: int, user: User
+    *, edition: Edition, normalization: str, aggregation: str, min_jurors: int, user: User
 ) -> ResultsSettings:
     """Save how the edition's ranking is computed."""
-    settings.normalization = normalization
-    settings.aggregation = aggregation
-    settings.min_jurors = min_jurors
-    settings.save(update_fields=["normalization", "aggregation", "min_jurors"])
+    settings, _created = ResultsSettings.objects.update_or_create(
+        edition=edition,
+        defaults={
+            "normalization": normalization,
+            "aggregation": aggregation,
+            "min_jurors": min_jurors,
+        },
+    )
     logger.info(
         "Ranking options of edition %s set to %s/%s/%s by user %s",
-        settings.edition_id,
+        edition.pk,
         normalization,
         aggregation,
         min_jurors,

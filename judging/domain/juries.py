@@ -17,6 +17,7 @@ from festival import emails
 from festival.enums import Role
 from festival.models import Category, Company, Edition, Film, School, User
 from judging.domain import DomainError
+from judging.domain.awards import seed_prizes
 from judging.enums import AssignmentEnd, EvaluationState
 from judging.models import (
     Affiliation,
@@ -106,7 +107,9 @@ def seed_default_criteria(edition: Edition) -> list[Criterion]:
 
 
 def ensure_judging_settings(*, edition: Edition) -> JudgingSettings:
-    """The edition's judging settings, created with the default scoring form the first time."""
+    """The edition's judging settings, created the first time with the default scoring form
+    and, once the edition has its categories, the usual prizes (an edition set up before its
+    categories gets its prizes from the button of its palmarès page)."""
     existing = JudgingSettings.objects.filter(edition=edition).first()
     if existing is not None:
         return existing
@@ -114,6 +117,8 @@ def ensure_judging_settings(*, edition: Edition) -> JudgingSettings:
         with transaction.atomic():
             judging_settings = JudgingSettings.objects.create(edition=edition)
             seed_default_criteria(edition)
+            if edition.categories.exists():
+                seed_prizes(edition=edition)
     except IntegrityError:  # created at the same moment by another request
         return JudgingSettings.objects.get(edition=edition)
     return judging_settings

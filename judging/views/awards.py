@@ -49,7 +49,6 @@ from judging.selectors_results import live_publication
 @organizer_required
 def results_home(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
-    seed_prizes(edition=edition)
     categories = list(edition.categories.order_by("position", "name", "pk"))
     prizes = list(edition.prizes.select_related("category"))
     awarded = {}
@@ -70,6 +69,7 @@ def results_home(request, edition_pk):
         {
             "edition": edition,
             "categories": categories,
+            "has_prizes": bool(prizes),
             "edition_prizes": [p for p in prizes if p.category_id is None],
             "live": live_publication(edition),
             "publications": publications,
@@ -79,9 +79,24 @@ def results_home(request, edition_pk):
 
 
 @organizer_required
+@require_POST
+def prizes_seed(request, edition_pk):
+    """The usual prizes, for an edition that has none (judging set up before its categories,
+    or every prize deleted)."""
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    if seed_prizes(edition=edition):
+        messages.success(
+            request,
+            _("Les prix habituels sont créés : modifiez-les ou complétez-les si besoin."),
+        )
+    else:
+        messages.error(request, _("Cette édition a déjà ses prix : rien n'a été créé."))
+    return redirect("judging:awards_home", edition_pk=edition.pk)
+
+
+@organizer_required
 def prizes_edit(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
-    seed_prizes(edition=edition)
     formset = PrizeFormSet(
         request.POST or None,
         queryset=edition.prizes.select_related("category"),

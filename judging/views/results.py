@@ -124,13 +124,12 @@ def ranking(request, edition_pk):
 @require_POST
 def options(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
-    settings = results_settings(edition)
-    form = RankingOptionsForm(request.POST, instance=ResultsSettings.objects.get(pk=settings.pk))
+    form = RankingOptionsForm(request.POST, instance=results_settings(edition))
     if not form.is_valid():
         messages.error(request, _("Options du classement invalides : rien n'a été changé."))
         return redirect("judging:results", edition_pk=edition.pk)
     update_ranking_options(
-        settings=settings,
+        edition=edition,
         normalization=form.cleaned_data["normalization"],
         aggregation=form.cleaned_data["aggregation"],
         min_jurors=form.cleaned_data["min_jurors"],

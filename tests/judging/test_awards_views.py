@@ -4,6 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +16,7 @@ from judging.domain.publication import publish_palmares
 from judging.enums import PrizeKind
 from judging.models_results import Award, Prize, Publication, ResultsSettings
 from tests import factories
+from tests.judging.queries import writes
 from tests.judging.test_awards import make_scored_category
 
 
@@ -40,6 +44,7 @@ def pages(scored, publication):
     return {
         "home": ("get", reverse("judging:awards_home", args=[edition.pk]), {}),
         "prizes": ("get", reverse("judging:awards_prizes", args=[edition.pk]), {}),
+        "prizes_seed": ("post", reverse("judging:awards_prizes_seed", args=[edition.pk]), {}),
         "edition_awards": ("get", reverse("judging:awards_edition", args=[edition.pk]), {}),
         "category_awards": ("get", reverse("judging:awards_category", args=[category.pk]), {}),
         "decide": (
@@ -69,6 +74,7 @@ def pages(scored, publication):
 ALL_PAGES = [
     "home",
     "prizes",
+    "prizes_seed",
     "edition_awards",
     "category_awards",
     "decide",
@@ -117,7 +123,9 @@ def test_strangers_get_404(client, pages, name, who, scored, teacher, other_orga
     assert state() == before
 
 
-@pytest.mark.parametrize("name", ["home", "prizes", "preview", "publication", "votes", "pdf"])
+@pytest.mark.parametrize(
+    "name", ["home", "prizes", "prizes_seed", "preview", "publication", "votes", "pdf"]
+)
 def test_the_jury_president_only_reaches_their_categorys_decisions(client, pages, scored, name):
     client.force_login(scored.president)
     assert request_page(client, pages, name).status_code == 404
@@ -139,6 +147,71 @@ def test_the_jury_president_decides_their_category(client, pages, scored):
 def test_organizer_reaches_every_page(organizer_client, pages, name):
     response = request_page(organizer_client, pages, name)
     assert response.status_code in (200, 302)
+
+
+READ_PAGES = [
+    "home",
+    "prizes",
+    "edition_awards",
+    "category_awards",
+    "preview",
+    "publication",
+    "pdf",
+    "certificates",
+    "votes",
+]
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_reading_a_page_writes_nothing(organizer_client, pages, name):
+    assert pages[name][0] == "get"
+    with CaptureQueriesContext(connection) as captured:
+        response = request_page(organizer_client, pages, name)
+    assert response.status_code == 200
+    assert writes(captured) == []
+
+
+# The usual prizes
+
+
+def test_an_edition_without_prizes_offers_the_usual_ones(organizer_client, edition, category):
+    for name in ("judging:awards_home", "judging:awards_prizes"):
+        with CaptureQueriesContext(connection) as captured:
+            response = organizer_client.get(reverse(name, args=[edition.pk]))
+        assert writes(captured) == []
+        assert "Créer les prix habituels" in response.content.decode()
+    assert not Prize.objects.exists()
+
+
+def test_the_usual_prizes_are_created_on_request(organizer_client, edition, category):
+    url = reverse("judging:awards_prizes_seed", args=[edition.pk])
+    response = organizer_client.post(url)
+    assert response["Location"] == reverse("judging:awards_home", args=[edition.pk])
+    assert messages_of(response) == [
+        "Les prix habituels sont créés : modifiez-les ou complétez-les si besoin."
+    ]
+    edition_first = F("category").asc(nulls_first=True)
+    prizes = Prize.objects.order_by(edition_first, "position").values_list("category", "kind")
+    assert list(prizes) == [
+        (None, PrizeKind.JURY),
+        (None, PrizeKind.SPECIAL),
+        (category.pk, PrizeKind.CATEGORY_FIRST),
+        (category.pk, PrizeKind.CATEGORY_SECOND),
+        (category.pk, PrizeKind.CATEGORY_THIRD),
+        (category.pk, PrizeKind.FAVOURITE),
+        (category.pk, PrizeKind.PUBLIC),
+    ]
+    home = organizer_client.get(response["Location"])
+    assert "Créer les prix habituels" not in home.content.decode()
+    response = organizer_client.post(url)
+    assert messages_of(response) == ["Cette édition a déjà ses prix : rien n'a été créé."]
+    assert Prize.objects.count() == 7
+
+
+def test_the_usual_prizes_are_only_created_by_a_post(organizer_client, edition, category):
+    url = reverse("judging:awards_prizes_seed", args=[edition.pk])
+    assert organizer_client.get(url).status_code == 405
+    assert not Prize.objects.exists()
 
 
 # Decisions

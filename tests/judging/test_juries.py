@@ -4,12 +4,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from festival.domain import DomainError
 from festival.enums import FilmStatus
 from judging.domain.assignment import add_assignment, compute_assignments, remove_assignment
+from judging.domain.awards import CATEGORY_PRIZES, EDITION_PRIZES
 from judging.domain.juries import (
     add_member,
     create_jury,
@@ -93,6 +95,22 @@ def test_settings_come_with_the_default_scoring_form(edition):
     ]
     assert ensure_judging_settings(edition=edition) == settings
     assert edition.criteria.count() == 5
+
+
+def test_setting_up_judging_gives_the_edition_its_usual_prizes(edition, category):
+    ensure_judging_settings(edition=edition)
+    edition_first = F("category").asc(nulls_first=True)
+    prizes = edition.prizes.order_by(edition_first, "position").values_list("category", "kind")
+    assert list(prizes) == [(None, kind) for kind, _name in EDITION_PRIZES] + [
+        (category.pk, kind) for kind, _name in CATEGORY_PRIZES
+    ]
+    ensure_judging_settings(edition=edition)
+    assert edition.prizes.count() == 7
+
+
+def test_judging_set_up_before_the_categories_waits_for_them_to_give_prizes(edition):
+    ensure_judging_settings(edition=edition)
+    assert not edition.prizes.exists()
 
 
 def test_seeding_leaves_an_existing_form_alone(edition):

@@ -4,14 +4,19 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from festival.spreadsheets import is_formula_like
 from judging.models_results import Publication, ResultsSettings
+from judging.results import results_settings
+from judging.views.results import DOWNLOADS
 from tests import factories
 from tests.conftest import login
 from tests.judging import results_scenario
+from tests.judging.queries import writes
 
 
 @pytest.fixture
@@ -86,7 +91,25 @@ def test_page_without_any_score(organizer_client, edition, category):
     response = organizer_client.get(results_url(edition))
     assert response.status_code == 200
     assert response.context["categories"][0]["lines"] == []
-    assert ResultsSettings.objects.filter(edition=edition).count() == 1
+    # The default options are shown; nothing is written until an organizer changes them.
+    settings = response.context["settings"]
+    options = (settings.normalization, settings.aggregation, settings.min_jurors)
+    assert options == ("none", "mean", 2)
+    assert not ResultsSettings.objects.filter(edition=edition).exists()
+
+
+def test_reading_the_results_writes_nothing(organizer_client, scenario, edition, organizer):
+    factories.make_publication(edition, published_by=organizer)
+    urls = [
+        results_url(edition),
+        film_url(edition, scenario.films.a),
+        *(download_url(edition, name) for name in sorted(DOWNLOADS)),
+        feedback_url(scenario.films.a),
+    ]
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            response = organizer_client.get(url)
+        assert (url, response.status_code, writes(captured)) == (url, 200, [])
 
 
 def test_options_are_saved(organizer_client, scenario, edition):
@@ -110,7 +133,7 @@ def test_invalid_options_change_nothing(organizer_client, scenario, edition):
         reverse("judging:results_options", args=[edition.pk]),
         {"normalization": "minmax", "aggregation": "mean", "min_jurors": "0"},
     )
-    settings = ResultsSettings.objects.get(edition=edition)
+    settings = results_settings(edition)
     assert (settings.normalization, settings.min_jurors) == ("none", 2)
 
 
