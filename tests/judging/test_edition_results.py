@@ -143,6 +143,7 @@ def _pages(edition, category):
     decide = reverse("judging:awards_decide", args=[prize.pk])
     return {
         # name: (method, url, data, runs of the ranking with the edition's options)
+        "home": ("get", reverse("judging:awards_home", args=[edition.pk]), {}, 0),
         "category_awards": (
             "get",
             reverse("judging:awards_category", args=[category.pk]),
@@ -181,6 +182,7 @@ def _pages(edition, category):
 
 
 PAGES = [
+    "home",
     "category_awards",
     "edition_awards",
     "decide",
@@ -242,6 +244,7 @@ def test_queries_do_not_grow_with_the_categories(
 # Queries of each page, for one category or four (before one object computed the results: the
 # decision page 28, a refused decision 41, the preview 19).
 QUERIES = {
+    "home": 10,
     "category_awards": 19,
     "edition_awards": 8,
     "decide": 22,
