@@ -1,22 +1,16 @@
-"""Agreement between jurors and stability of the podium, from the ranking engine's figures.
+"""An edition's agreement between jurors and the stability of its podium, from the ranking.
 
-Pure Python, like the engine: per category, Kendall's W of the jurors whose scores count, and
-whether the podium changes under the other normalisation or another aggregation.
+Pure Python, like the engine: per category, Kendall's W of the jurors whose scores count (the
+statistics themselves are the engine's, in `judging.ranking_agreement`), and whether the podium
+changes under the other normalisation or another aggregation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from judging.ranking import (
-    AGGREGATIONS,
-    NORMALIZATIONS,
-    RankedFilm,
-    agreement_block,
-    complete_block,
-    kendalls_w,
-    rank,
-)
+from judging.ranking import AGGREGATIONS, NORMALIZATIONS, RankedFilm, rank
+from judging.ranking_agreement import agreement_block, complete_block, kendalls_w
 
 PODIUM = 3
 
