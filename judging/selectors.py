@@ -16,6 +16,7 @@ from judging.models import (
     Assignment,
     ConflictDeclaration,
     Evaluation,
+    JudgingSettings,
     Jury,
     JuryMember,
     Score,
@@ -78,6 +79,14 @@ def started_pairs(*, film_ids: Iterable[int], juror_ids: Iterable[int]) -> set[t
         .filter(Q(scored=True) | ~Q(state=EvaluationState.TO_WATCH))
     )
     return set(evaluations.values_list("film_id", "juror_id"))
+
+
+def judging_settings_of(edition: Edition) -> JudgingSettings:
+    """The edition's judging settings, or their defaults (unsaved) until judging is set up:
+    a page that only shows them never writes. `pk is None` tells that set-up is still to do."""
+    return JudgingSettings.objects.filter(edition=edition).first() or JudgingSettings(
+        edition=edition
+    )
 
 
 def criteria_locked(edition: Edition) -> bool:

@@ -8,6 +8,7 @@ organizer_urls = [
     path("", organizer.home, name="organizer_home"),
     path("edition/", organizer.switch_edition, name="organizer_switch_edition"),
     path("editions/<int:edition_pk>/", organizer.jury_list, name="organizer_juries"),
+    path("editions/<int:edition_pk>/preparer/", organizer.set_up, name="organizer_set_up"),
     path("editions/<int:edition_pk>/reglages/", organizer.settings_edit, name="organizer_settings"),
     path("editions/<int:edition_pk>/grille/", organizer.criteria_edit, name="organizer_criteria"),
     path(

@@ -57,7 +57,12 @@ from judging.rules import (
     juries_for_organizer,
     jurors_for_organizer,
 )
-from judging.selectors import criteria_locked, jury_progress, progress_matrix
+from judging.selectors import (
+    criteria_locked,
+    judging_settings_of,
+    jury_progress,
+    progress_matrix,
+)
 
 
 def _redirect_back(request, fallback: str):
@@ -86,7 +91,7 @@ def home(request):
 def jury_list(request, edition_pk):
     user = request.user
     edition = get_edition_for_organizer(user, edition_pk)
-    judging_settings = ensure_judging_settings(edition=edition)
+    judging_settings = judging_settings_of(edition)
     juries = list(
         Jury.objects.filter(edition=edition)
         .select_related("president")
@@ -111,12 +116,30 @@ def jury_list(request, edition_pk):
             "edition": edition,
             "switch_form": EditionSwitchForm(initial={"edition": edition.pk}, editions=editions),
             "judging_settings": judging_settings,
+            "set_up": judging_settings.pk is not None,
             "reminder_due_now": reminder_due(judging_settings),
             "criteria": edition.criteria.all(),
             "juries": juries,
             "uncovered": uncovered,
         },
     )
+
+
+@organizer_required
+@require_POST
+def set_up(request, edition_pk):
+    """Set up judging for an edition: its settings, the default scoring form and, when its
+    categories exist, the usual prizes. Opening a page never does it."""
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    ensure_judging_settings(edition=edition)
+    messages.success(
+        request,
+        _(
+            "L'évaluation est préparée : la grille par défaut et les prix habituels sont créés. "
+            "Adaptez-les si besoin, puis formez les jurys."
+        ),
+    )
+    return redirect("judging:organizer_juries", edition_pk=edition.pk)
 
 
 @organizer_required
@@ -131,7 +154,10 @@ def switch_edition(request):
 @organizer_required
 def settings_edit(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
-    judging_settings = ensure_judging_settings(edition=edition)
+    if request.method == "POST":
+        judging_settings = ensure_judging_settings(edition=edition)
+    else:
+        judging_settings = judging_settings_of(edition)
     form = JudgingSettingsForm(request.POST or None, instance=judging_settings)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,7 +179,11 @@ def settings_edit(request, edition_pk):
 @organizer_required
 def criteria_edit(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
-    ensure_judging_settings(edition=edition)
+    if judging_settings_of(edition).pk is None:
+        # The default scoring form is written by the set-up action, never by opening a page.
+        return render(
+            request, "judging/organizer/criteria.html", {"edition": edition, "set_up": False}
+        )
     criteria = edition.criteria.order_by("position", "pk")
     locked = criteria_locked(edition)
     if locked:
@@ -315,7 +345,7 @@ def _jury_page(request, jury, *, member_form=None, invite_form=None, status=200)
             "former_members": [member for member in members if not member.active],
             "member_form": member_form or MemberForm(jurors=candidates),
             "invite_form": invite_form or InviteJurorForm(),
-            "judging_settings": ensure_judging_settings(edition=jury.edition),
+            "judging_settings": judging_settings_of(jury.edition),
             "modes": AssignmentMode,
             "film_count": films_of_jury(jury).count(),
         },
@@ -492,7 +522,7 @@ def assignments_compute(request, pk):
 @organizer_required
 def progress(request, pk):
     jury = get_jury_for_organizer(request.user, pk)
-    judging_settings = ensure_judging_settings(edition=jury.edition)
+    judging_settings = judging_settings_of(jury.edition)
     return render(
         request,
         "judging/organizer/progress.html",

@@ -19,12 +19,15 @@ from judging.models import (
     Assignment,
     Criterion,
     Evaluation,
+    JudgingSettings,
     Jury,
     JuryMember,
     Score,
     ScoreChange,
 )
+from judging.models_results import Prize
 from tests import factories
+from tests.judging.queries import writes
 
 
 def messages_of(response) -> list[str]:
@@ -115,6 +118,7 @@ def pages(edition, jury, assignment, evaluation, juror, category):
     settings = ensure_judging_settings(edition=edition)
     return {
         "home": ("get", reverse("judging:organizer_home"), {}),
+        "set_up": ("post", reverse("judging:organizer_set_up", args=[edition.pk]), {}),
         "juries": ("get", reverse("judging:organizer_juries", args=[edition.pk]), {}),
         "settings": ("get", reverse("judging:organizer_settings", args=[edition.pk]), {}),
         "settings_post": (
@@ -203,6 +207,7 @@ def pages(edition, jury, assignment, evaluation, juror, category):
 
 ALL_PAGES = [
     "home",
+    "set_up",
     "juries",
     "settings",
     "settings_post",
@@ -227,7 +232,8 @@ ALL_PAGES = [
     "affiliations_post",
 ]
 SCOPED_PAGES = [name for name in ALL_PAGES if name != "home"]
-POST_ONLY = ["reminders", "member_add", "member_invite", "member_trainee", "member_remove"]
+POST_ONLY = ["set_up", "reminders", "member_add", "member_invite", "member_trainee"]
+POST_ONLY += ["member_remove"]
 POST_ONLY += ["compute", "assignment_add", "assignment_remove", "evaluation_reopen"]
 
 
@@ -792,3 +798,73 @@ def test_admin_lists_open(client, edition, evaluation):
     response = client.get(reverse("admin:judging_evaluation_change", args=[evaluation.pk]))
     assert response.status_code == 200
     assert client.get(reverse("admin:judging_score_add")).status_code == 403
+
+
+# Setting judging up is an action; opening a page never writes.
+
+
+def test_pages_of_an_edition_not_set_up_write_nothing(organizer_client, edition, category):
+    urls = [
+        reverse("judging:organizer_juries", args=[edition.pk]),
+        reverse("judging:organizer_settings", args=[edition.pk]),
+        reverse("judging:organizer_criteria", args=[edition.pk]),
+        reverse("judging:organizer_jury_create", args=[edition.pk]),
+    ]
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            response = organizer_client.get(url)
+        assert (url, response.status_code, writes(captured)) == (url, 200, [])
+    assert (JudgingSettings.objects.count(), Criterion.objects.count(), Prize.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+    juries_page = organizer_client.get(urls[0]).text
+    assert "Préparer l'évaluation" in juries_page
+    assert reverse("judging:organizer_set_up", args=[edition.pk]) in juries_page
+    assert "Préparer l'évaluation" in organizer_client.get(urls[2]).text
+
+
+def test_pages_of_a_jury_write_nothing(organizer_client, jury, assignment, evaluation):
+    urls = [
+        reverse("judging:organizer_juries", args=[jury.edition_id]),
+        reverse("judging:organizer_jury", args=[jury.pk]),
+        reverse("judging:organizer_progress", args=[jury.pk]),
+        reverse("judging:organizer_criteria", args=[jury.edition_id]),
+        reverse("judging:organizer_settings", args=[jury.edition_id]),
+    ]
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            response = organizer_client.get(url)
+        assert (url, response.status_code, writes(captured)) == (url, 200, [])
+
+
+def test_set_up_creates_the_scoring_form_and_the_usual_prizes(organizer_client, edition, category):
+    response = organizer_client.post(reverse("judging:organizer_set_up", args=[edition.pk]))
+    assert response.url == reverse("judging:organizer_juries", args=[edition.pk])
+    assert JudgingSettings.objects.filter(edition=edition).count() == 1
+    assert edition.criteria.count() == 5
+    assert Prize.objects.filter(edition=edition, category=category).exists()
+    page = organizer_client.get(response.url).text
+    assert "Préparer l'évaluation" not in page
+    # Twice (a double click) changes nothing.
+    organizer_client.post(reverse("judging:organizer_set_up", args=[edition.pk]))
+    assert (edition.criteria.count(), JudgingSettings.objects.filter(edition=edition).count()) == (
+        5,
+        1,
+    )
+
+
+def test_settings_saved_before_set_up_set_judging_up(organizer_client, edition):
+    response = organizer_client.post(
+        reverse("judging:organizer_settings", args=[edition.pk]),
+        {
+            "assignment_mode": AssignmentMode.AT_LEAST_K,
+            "jurors_per_film": 2,
+            "min_watched_percent": 60,
+            "reminder_days_before": 3,
+        },
+    )
+    assert response.status_code == 302
+    assert JudgingSettings.objects.get(edition=edition).min_watched_ratio == Decimal("0.6")
+    assert edition.criteria.count() == 5
