@@ -106,11 +106,11 @@ def make_big_film(folder: Path, size_mb: int) -> Path:
 
 
 def check_accepted(path: Path, max_duration: float) -> float:
-    """The pipeline's own probe and rules, before the worker gets the film; its duration."""
-    from media_pipeline import ffmpeg_runner, probe, rules
+    """The pipeline's own probe and acceptance checks, before the worker gets it; its duration."""
+    from media_pipeline import acceptance, ffmpeg_runner, probe
 
     info = probe.probe(path, deadline=ffmpeg_runner.Deadline(120))
-    rules.check_media(info, max_duration=max_duration)
+    acceptance.check_media(info, max_duration=max_duration)
     return info.duration
 
 

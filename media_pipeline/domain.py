@@ -37,11 +37,11 @@ from festival.domain import DomainError
 from festival.models import Film, User
 from festival.rules import file_owner_check, is_film_organizer
 from media_pipeline import pipeline, storage_io
+from media_pipeline.acceptance import MediaRejected
 from media_pipeline.delivery import SUBTITLE_LANGUAGES
 from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
 from media_pipeline.models.processing import PENDING_STATUSES, RUNNING_STATUSES
 from media_pipeline.posters import make_poster_sizes
-from media_pipeline.rules import MediaRejected
 from media_pipeline.subtitles import convert_to_webvtt
 
 logger = logging.getLogger(__name__)

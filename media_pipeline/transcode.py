@@ -24,7 +24,8 @@ from django.conf import settings
 from media_pipeline import ffmpeg_runner as runner
 from media_pipeline import hls, posters
 from media_pipeline.hls import HLS_DIR, Rendition
-from media_pipeline.probe import DecodeCheck, Loudness, MediaInfo, interlacing, loudness_filter_args
+from media_pipeline.media_info import DecodeCheck, Loudness, MediaInfo
+from media_pipeline.probe import interlacing, loudness_filter_args
 
 # Short side of each rung and its average video bitrate.
 LADDER = ((1080, 5_000_000), (720, 2_800_000), (480, 1_400_000), (360, 800_000))

@@ -10,8 +10,8 @@ import pytest
 
 from media_pipeline import ffmpeg_runner as runner
 from media_pipeline import posters, transcode
+from media_pipeline.acceptance import Code, MediaRejected
 from media_pipeline.pipeline import PipelineResult, add_lower_renditions, process, run_pipeline
-from media_pipeline.rules import Code, MediaRejected
 from media_pipeline.subtitles import convert_to_webvtt
 from tests.media_pipeline import clips
 

@@ -5,17 +5,13 @@ to test. Each refusal has a stable code (stored, used in tests and emails) and a
 message that tells the teacher what to do.
 """
 
-from __future__ import annotations
-
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-if TYPE_CHECKING:
-    from media_pipeline.probe import MediaInfo
+from media_pipeline.media_info import MediaInfo
 
 # 4K: UHD (3840x2160) and DCI (4096x2160), landscape or portrait.
 MAX_LONG_SIDE = 4096
