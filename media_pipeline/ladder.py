@@ -135,11 +135,7 @@ def resume_after_refusal(*, film_id: int) -> None:
     """
     with transaction.atomic():
         Film.objects.select_for_update().filter(pk=film_id).first()
-        playable = (
-            VideoVersion.objects.filter(film_id=film_id, status=VideoStatus.READY)
-            .order_by("-number")
-            .first()
-        )
+        playable = VideoVersion.objects.filter(film_id=film_id).playable().first()
         if playable is None or playable.ladder_status != L.CANCELLED:
             return
         if _newer_pending(playable):

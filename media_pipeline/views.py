@@ -77,6 +77,7 @@ def film_media(*, film: Film, user: User, next_url: str = "") -> FilmMedia | Non
         return None
     versions = list(film.video_versions.order_by("-number"))
     current = versions[0] if versions else None
+    # VideoVersion.objects.playable(), read from the versions at hand: one query for the block.
     playable = next((v for v in versions if v.status == VideoStatus.READY), None)
     if playable is not None:
         playable.film = film
@@ -129,7 +130,7 @@ def _back(request, film: Film):
 
 
 def _playable_or_404(film: Film) -> VideoVersion:
-    version = delivery.playable_version(film)
+    version = VideoVersion.objects.playable_for(film)
     if version is None:
         raise Http404
     version.film = film
@@ -187,7 +188,7 @@ def retry(request, pk):
     film = get_film_for_media(request.user, pk)
     if not is_film_organizer(request.user, film):
         raise Http404
-    version = delivery.latest_version(film)
+    version = film.video_versions.order_by("-number").first()
     if version is None:
         raise Http404
     version.film = film

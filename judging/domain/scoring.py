@@ -28,6 +28,7 @@ from judging.models import (
     Score,
     ScoreChange,
 )
+from media_pipeline.models import VideoVersion
 
 logger = logging.getLogger(__name__)
 
@@ -310,9 +311,7 @@ def merge_ranges(ranges: Iterable[Iterable[float]]) -> list[list[float]]:
 
 def film_duration(film: Film) -> float | None:
     """The duration measured by the media pipeline, when the film has a ready video."""
-    from media_pipeline.delivery import playable_version
-
-    version = playable_version(film)
+    version = VideoVersion.objects.playable_for(film)
     duration = (version.probe or {}).get("duration") if version is not None else None
     return float(duration) if duration else None
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from festival.domain import DomainError
 from festival.domain.films import attach_original_video
-from media_pipeline import delivery, domain
+from media_pipeline import domain
 from media_pipeline import pipeline as pipeline_module
 from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
 from media_pipeline.tasks import process_version_task
@@ -304,7 +304,7 @@ def test_new_upload_keeps_the_ready_version_until_it_is_ready(
     second = receive(film, teacher, clip)
     first.refresh_from_db()
     assert (first.status, second.status) == (S.READY, S.QUEUED)
-    assert delivery.playable_version(film) == first
+    assert VideoVersion.objects.playable_for(film) == first
 
     third = receive(film, teacher, clip)
     second.refresh_from_db()
@@ -318,7 +318,7 @@ def test_new_upload_keeps_the_ready_version_until_it_is_ready(
 
     first.refresh_from_db()
     assert (first.status, third.status) == (S.SUPERSEDED, S.READY)
-    assert delivery.playable_version(film) == third
+    assert VideoVersion.objects.playable_for(film) == third
     assert stored_files(first.output_prefix) == []
     for version in (first, second, third):  # originals are never deleted
         assert default_storage.exists(version.original.name)
