@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class MediaPipelineConfig(AppConfig):
     name = "media_pipeline"
     verbose_name = _("Traitement des vidéos")
+
+    def ready(self):
+        # The tasks call this app's jobs, so the jobs get them here rather than import them.
+        # The festival app asks for the film's video through callbacks registered here,
+        # never by importing this app: what a submission needs, and (for the demo loader,
+        # until it calls media_pipeline.originals) attaching a video.
+        from festival.domain.films import register_submission_check, register_video_attacher
+        from media_pipeline import jobs, originals, tasks, versions
+
+        jobs.register_tasks(
+            processing=tasks.process_version_task, second_pass=tasks.complete_ladder_task
+        )
+        register_submission_check(versions.missing_for_submission, prefetch=("video_versions",))
+        register_video_attacher(originals.attach_original_video)

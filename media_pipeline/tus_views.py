@@ -17,27 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from festival.domain import DomainError
-from festival.domain.films import _check_editable as check_editable
-from festival.models import Film, User
-from festival.rules import get_film_for_organizer, get_film_for_teacher
 from media_pipeline import tus
+from media_pipeline.rules import film_for_upload
 from media_pipeline.tus import COMPLETED, RECEIVING, REJECTED, TUS_VERSION, UploadError
 
 logger = logging.getLogger(__name__)
 
 # Methods a client behind a proxy that only lets GET and POST through may ask for.
 OVERRIDABLE_METHODS = {"PATCH", "DELETE", "HEAD"}
-
-
-def film_for_upload(user: User, film_id: int) -> Film:
-    """The film this user may send a video for: 404 for a stranger, DomainError if it is closed."""
-    if user.is_organizer and user.festival_id is not None:
-        return get_film_for_organizer(user, film_id)
-    if user.is_teacher:
-        film = get_film_for_teacher(user, film_id)
-        check_editable(film)
-        return film
-    raise Http404
 
 
 def _method(request) -> str:
