@@ -24,7 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from media_pipeline import acceptance, hls, media_info, posters, probe, transcode
+from media_pipeline import acceptance, hls, media_info, posters, probe, transcode, transcode_plan
 from media_pipeline import ffmpeg_runner as runner
 from media_pipeline.hls import Rendition
 
@@ -204,8 +204,8 @@ def _process(
     with timer.step("analysis"):
         analysis = probe.analyse(source, info, loudness_target=loudness_target, deadline=deadline)
 
-    def make_plan(fast_path: bool) -> transcode.TranscodePlan:
-        return transcode.make_plan(
+    def make_plan(fast_path: bool) -> transcode_plan.TranscodePlan:
+        return transcode_plan.make_plan(
             source=source,
             info=info,
             check=analysis.check,
@@ -219,7 +219,7 @@ def _process(
         renditions = transcode.transcode(
             plan, out_dir=out_dir, deadline=deadline, progress=progress
         )
-        if plan.copy_video and not transcode.copied_segments_fit(out_dir / renditions[0].path):
+        if plan.copy_video and not transcode_plan.copied_segments_fit(out_dir / renditions[0].path):
             # Keyframe spacing was measured on the first packets only; further on they are
             # too far apart for segments players can switch and seek in: encode after all.
             clear_outputs(out_dir)
@@ -292,7 +292,7 @@ def add_lower_renditions(
             info = probe.probe(source, deadline=deadline)
             acceptance.check_media(info, max_duration=None)
         loudness = analysis.get("loudness")
-        plan = transcode.make_plan(
+        plan = transcode_plan.make_plan(
             source=source,
             info=info,
             check=media_info.DecodeCheck(**analysis["check"]),
