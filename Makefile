@@ -49,5 +49,7 @@ lint:
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l fr --no-obsolete --ignore=.venv --ignore=var \
 		--ignore=tests --ignore=benchmarks
+	# A fuzzy guess in the French catalogue would replace the source text: empty it first.
+	msgattrib --no-wrap --clear-fuzzy --empty locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 	msgen --no-wrap locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore=.venv

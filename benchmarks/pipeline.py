@@ -53,7 +53,7 @@ import django  # noqa: E402
 django.setup()
 
 from media_pipeline import ffmpeg_runner as runner  # noqa: E402
-from media_pipeline import pipeline, probe, transcode  # noqa: E402
+from media_pipeline import pipeline, probe, transcode, transcode_plan  # noqa: E402
 
 PICTURE = "testsrc2=size=1920x1080:rate=30,noise=alls=6:allf=t"
 SOUND = (
@@ -131,11 +131,11 @@ def run_pipeline(
     return cost, result
 
 
-def plan_for(source: Path, *, allow_fast_path: bool = True) -> transcode.TranscodePlan:
+def plan_for(source: Path, *, allow_fast_path: bool = True) -> transcode_plan.TranscodePlan:
     deadline = runner.Deadline(None)
     info = probe.probe(source, deadline=deadline)
     analysis = probe.analyse(source, info, loudness_target=-16, deadline=deadline)
-    return transcode.make_plan(
+    return transcode_plan.make_plan(
         source=source,
         info=info,
         check=analysis.check,
@@ -145,7 +145,7 @@ def plan_for(source: Path, *, allow_fast_path: bool = True) -> transcode.Transco
     )
 
 
-def plain_commands(source: Path, plan: transcode.TranscodePlan, out: Path) -> Cost:
+def plain_commands(source: Path, plan: transcode_plan.TranscodePlan, out: Path) -> Cost:
     """The same outputs, made by running ffmpeg directly: loudness pass, then transcoding."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -165,7 +165,7 @@ def plain_commands(source: Path, plan: transcode.TranscodePlan, out: Path) -> Co
     return cost
 
 
-def rung_filters(plan: transcode.TranscodePlan, rungs: list[transcode.Rung]) -> str:
+def rung_filters(plan: transcode_plan.TranscodePlan, rungs: list[transcode_plan.Rung]) -> str:
     """The pipeline's video chain, split into the given rungs: [v0], [v1]..."""
     top = plan.top
     chain = (
@@ -183,7 +183,7 @@ def rung_filters(plan: transcode.TranscodePlan, rungs: list[transcode.Rung]) -> 
     return f"{chain},split={len(rungs)}{labels};{scales}"
 
 
-def audio_filter(plan: transcode.TranscodePlan) -> str:
+def audio_filter(plan: transcode_plan.TranscodePlan) -> str:
     measured = plan.loudness
     return (
         "[0:a:0]aformat=sample_rates=48000:channel_layouts=stereo,"
@@ -194,8 +194,10 @@ def audio_filter(plan: transcode.TranscodePlan) -> str:
     )
 
 
-def video_settings(plan: transcode.TranscodePlan, index: int, rung: transcode.Rung) -> list[str]:
-    gop = str(round(plan.frame_rate * transcode.SEGMENT_SECONDS))
+def video_settings(
+    plan: transcode_plan.TranscodePlan, index: int, rung: transcode_plan.Rung
+) -> list[str]:
+    gop = str(round(plan.frame_rate * transcode_plan.SEGMENT_SECONDS))
     return [
         *(f"-c:v:{index}", "libx264", f"-preset:v:{index}", plan.preset),
         *(f"-profile:v:{index}", "high", f"-pix_fmt:v:{index}", "yuv420p"),
@@ -206,16 +208,18 @@ def video_settings(plan: transcode.TranscodePlan, index: int, rung: transcode.Ru
     ]
 
 
-def hls_slave(index: int, audio_index: int, rung: transcode.Rung) -> str:
+def hls_slave(index: int, audio_index: int, rung: transcode_plan.Rung) -> str:
     folder = f"hls/{rung.name}"
     return (
-        f"[select={index},{audio_index}:f=hls:hls_time={transcode.SEGMENT_SECONDS}:"
+        f"[select={index},{audio_index}:f=hls:hls_time={transcode_plan.SEGMENT_SECONDS}:"
         "hls_playlist_type=vod:hls_segment_type=fmp4:hls_fmp4_init_filename=init.mp4:"
         f"hls_segment_filename={folder}/segment-%05d.m4s]{folder}/index.m3u8"
     )
 
 
-def ladder_command(source: Path, plan: transcode.TranscodePlan, rungs: list[transcode.Rung]):
+def ladder_command(
+    source: Path, plan: transcode_plan.TranscodePlan, rungs: list[transcode_plan.Rung]
+):
     maps = [arg for index in range(len(rungs)) for arg in ("-map", f"[v{index}]")]
     settings = [
         arg for index, rung in enumerate(rungs) for arg in video_settings(plan, index, rung)
@@ -234,7 +238,7 @@ def ladder_command(source: Path, plan: transcode.TranscodePlan, rungs: list[tran
     ]
 
 
-def ladder_runs(source: Path, plan: transcode.TranscodePlan, out: Path) -> tuple[Cost, Cost]:
+def ladder_runs(source: Path, plan: transcode_plan.TranscodePlan, out: Path) -> tuple[Cost, Cost]:
     """One decode for the four renditions, then one run per rendition; both timed."""
     single, separate = out / "single", out / "separate"
     for folder in (single, separate):
@@ -250,7 +254,7 @@ def ladder_runs(source: Path, plan: transcode.TranscodePlan, out: Path) -> tuple
     return one_run, runs
 
 
-def top_rendition_runs(source: Path, plan: transcode.TranscodePlan, out: Path):
+def top_rendition_runs(source: Path, plan: transcode_plan.TranscodePlan, out: Path):
     """The top rendition as HLS + MP4 through tee: stream copy, then encoding."""
     top = plan.top
     slaves = hls_slave(0, 1, top) + "|[select=0,1:f=mp4:movflags=+faststart]film.mp4"

@@ -14,7 +14,7 @@ the developer's data is never touched. The script
 - starts the embedded worker exactly as in production (`manage.py db_worker --queue-name
   media --no-reload`) and reads its resident memory while it waits for work (idle), then
   after it has processed a 4-second film (warm: every module of a job imported);
-- hands the big film to `media_pipeline.domain.receive_original` (move=False: the file is
+- hands the big film to `media_pipeline.originals.receive_original` (move=False: the file is
   streamed into the media storage), which queues its processing; the worker copies the
   original from storage to its work folder, probes, transcodes and stores the outputs.
 
@@ -106,11 +106,11 @@ def make_big_film(folder: Path, size_mb: int) -> Path:
 
 
 def check_accepted(path: Path, max_duration: float) -> float:
-    """The pipeline's own probe and rules, before the worker gets the film; its duration."""
-    from media_pipeline import ffmpeg_runner, probe, rules
+    """The pipeline's own probe and acceptance checks, before the worker gets it; its duration."""
+    from media_pipeline import acceptance, ffmpeg_runner, probe
 
     info = probe.probe(path, deadline=ffmpeg_runner.Deadline(120))
-    rules.check_media(info, max_duration=max_duration)
+    acceptance.check_media(info, max_duration=max_duration)
     return info.duration
 
 
@@ -235,9 +235,9 @@ def make_films():
 
 
 def receive(film, teacher, path: Path):
-    from media_pipeline import domain
+    from media_pipeline import originals
 
-    return domain.receive_original(
+    return originals.receive_original(
         film=film,
         user=teacher,
         path=path,

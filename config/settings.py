@@ -239,7 +239,7 @@ FILMIT_MAX_CONSENT_BYTES = envint("FILMIT_MAX_CONSENT_BYTES", 20 * 1024**2)
 FILMIT_LOUDNESS_TARGET = envfloat("FILMIT_LOUDNESS_TARGET", -16.0)
 FILMIT_INVITATION_DAYS = envint("FILMIT_INVITATION_DAYS", 14)
 
-# Video processing jobs (media_pipeline/domain.py). A job may run for
+# Video processing jobs (media_pipeline/jobs.py). A job may run for
 # MEDIA_TIMEOUT_BASE_SECONDS + MEDIA_TIMEOUT_PER_SECOND x the film's longest allowed duration,
 # plus MEDIA_TRANSFER_GRACE_SECONDS to move files; a worker silent for MEDIA_STALL_SECONDS
 # (or whose process is gone) is considered dead; each version gets MEDIA_MAX_ATTEMPTS tries.

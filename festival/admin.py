@@ -377,7 +377,7 @@ class FilmAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     autocomplete_fields = ("edition", "category", "school", "company", "teacher", "trades")
     # The status moves only through festival.domain.films.set_film_status (checks, history,
-    # emails); the video only through attach_original_video (type and size checks).
+    # emails); the video only through the media pipeline's uploads (type and size checks).
     readonly_fields = (
         "status",
         "status_reason",

@@ -19,7 +19,6 @@ teacher_urls = [
     path("films/nouveau/", teacher.film_create, name="teacher_film_create"),
     path("films/<int:pk>/", teacher.film_detail, name="teacher_film"),
     path("films/<int:pk>/modifier/", teacher.film_edit, name="teacher_film_edit"),
-    path("films/<int:pk>/video/", teacher.film_video, name="teacher_film_video"),
     path("films/<int:pk>/autorisations/", teacher.consent_upload, name="teacher_consent_upload"),
     path(
         "films/<int:pk>/autorisations/<int:consent_pk>/supprimer/",

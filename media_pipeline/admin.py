@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from festival.domain import DomainError
-from media_pipeline import domain
+from media_pipeline import versions
 from media_pipeline.models import VideoVersion
 
 
@@ -38,7 +38,7 @@ class VideoVersionAdmin(admin.ModelAdmin):
     def retry(self, request, queryset):
         for version in queryset.select_related("film__edition"):
             try:
-                domain.retry_version(version=version, user=request.user)
+                versions.retry_version(version=version, user=request.user)
             except DomainError as error:
                 self.message_user(request, f"{version} : {error.text}", messages.WARNING)
             else:

@@ -89,14 +89,6 @@ def prefix_is_public(prefix: str) -> bool:
     return version is not None and film_is_public(version.film)
 
 
-def latest_version(film: Film) -> VideoVersion | None:
-    return film.video_versions.order_by("-number").first()
-
-
-def playable_version(film: Film) -> VideoVersion | None:
-    return film.video_versions.filter(status=VideoStatus.READY).order_by("-number").first()
-
-
 # Tokens.
 
 
@@ -129,12 +121,42 @@ def media_url(token: str, path: str) -> str:
 # What a page shows.
 
 
+@dataclass(frozen=True)
+class Poster:
+    """A film's poster at one size: JPEG, which every browser shows, and the lighter WebP."""
+
+    jpg: str = ""
+    webp: str = ""
+
+    @property
+    def url(self) -> str:
+        return self.jpg or self.webp
+
+
+def poster(*, version: VideoVersion, user: User, size: str = "page") -> Poster | None:
+    """Signed URLs of a version's poster: "list" for cards, "page" for players and previews.
+
+    The one way to a poster's URL. None when the version has no poster. The caller has
+    checked that the user may see the film (a public film, an assignment, `can_watch()`).
+    """
+    return _poster(version.outputs, sign(version=version, user=user), size)
+
+
+def _poster(outputs: dict, token: str, size: str) -> Poster | None:
+    sizes = ((outputs or {}).get("poster") or {}).get("sizes") or {}
+
+    def url(name: str) -> str:
+        return media_url(token, sizes[name]) if name in sizes else ""
+
+    found = Poster(jpg=url(f"{size}.jpg"), webp=url(f"{size}.webp"))
+    return found if found.url else None
+
+
 @dataclass
 class Sources:
     hls: str = ""
     mp4: str = ""
     poster: str = ""
-    poster_sizes: dict[str, str] = field(default_factory=dict)
     storyboard: str = ""
     tracks: list[dict] = field(default_factory=list)
     candidates: list[tuple[str, str]] = field(default_factory=list)
@@ -150,14 +172,12 @@ def sources(*, version: VideoVersion, user: User) -> Sources | None:
     def url(path):
         return media_url(token, path) if path else ""
 
-    poster = outputs.get("poster") or {}
-    sizes = {name: url(path) for name, path in (poster.get("sizes") or {}).items()}
+    page_poster = _poster(outputs, token, "page")
     names = dict(SUBTITLE_LANGUAGES)
     return Sources(
         hls=url(outputs.get("hls")),
         mp4=url(outputs.get("mp4")),
-        poster=_page_poster(sizes) or url(poster.get("source")),
-        poster_sizes=sizes,
+        poster=page_poster.url if page_poster else "",
         storyboard=url((outputs.get("storyboard") or {}).get("vtt")),
         tracks=[
             {
@@ -169,14 +189,6 @@ def sources(*, version: VideoVersion, user: User) -> Sources | None:
         ],
         candidates=[(path, url(path)) for path in outputs.get("posters") or []],
     )
-
-
-def _page_poster(sizes: dict[str, str]) -> str:
-    """The page-sized JPEG: every browser shows it as the video's poster."""
-    for name in ("page.jpg", "list.jpg"):
-        if name in sizes:
-            return sizes[name]
-    return next(iter(sizes.values()), "")
 
 
 # Serving.

@@ -1,9 +1,9 @@
-"""The fast path's second pass: adding the lower renditions to a ready version.
+"""The fast path's second pass: its states, and the moves that queue, stop or fail it.
 
 A version whose original already plays everywhere becomes ready as soon as its copied
 top rendition, MP4 and posters are stored (see pipeline.process); its `ladder_status` is
-then QUEUED and `complete_ladder` encodes the rungs below, in a job of its own. Until it
-is done the film plays in its own quality only, which every device reads.
+then QUEUED and a job of its own (media_pipeline.ladder_job) encodes the rungs below. Until
+it is done the film plays in its own quality only, which every device reads.
 
 The job is held like a processing job (worker, heartbeat, deadline, attempts; the
 watchdog recovers it) and every attempt writes into a fresh folder of the version's
@@ -12,14 +12,7 @@ only by `transition()`, a compare-and-set like the version's own. A newer upload
 film cancels the pass; it is queued again if that upload is refused.
 """
 
-import dataclasses
 import logging
-import tempfile
-import time
-import traceback
-import uuid
-from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -28,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from festival.domain import DomainError
 from festival.models import Film
-from media_pipeline import domain, pipeline, storage_io
+from media_pipeline import jobs, pipeline
+from media_pipeline.jobs import StaleVersion
 from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
-from media_pipeline.models.processing import LADDER_PENDING_STATUSES
+from media_pipeline.models.processing import LADDER_PENDING_STATUSES, PENDING_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +37,10 @@ TRANSITIONS: dict[str, set[str]] = {
     L.FAILED: {L.QUEUED},
     L.CANCELLED: {L.QUEUED},
 }
+RETRYABLE = (L.FAILED, L.CANCELLED)
+# Below a first pass: during a rush every new film becomes watchable before any film gets
+# its lower qualities. Backends without priorities (RQ) run jobs in the order they came.
+SECOND_PASS_PRIORITY = -10
 
 
 def transition(version: VideoVersion, to: str, **changes) -> VideoVersion:
@@ -61,7 +59,7 @@ def transition(version: VideoVersion, to: str, **changes) -> VideoVersion:
         ladder_attempts=version.ladder_attempts,
     ).update(**fields)
     if not updated:
-        raise domain.StaleVersion(f"Video version {version.pk} changed since it was read")
+        raise StaleVersion(f"Video version {version.pk} changed since it was read")
     previous = version.ladder_status
     for name, value in fields.items():
         setattr(version, name, value)
@@ -83,20 +81,8 @@ def ready_fields(result: pipeline.PipelineResult) -> dict:
     }
 
 
-# Below a first pass: during a rush every new film becomes watchable before any film gets
-# its lower qualities. Backends without priorities (RQ) run jobs in the order they came.
-SECOND_PASS_PRIORITY = -10
-
-
 def enqueue(version: VideoVersion) -> None:
-    from media_pipeline.tasks import complete_ladder_task
-
-    task = complete_ladder_task
-    if task.get_backend().supports_priority:
-        task = task.using(priority=SECOND_PASS_PRIORITY)
-    result = task.enqueue(version_id=version.pk)
-    version.task_id = str(result.id)[:64]
-    VideoVersion.objects.filter(pk=version.pk).update(task_id=version.task_id)
+    jobs.enqueue(version, jobs.SECOND_PASS, priority=SECOND_PASS_PRIORITY)
 
 
 def _queue(version: VideoVersion, **changes) -> None:
@@ -104,10 +90,10 @@ def _queue(version: VideoVersion, **changes) -> None:
     transaction.on_commit(lambda: enqueue(version), robust=True)
 
 
-def _delete_folder_on_commit(version: VideoVersion, folder: str) -> None:
+def delete_folder_on_commit(version: VideoVersion, folder: str) -> None:
+    """Delete an attempt's folder once the transaction that gave it up is committed."""
     if folder and version.output_prefix:
-        prefix = f"{version.output_prefix}{folder}/"
-        transaction.on_commit(lambda: domain._delete_outputs(prefix), robust=True)
+        jobs.delete_outputs_on_commit(f"{version.output_prefix}{folder}/")
 
 
 # Replacement: a newer upload stops the pass, a refused one gives it back.
@@ -122,9 +108,9 @@ def cancel_for_new_upload(*, film: Film) -> None:
         try:
             # worker and work_dir stay: they say who held it, as for a cancelled version.
             transition(version, L.CANCELLED, ladder_folder="")
-        except domain.StaleVersion:
+        except StaleVersion:
             continue  # finished or handed over meanwhile: nothing of ours to stop
-        _delete_folder_on_commit(version, folder)
+        delete_folder_on_commit(version, folder)
 
 
 def resume_after_refusal(*, film_id: int) -> None:
@@ -135,28 +121,21 @@ def resume_after_refusal(*, film_id: int) -> None:
     """
     with transaction.atomic():
         Film.objects.select_for_update().filter(pk=film_id).first()
-        playable = (
-            VideoVersion.objects.filter(film_id=film_id, status=VideoStatus.READY)
-            .order_by("-number")
-            .first()
-        )
+        playable = VideoVersion.objects.filter(film_id=film_id).playable().first()
         if playable is None or playable.ladder_status != L.CANCELLED:
             return
         if _newer_pending(playable):
             return
         try:
             _queue(playable, ladder_error_code="")
-        except domain.StaleVersion:
+        except StaleVersion:
             return
 
 
 def _newer_pending(version: VideoVersion) -> bool:
     return VideoVersion.objects.filter(
-        film_id=version.film_id, number__gt=version.number, status__in=domain.PENDING_STATUSES
+        film_id=version.film_id, number__gt=version.number, status__in=PENDING_STATUSES
     ).exists()
-
-
-RETRYABLE = (L.FAILED, L.CANCELLED)
 
 
 def retry(*, version: VideoVersion) -> VideoVersion:
@@ -176,139 +155,6 @@ def retry(*, version: VideoVersion) -> VideoVersion:
     return version
 
 
-# The job.
-
-
-def _claim(version_id: int) -> VideoVersion | None:
-    version = VideoVersion.objects.select_related("film__category").filter(pk=version_id).first()
-    if version is None or version.status != VideoStatus.READY or version.ladder_status != L.QUEUED:
-        return None
-    now = timezone.now()
-    timeout = domain.job_timeout(version.film)
-    try:
-        return transition(
-            version,
-            L.PROCESSING,
-            ladder_attempts=version.ladder_attempts + 1,
-            ladder_folder=f"ladder-{uuid.uuid4().hex[:12]}",
-            ladder_error_code="",
-            worker=domain._worker_identity(),
-            work_dir="",
-            heartbeat_at=now,
-            deadline_at=now + timedelta(seconds=timeout + settings.MEDIA_TRANSFER_GRACE_SECONDS),
-        )
-    except domain.StaleVersion:
-        return None
-
-
-class _Job:
-    """A claimed pass: heartbeats, and noticing that the version was taken away."""
-
-    def __init__(self, version: VideoVersion):
-        self.version = version
-        self.last_beat = time.monotonic()
-
-    def beat(self, *_args) -> None:
-        now = time.monotonic()
-        if now - self.last_beat < domain.HEARTBEAT_EVERY:
-            return
-        self.last_beat = now
-        version = self.version
-        alive = VideoVersion.objects.filter(
-            pk=version.pk,
-            status=VideoStatus.READY,
-            ladder_status=L.PROCESSING,
-            ladder_folder=version.ladder_folder,
-        ).update(heartbeat_at=timezone.now())
-        if not alive:
-            raise domain.VersionAbandoned
-
-
-def complete_ladder(*, version_id: int) -> VideoVersion | None:
-    """Run one attempt of a ready version's second pass. None if there was nothing to do."""
-    domain.recover_stalled()
-    version = _claim(version_id)
-    if version is None:
-        return None
-    job = _Job(version)
-    folder = version.ladder_folder
-    try:
-        with tempfile.TemporaryDirectory(
-            prefix=f"filmit-v{version.pk}-ladder-", dir=settings.MEDIA_WORK_DIR
-        ) as work_dir:
-            VideoVersion.objects.filter(
-                pk=version.pk, ladder_status=L.PROCESSING, ladder_folder=folder
-            ).update(work_dir=work_dir)
-            return _run(job, Path(work_dir))
-    except (domain.VersionAbandoned, domain.StaleVersion):
-        logger.info("Video version %s: lower renditions taken away from this worker", version.pk)
-        domain._delete_outputs(f"{version.output_prefix}{folder}/")
-        return None
-    except Exception:
-        logger.exception("Video version %s: lower renditions crashed", version.pk)
-        domain._delete_outputs(f"{version.output_prefix}{folder}/")
-        return attempt_failed(
-            version,
-            code="internal_error",
-            log=traceback.format_exc()[-domain.MAX_LOG_EXCERPT :],
-        )
-
-
-def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
-    version = job.version
-    source, out_dir, download_seconds = domain.fetch_original(version, work_dir, on_chunk=job.beat)
-    result = pipeline.add_lower_renditions(
-        source=source,
-        out_dir=out_dir,
-        analysis=version.probe["analysis"],
-        top=version.outputs["renditions"][0],
-        folder=version.ladder_folder,
-        progress=job.beat,
-        timeout=domain.job_timeout(version.film),
-    )
-    log = (result.log_excerpt or "")[-domain.MAX_LOG_EXCERPT :]
-    if result.status != pipeline.READY:
-        return attempt_failed(version, code=result.error_code or "failed", log=log)
-    started = time.monotonic()
-    storage_io.upload_tree(out_dir, version.output_prefix, on_file=job.beat)
-    timings = {
-        "download": round(download_seconds, 3),
-        **result.timings,
-        "upload": round(time.monotonic() - started, 3),
-    }
-    return _finish(version, result=result, timings=timings)
-
-
-def _finish(version: VideoVersion, *, result: pipeline.PipelineResult, timings: dict):
-    with transaction.atomic():
-        # Locked: a poster chosen or captions added meanwhile stay in the manifest.
-        locked = VideoVersion.objects.select_for_update().get(pk=version.pk)
-        if (
-            locked.status != VideoStatus.READY
-            or locked.ladder_status != L.PROCESSING
-            or locked.ladder_folder != version.ladder_folder
-        ):
-            raise domain.VersionAbandoned
-        # The first pass's master playlist and storyboard stay until the version is replaced:
-        # a page opened a moment ago still plays from them (Safari loads on play).
-        outputs = {
-            **locked.outputs,
-            "renditions": [dataclasses.asdict(r) for r in result.renditions],
-            "hls": result.hls,
-            "storyboard": result.storyboard,
-        }
-        transition(
-            locked,
-            L.DONE,
-            outputs=outputs,
-            timings={**locked.timings, "lower_renditions": timings},
-            worker="",
-            work_dir="",
-        )
-    logger.info("Video version %s: %s renditions", version.pk, len(result.renditions))
-    return locked
-
-
 def attempt_failed(version: VideoVersion, *, code: str, log: str = "") -> VideoVersion | None:
     """Give the pass back to the queue, or fail it (the film keeps playing) after its attempts."""
     folder = version.ladder_folder
@@ -322,8 +168,8 @@ def attempt_failed(version: VideoVersion, *, code: str, log: str = "") -> VideoV
                 transition(version, L.FAILED, **common)
             else:
                 _queue(version, **common)
-            _delete_folder_on_commit(version, folder)
-    except domain.StaleVersion:
+            delete_folder_on_commit(version, folder)
+    except StaleVersion:
         return None
     logger.warning(
         "Video version %s: lower renditions attempt %s failed (%s)",
@@ -334,7 +180,7 @@ def attempt_failed(version: VideoVersion, *, code: str, log: str = "") -> VideoV
     return version
 
 
-# Watchdog.
+# What the watchdog looks at.
 
 
 def running():

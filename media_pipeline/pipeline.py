@@ -24,8 +24,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from media_pipeline import acceptance, hls, media_info, posters, probe, transcode, transcode_plan
 from media_pipeline import ffmpeg_runner as runner
-from media_pipeline import hls, posters, probe, rules, transcode
 from media_pipeline.hls import Rendition
 
 READY, REJECTED, FAILED = "ready", "rejected", "failed"
@@ -174,7 +174,7 @@ def process(
             timer=timer,
             allow_fast_path=allow_fast_path,
         )
-    except rules.MediaRejected as rejection:
+    except acceptance.MediaRejected as rejection:
         result = PipelineResult(REJECTED, rejection.code, rejection.message)
     except runner.FfmpegTimeout as error:
         result = PipelineResult(FAILED, TIMEOUT, _timeout_message(), log_excerpt=error.log)
@@ -200,12 +200,12 @@ def _process(
 ) -> PipelineResult:
     with timer.step("probe"):
         info = probe.probe(source, deadline=deadline)
-        rules.check_media(info, max_duration=max_duration)
+        acceptance.check_media(info, max_duration=max_duration)
     with timer.step("analysis"):
         analysis = probe.analyse(source, info, loudness_target=loudness_target, deadline=deadline)
 
-    def make_plan(fast_path: bool) -> transcode.TranscodePlan:
-        return transcode.make_plan(
+    def make_plan(fast_path: bool) -> transcode_plan.TranscodePlan:
+        return transcode_plan.make_plan(
             source=source,
             info=info,
             check=analysis.check,
@@ -219,7 +219,7 @@ def _process(
         renditions = transcode.transcode(
             plan, out_dir=out_dir, deadline=deadline, progress=progress
         )
-        if plan.copy_video and not transcode.copied_segments_fit(out_dir / renditions[0].path):
+        if plan.copy_video and not transcode_plan.copied_segments_fit(out_dir / renditions[0].path):
             # Keyframe spacing was measured on the first packets only; further on they are
             # too far apart for segments players can switch and seek in: encode after all.
             clear_outputs(out_dir)
@@ -290,13 +290,13 @@ def add_lower_renditions(
     try:
         with timer.step("probe"):
             info = probe.probe(source, deadline=deadline)
-            rules.check_media(info, max_duration=None)
+            acceptance.check_media(info, max_duration=None)
         loudness = analysis.get("loudness")
-        plan = transcode.make_plan(
+        plan = transcode_plan.make_plan(
             source=source,
             info=info,
-            check=probe.DecodeCheck(**analysis["check"]),
-            loudness=probe.Loudness(**loudness) if loudness else None,
+            check=media_info.DecodeCheck(**analysis["check"]),
+            loudness=media_info.Loudness(**loudness) if loudness else None,
             loudness_target=analysis["loudness_target"],
         )
         with timer.step("transcode"):
@@ -321,7 +321,7 @@ def add_lower_renditions(
             storyboard={"image": image, "vtt": vtt},
             fast_path=True,
         )
-    except rules.MediaRejected as rejection:
+    except acceptance.MediaRejected as rejection:
         result = PipelineResult(FAILED, rejection.code, _failure_message())
     except runner.FfmpegTimeout as error:
         result = PipelineResult(FAILED, TIMEOUT, _timeout_message(), log_excerpt=error.log)

@@ -13,7 +13,7 @@ from pathlib import Path
 import ffmpeg
 
 from media_pipeline import ffmpeg_runner as runner
-from media_pipeline.rules import Code, reject
+from media_pipeline.acceptance import Code, reject
 
 POSTER_COUNT = 6
 # Frames the thumbnail filter compares for each candidate. It holds them all in memory,

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 CHUNK_SIZE = 1024 * 1024
 
@@ -38,14 +40,10 @@ def content_type(name: str) -> str:
 
 
 def is_s3(storage: Storage) -> bool:
-    from storages.backends.s3 import S3Storage
-
     return isinstance(storage, S3Storage)
 
 
 def _s3_object(storage: Storage, name: str):
-    from storages.utils import clean_name
-
     return storage.bucket.Object(storage._normalize_name(clean_name(name)))
 
 
@@ -134,8 +132,6 @@ def upload_tree(
 def walk(prefix: str, *, storage: Storage = default_storage) -> Iterator[str]:
     """Names of every stored file under `prefix` (a folder name ending with a slash)."""
     if is_s3(storage):
-        from storages.utils import clean_name
-
         root = storage._normalize_name(clean_name(prefix))
         for obj in storage.bucket.objects.filter(Prefix=root.rstrip("/") + "/"):
             yield prefix + obj.key[len(root.rstrip("/")) + 1 :]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from media_pipeline.acceptance import Code, MediaRejected, reject
 from media_pipeline.posters import vtt_time
-from media_pipeline.rules import Code, MediaRejected, reject
 
 MAX_BYTES = 1024 * 1024
 MAX_CUES = 10_000

@@ -5,13 +5,12 @@ bytes received so far (``data``), a small JSON file (``info.json``) and a lock f
 can live on a volume shared by several web servers: every decision is taken under an
 ``fcntl.flock`` on the lock file and from the JSON file re-read under it.
 
-Once complete, an upload's data is checked, handed to ``media_pipeline.domain.receive_original``
-and removed; the folder keeps only its ``info.json`` until it expires, so that a client whose
-last answer was lost learns that the upload is complete (or why it was refused).
+Once complete, an upload's data is checked (``media_pipeline.intake``), handed to
+``media_pipeline.originals.receive_original`` and removed; the folder keeps only its
+``info.json`` until it expires, so that a client whose last answer was lost learns that the
+upload is complete (or why it was refused).
 """
 
-import base64
-import binascii
 import fcntl
 import hashlib
 import json
@@ -27,12 +26,11 @@ from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from festival.domain import DomainError
-from festival.uploads import SNIFF_BYTES, looks_like_video
+from media_pipeline import intake, originals
 
 logger = logging.getLogger(__name__)
 
@@ -144,45 +142,7 @@ class Upload:
         return cls(**known)
 
 
-# Protocol headers.
-
-
-def parse_metadata(header: str) -> dict[str, str]:
-    """Upload-Metadata: comma-separated "key base64(value)" pairs, the value optional."""
-    metadata = {}
-    for pair in header.split(","):
-        pair = pair.strip()
-        if not pair:
-            continue
-        key, _sep, encoded = pair.partition(" ")
-        if not key or " " in encoded.strip() or key in metadata:
-            raise UploadError(400, _("En-tête Upload-Metadata invalide."))
-        try:
-            value = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise UploadError(400, _("En-tête Upload-Metadata invalide.")) from None
-        metadata[key] = value
-    return metadata
-
-
-def parse_checksum(header: str) -> tuple[str, bytes]:
-    """Upload-Checksum: "algorithm base64(digest)"."""
-    algorithm, _sep, encoded = header.strip().partition(" ")
-    if algorithm not in CHECKSUM_ALGORITHMS:
-        raise UploadError(400, _("Algorithme de somme de contrôle non pris en charge."))
-    try:
-        digest = base64.b64decode(encoded.strip(), validate=True)
-    except binascii.Error:
-        raise UploadError(400, _("En-tête Upload-Checksum invalide.")) from None
-    return algorithm, digest
-
-
-def parse_size(value: str | None, header: str) -> int:
-    if value is None or not value.isascii() or not value.isdigit():
-        raise UploadError(
-            400, _("L'en-tête %(header)s doit être un nombre entier positif.") % {"header": header}
-        )
-    return int(value)
+# Names and sizes.
 
 
 def clean_filename(name: str) -> str:
@@ -192,15 +152,11 @@ def clean_filename(name: str) -> str:
 
 
 def check_length(length: int) -> None:
-    limit = settings.FILMIT_MAX_UPLOAD_BYTES
-    if length == 0:
-        raise UploadError(400, _("Le fichier envoyé est vide."))
-    if length > limit:
-        raise UploadError(
-            413,
-            _("Ce fichier pèse %(size)s : la taille maximale est de %(limit)s.")
-            % {"size": filesizeformat(length), "limit": filesizeformat(limit)},
-        )
+    """The announced size, checked as the original's will be: 413 when it is too large."""
+    try:
+        intake.check_size(length)
+    except DomainError as error:
+        raise UploadError(413 if error.code == "too_large" else 400, error.text) from None
 
 
 # Storage of partial uploads.
@@ -334,21 +290,16 @@ def finish_upload(*, upload: Upload, film, user) -> None:
     Raises DomainError with a message for the teacher when the file is refused.
     """
     with open(upload.data_path, "rb") as data:
-        head = data.read(SNIFF_BYTES)
-    if not looks_like_video(head):
-        message = _(
-            "Ce fichier n'est pas une vidéo. Envoyez le film exporté par votre logiciel "
-            "de montage (MP4, MOV, MKV, AVI…)."
-        )
-        mark(upload, REJECTED, message)
+        head = data.read(intake.SNIFF_BYTES)
+    try:
+        intake.check_head(head)
+    except DomainError as error:
+        mark(upload, REJECTED, error.text)
         logger.info("tus upload %s refused: not a video", upload.id)
-        raise DomainError(message, code="not_video")
-    # Imported here: the processing side of the pipeline depends on much more than uploads.
-    from media_pipeline.domain import receive_original
-
+        raise
     try:
         # move: on a local-disk storage the file is renamed into place, not copied.
-        receive_original(
+        originals.receive_original(
             film=film,
             user=user,
             path=upload.data_path,

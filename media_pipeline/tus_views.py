@@ -17,27 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from festival.domain import DomainError
-from festival.domain.films import _check_editable as check_editable
-from festival.models import Film, User
-from festival.rules import get_film_for_organizer, get_film_for_teacher
-from media_pipeline import tus
+from media_pipeline import tus, tus_headers
+from media_pipeline.rules import film_for_upload
 from media_pipeline.tus import COMPLETED, RECEIVING, REJECTED, TUS_VERSION, UploadError
 
 logger = logging.getLogger(__name__)
 
 # Methods a client behind a proxy that only lets GET and POST through may ask for.
 OVERRIDABLE_METHODS = {"PATCH", "DELETE", "HEAD"}
-
-
-def film_for_upload(user: User, film_id: int) -> Film:
-    """The film this user may send a video for: 404 for a stranger, DomainError if it is closed."""
-    if user.is_organizer and user.festival_id is not None:
-        return get_film_for_organizer(user, film_id)
-    if user.is_teacher:
-        film = get_film_for_teacher(user, film_id)
-        check_editable(film)
-        return film
-    raise Http404
 
 
 def _method(request) -> str:
@@ -91,12 +78,12 @@ def _refusal(request) -> HttpResponse | None:
 
 
 def _content_length(request) -> int:
-    return tus.parse_size(request.META.get("CONTENT_LENGTH") or "0", "Content-Length")
+    return tus_headers.parse_size(request.META.get("CONTENT_LENGTH") or "0", "Content-Length")
 
 
 def _checksum(request) -> tuple[str, bytes] | None:
     header = request.headers.get("Upload-Checksum")
-    return tus.parse_checksum(header) if header else None
+    return tus_headers.parse_checksum(header) if header else None
 
 
 def _upload_headers(upload: tus.Upload) -> dict[str, str]:
@@ -179,8 +166,8 @@ def _create(request) -> HttpResponse:
         raise UploadError(
             400, _("La taille du fichier doit être annoncée dès le début de l'envoi.")
         )
-    length = tus.parse_size(request.headers.get("Upload-Length"), "Upload-Length")
-    metadata = tus.parse_metadata(request.headers.get("Upload-Metadata", ""))
+    length = tus_headers.parse_size(request.headers.get("Upload-Length"), "Upload-Length")
+    metadata = tus_headers.parse_metadata(request.headers.get("Upload-Metadata", ""))
     film_id = metadata.get("film", "")
     if not (film_id.isascii() and film_id.isdigit()):
         raise UploadError(400, _("Indiquez le film auquel cette vidéo est destinée."))
@@ -256,7 +243,7 @@ def _patch(request, upload_id) -> HttpResponse:
     _own_upload(request, upload_id)
     if request.content_type != tus.OFFSET_CONTENT_TYPE:
         raise UploadError(415, _("Type de contenu attendu : application/offset+octet-stream."))
-    offset = tus.parse_size(request.headers.get("Upload-Offset"), "Upload-Offset")
+    offset = tus_headers.parse_size(request.headers.get("Upload-Offset"), "Upload-Offset")
     content_length = _content_length(request)
     checksum = _checksum(request)
     with tus.locked(upload_id) as upload:

@@ -1,7 +1,7 @@
-"""The film media block (status, player, poster, captions) and the signed media files."""
+"""The film media block's actions (poster, captions, retry, the video upload form), its
+polled status, and the signed media files."""
 
 import logging
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,104 +15,34 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from festival.domain import DomainError
-from festival.models import Film, User
-from festival.rules import is_film_organizer
-from media_pipeline import delivery, domain, ladder, storage_io
+from festival.forms.teacher import VideoForm
+from festival.models import Film
+from festival.rules import get_film_for_teacher, is_film_organizer, teacher_required
+from festival.uploads import refuse_oversized
+from media_pipeline import delivery, manifest, originals, rules, selectors, storage_io, versions
 from media_pipeline.forms import PosterForm, SubtitlesForm
-from media_pipeline.models import VideoStatus, VideoVersion
+from media_pipeline.models import VideoVersion
 
 logger = logging.getLogger(__name__)
-
-
-# Permission-scoped lookups: a film the user may not see is a 404.
-
-
-def get_film_for_media(user: User, pk: int) -> Film:
-    film = get_object_or_404(Film.objects.select_related("edition", "category"), pk=pk)
-    if not delivery.can_watch(user, film):
-        raise Http404
-    return film
-
-
-def get_film_for_media_management(user: User, pk: int) -> Film:
-    film = get_film_for_media(user, pk)
-    if not domain.can_manage(user=user, film=film):
-        raise Http404
-    return film
-
-
-@dataclass
-class FilmMedia:
-    """Everything the media block of a film page shows, for one user."""
-
-    film: Film
-    current: VideoVersion | None
-    playable: VideoVersion | None
-    sources: delivery.Sources | None
-    can_manage: bool
-    can_retry: bool
-    poster_form: PosterForm | None = None
-    subtitles_form: SubtitlesForm | None = None
-    swap_player: bool = False
-    next_url: str = ""  # where the block's forms come back to: the page that shows it
-
-    @property
-    def polling(self) -> bool:
-        return self.current is not None and self.current.is_pending
-
-    @property
-    def waiting_for_new(self) -> bool:
-        """A newer upload is not (yet) the one playing."""
-        return self.current is not None and self.current != self.playable
-
-
-def film_media(*, film: Film, user: User, next_url: str = "") -> FilmMedia | None:
-    if not delivery.can_watch(user, film):
-        return None
-    versions = list(film.video_versions.order_by("-number"))
-    current = versions[0] if versions else None
-    playable = next((v for v in versions if v.status == VideoStatus.READY), None)
-    if playable is not None:
-        playable.film = film
-    can_manage = domain.can_manage(user=user, film=film)
-    media = FilmMedia(
-        film=film,
-        current=current,
-        playable=playable,
-        sources=delivery.sources(version=playable, user=user) if playable else None,
-        can_manage=can_manage,
-        next_url=next_url,
-        can_retry=(
-            current is not None
-            and (
-                current.status in (VideoStatus.FAILED, VideoStatus.REJECTED)
-                or (current == playable and current.ladder_status in ladder.RETRYABLE)
-            )
-            and is_film_organizer(user, film)
-        ),
-    )
-    if can_manage and playable is not None:
-        media.poster_form = PosterForm(candidates=playable.outputs.get("posters") or [])
-        media.subtitles_form = SubtitlesForm()
-    return media
 
 
 @require_GET
 def status(request, pk):
     """The status partial the film page polls while a version is being processed."""
-    film = get_film_for_media(request.user, pk)
+    film = rules.get_film_for_media(request.user, pk)
     # Forms in the partial come back to the page that polls, not to this URL.
     page = urlsplit(request.headers.get("HX-Current-URL", ""))
     next_url = page.path + (f"?{page.query}" if page.query else "")
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = ""
-    media = film_media(film=film, user=request.user, next_url=next_url)
+    media = selectors.film_media(film=film, user=request.user, next_url=next_url)
     # Polled until the version is final: once it is ready, the player is swapped in too.
     media.swap_player = media.current is not None and media.current == media.playable
     return render(request, "media_pipeline/_film_media.html#status", {"film": film, "media": media})
@@ -129,7 +59,7 @@ def _back(request, film: Film):
 
 
 def _playable_or_404(film: Film) -> VideoVersion:
-    version = delivery.playable_version(film)
+    version = VideoVersion.objects.playable_for(film)
     if version is None:
         raise Http404
     version.film = film
@@ -138,7 +68,7 @@ def _playable_or_404(film: Film) -> VideoVersion:
 
 @require_POST
 def choose_poster(request, pk):
-    film = get_film_for_media_management(request.user, pk)
+    film = rules.get_film_for_media_management(request.user, pk)
     version = _playable_or_404(film)
     form = PosterForm(request.POST, request.FILES, candidates=version.outputs.get("posters") or [])
     if not form.is_valid():
@@ -146,7 +76,7 @@ def choose_poster(request, pk):
             messages.error(request, " ".join(error))
         return _back(request, film)
     try:
-        domain.choose_poster(
+        manifest.choose_poster(
             version=version,
             user=request.user,
             candidate=form.cleaned_data["candidate"],
@@ -161,7 +91,7 @@ def choose_poster(request, pk):
 
 @require_POST
 def add_subtitles(request, pk):
-    film = get_film_for_media_management(request.user, pk)
+    film = rules.get_film_for_media_management(request.user, pk)
     version = _playable_or_404(film)
     form = SubtitlesForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -169,7 +99,7 @@ def add_subtitles(request, pk):
             messages.error(request, " ".join(error))
         return _back(request, film)
     try:
-        domain.add_subtitles(
+        manifest.add_subtitles(
             version=version,
             user=request.user,
             uploaded_file=form.cleaned_data["file"],
@@ -182,17 +112,56 @@ def add_subtitles(request, pk):
     return _back(request, film)
 
 
+@csrf_exempt
+@teacher_required
+@require_POST
+def upload_video(request, pk):
+    """The teacher's upload form, for browsers without the resumable upload (tus_views).
+
+    CsrfViewMiddleware reads request.POST, which would receive the whole body before the
+    size check: the view is exempted from the middleware only to check the declared size
+    first; the token is then checked by csrf_protect before anything is read or saved.
+    """
+    film = get_film_for_teacher(request.user, pk)
+    refused = refuse_oversized(
+        request, film, limit=settings.FILMIT_MAX_UPLOAD_BYTES, anchor="video"
+    )
+    return refused or _receive_video(request, film)
+
+
+@csrf_protect
+def _receive_video(request, film):
+    form = VideoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for text in form.errors["video"]:
+            messages.error(request, text)
+        return redirect(f"{film.get_absolute_url()}#video")
+    uploaded = form.cleaned_data["video"]
+    try:
+        originals.attach_original_video(film=film, user=request.user, uploaded_file=uploaded)
+    except DomainError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("La vidéo « %(name)s » est reçue : elle va maintenant être préparée pour la lecture.")
+            % {"name": film.original_filename},
+        )
+    return redirect(f"{film.get_absolute_url()}#video")
+
+
 @require_POST
 def retry(request, pk):
-    film = get_film_for_media(request.user, pk)
+    film = rules.get_film_for_media(request.user, pk)
     if not is_film_organizer(request.user, film):
         raise Http404
-    version = delivery.latest_version(film)
+    version = film.video_versions.order_by("-number").first()
     if version is None:
         raise Http404
     version.film = film
     try:
-        domain.retry_version(version=version, user=request.user)
+        versions.retry_version(version=version, user=request.user)
     except DomainError as error:
         messages.error(request, error.text)
     else:

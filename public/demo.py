@@ -11,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from festival.domain.films import attach_original_video
 from festival.enums import Academie, ApprovalStatus, ConsentStatus, FilmStatus, Role
 from festival.models import (
     Category,
@@ -32,6 +31,7 @@ from judging.domain.juries import add_member, create_jury
 from judging.domain.publication import publish_palmares
 from judging.domain.scoring import record_watch_progress, validate_evaluation
 from judging.models import Criterion
+from media_pipeline.originals import attach_original_video
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"

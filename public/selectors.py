@@ -3,7 +3,6 @@ palmarès from their frozen snapshots. Every film comes through `judging.visibil
 the public may not see is a 404.
 """
 
-from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -16,38 +15,26 @@ from judging.models_results import Publication
 from judging.selectors_results import live_publication, live_publications
 from judging.visibility import LivePalmares, public_films
 from media_pipeline import delivery
-from media_pipeline.models import VideoStatus, VideoVersion
+from media_pipeline.models import VideoVersion
 
 # Posters and players.
 
 
-@dataclass
-class Poster:
-    jpg: str = ""
-    webp: str = ""
-
-
 def ready_versions() -> Prefetch:
-    ready = VideoVersion.objects.filter(status=VideoStatus.READY).order_by("-number")
-    return Prefetch("video_versions", queryset=ready, to_attr="ready_versions")
+    """Each film's playable versions, latest first (`ready_versions[0]` is the one shown)."""
+    return Prefetch(
+        "video_versions", queryset=VideoVersion.objects.playable(), to_attr="ready_versions"
+    )
 
 
-def poster_of(film: Film, user, size: str = "list") -> Poster | None:
+def poster_of(film: Film, user, size: str = "list") -> delivery.Poster | None:
     """Signed poster URLs of a public film whose versions were prefetched (no query).
 
     The film comes from `public_films()`: it was checked already, so this signs directly.
     """
-    version = film.ready_versions[0] if film.ready_versions else None
-    sizes = ((version.outputs or {}).get("poster") or {}).get("sizes") or {} if version else {}
-    if not sizes:
+    if not film.ready_versions:
         return None
-    token = delivery.sign(version=version, user=user)
-
-    def url(name):
-        return delivery.media_url(token, sizes[name]) if name in sizes else ""
-
-    poster = Poster(jpg=url(f"{size}.jpg"), webp=url(f"{size}.webp"))
-    return poster if poster.jpg or poster.webp else None
+    return delivery.poster(version=film.ready_versions[0], user=user, size=size)
 
 
 def public_film_or_404(pk: int, palmares: LivePalmares | None = None) -> Film:

@@ -84,3 +84,52 @@ def imports_inside_functions(app: str) -> list[str]:
 @pytest.mark.parametrize("app", APPS)
 def test_no_import_of_our_apps_inside_a_function(app):
     assert imports_inside_functions(app) == []
+
+
+def module_imports(app: str) -> dict[str, set[str]]:
+    """The modules of an app and the modules of the same app each imports at its top."""
+    trees = {}
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        trees[name] = ast.parse(path.read_text(), filename=str(path))
+    graph = {}
+    for name, tree in trees.items():
+        targets = set()
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+        graph[name] = {target for target in targets if target in trees} - {name}
+    return graph
+
+
+def loops_in(graph: dict[str, set[str]]) -> list[list[str]]:
+    done, path, loops = set(), [], []
+
+    def visit(name):
+        path.append(name)
+        for target in sorted(graph[name]):
+            if target in path:
+                loops.append(path[path.index(target) :] + [target])
+            elif target not in done:
+                visit(target)
+        path.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        if name not in done:
+            visit(name)
+    return loops
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_the_modules_of_an_app_import_each_other_without_a_loop(app):
+    assert loops_in(module_imports(app)) == []
+
+
+def test_a_loop_between_modules_is_found():
+    graph = {"a.jobs": {"a.tasks"}, "a.tasks": {"a.ladder"}, "a.ladder": {"a.jobs"}, "a.x": set()}
+    assert loops_in(graph) == [["a.jobs", "a.tasks", "a.ladder", "a.jobs"]]

@@ -1,6 +1,11 @@
-"""Films: creation, edits, the original video and the submission workflow."""
+"""Films: creation, edits and the submission workflow.
+
+The film's video is the media pipeline's (media_pipeline.originals): this app never imports
+it. What a submission asks of the video is a check the media pipeline registers here.
+"""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +18,6 @@ from festival.domain import DomainError
 from festival.enums import ConsentStatus, FilmStatus, Role
 from festival.models import Category, Edition, Film, FilmEvent, User
 from festival.rules import is_film_organizer, is_film_teacher
-from festival.uploads import check_video_upload
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +132,8 @@ def check_submissions_window(*, edition: Edition, now=None) -> None:
         )
 
 
-def _check_editable(film: Film) -> None:
+def check_editable(film: Film) -> None:
+    """Refuse changes to a film that is no longer a draft (or sent back for changes)."""
     if not film.is_editable:
         raise DomainError(
             _(
@@ -181,7 +186,7 @@ EDITABLE_FIELDS = {"category", "title", "synopsis", "company", "pupil_count", "c
 
 
 def update_film(*, film: Film, user: User, trades=None, **changes) -> Film:
-    _check_editable(film)
+    check_editable(film)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
@@ -196,33 +201,25 @@ def update_film(*, film: Film, user: User, trades=None, **changes) -> Film:
     return film
 
 
-def attach_original_video(*, film: Film, user: User, uploaded_file) -> Film:
-    """Store a new original video and hand it to the media pipeline for processing.
-
-    Earlier originals are kept: the film's previous ready video stays watchable until the
-    new one is ready (see media_pipeline.domain).
-    """
-    from media_pipeline.domain import receive_original_file
-
-    _check_editable(film)
-    check_video_upload(uploaded_file)
-    receive_original_file(
-        film=film, user=user, fileobj=uploaded_file, filename=uploaded_file.name or ""
-    )
-    return film
+# What other apps ask of a film before it is submitted, through checks they register at
+# start-up (the media pipeline: a video that its checks accepted). `check(film)` returns
+# the missing items, in the words of the dashboard.
+_submission_checks: list[Callable[[Film], list[str]]] = []
+_submission_prefetch: list[str] = ["trades", "consents"]
 
 
-def _has_acceptable_video(film: Film) -> bool:
-    """False when every uploaded version was refused or failed: there is nothing to watch.
+def register_submission_check(
+    check: Callable[[Film], list[str]], *, prefetch: tuple[str, ...] = ()
+) -> None:
+    """`prefetch`: the relations `check` reads, which list pages prefetch for many films."""
+    if check not in _submission_checks:
+        _submission_checks.append(check)
+        _submission_prefetch.extend(name for name in prefetch if name not in _submission_prefetch)
 
-    Reads `film.video_versions.all()` so that list pages can prefetch it.
-    """
-    from media_pipeline.models.processing import VideoStatus
 
-    statuses = {version.status for version in film.video_versions.all()}
-    if not statuses:
-        return True  # attached before the media pipeline kept versions
-    return not statuses <= {VideoStatus.REJECTED, VideoStatus.FAILED, VideoStatus.CANCELLED}
+def submission_prefetch() -> list[str]:
+    """What `missing_for_submission()` reads: prefetch it to check many films."""
+    return list(_submission_prefetch)
 
 
 def missing_for_submission(film: Film) -> list[str]:
@@ -238,10 +235,8 @@ def missing_for_submission(film: Film) -> list[str]:
         missing.append(_("au moins un métier présenté"))
     if not film.pupil_count:
         missing.append(_("le nombre d'élèves"))
-    if not film.original_video:
-        missing.append(_("la vidéo du film"))
-    elif not _has_acceptable_video(film):
-        missing.append(_("une vidéo acceptée par la vérification (la dernière a été refusée)"))
+    for check in _submission_checks:
+        missing.extend(check(film))
     consents = [c for c in film.consents.all() if c.status != ConsentStatus.REFUSED]
     if not consents:
         missing.append(_("les autorisations de droit à l'image"))

@@ -1,11 +1,14 @@
-"""The teacher's pages, "Mes films": drafts, video, consent forms and submission."""
+"""The teacher's pages, "Mes films": drafts, consent forms and submission.
+
+The film's video is sent to the media pipeline's views (media_pipeline.views.upload_video,
+and its resumable uploads); this page shows their form.
+"""
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,11 +20,11 @@ from festival.domain.companies import register_company
 from festival.domain.consents import OPEN_FOR_CONSENTS, add_consent, delete_consent
 from festival.domain.films import (
     allowed_transitions,
-    attach_original_video,
     check_submissions_window,
     create_film,
     missing_for_submission,
     set_film_status,
+    submission_prefetch,
     submit_film,
     update_film,
     withdraw_film,
@@ -35,35 +38,14 @@ from festival.rules import (
     open_editions,
     teacher_required,
 )
+from festival.uploads import refuse_oversized
 
-# Room for the multipart framing around a file of exactly the allowed size.
-MULTIPART_OVERHEAD = 64 * 1024
 PREPARING = (FilmStatus.DRAFT, FilmStatus.NEEDS_CHANGES)
 
 
 def _error_messages(request, error: DomainError) -> None:
     for text in error.messages:
         messages.error(request, text)
-
-
-def _declared_size(request) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
-def _refuse_oversized(request, film, *, limit: int, anchor: str):
-    """Refuse a body over `limit` from its Content-Length, before a byte of it is read."""
-    size = _declared_size(request)
-    if size <= limit + MULTIPART_OVERHEAD:
-        return None
-    messages.error(
-        request,
-        _("Ce fichier pèse %(size)s : la taille maximale est de %(limit)s.")
-        % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
-    )
-    return redirect(f"{film.get_absolute_url()}#{anchor}")
 
 
 def _window_state(edition, now) -> str:
@@ -79,7 +61,7 @@ def dashboard(request):
     films = list(
         films_for_teacher(request.user)
         .select_related("edition", "category", "company")
-        .prefetch_related("trades", "consents", "video_versions")
+        .prefetch_related(*submission_prefetch())
     )
     for film in films:
         film.missing = missing_for_submission(film) if film.status in PREPARING else []
@@ -176,7 +158,7 @@ def film_edit(request, pk):
 def film_detail(request, pk):
     film = get_film_for_teacher(request.user, pk)
     # Read once here, by the checklist and by the page.
-    prefetch_related_objects([film], "trades", "consents", "video_versions")
+    prefetch_related_objects([film], *submission_prefetch())
     allowed = allowed_transitions(film=film, user=request.user)
     missing = missing_for_submission(film) if film.status in PREPARING else []
     window_error = ""
@@ -208,41 +190,9 @@ def film_detail(request, pk):
     )
 
 
-# Uploads: CsrfViewMiddleware reads request.POST, which would receive the whole body before
-# the size check. The views are exempted from the middleware only to check the declared size
-# first; the token is then checked by csrf_protect before anything is read or saved.
-
-
-@csrf_exempt
-@teacher_required
-@require_POST
-def film_video(request, pk):
-    film = get_film_for_teacher(request.user, pk)
-    refused = _refuse_oversized(
-        request, film, limit=settings.FILMIT_MAX_UPLOAD_BYTES, anchor="video"
-    )
-    return refused or _receive_video(request, film)
-
-
-@csrf_protect
-def _receive_video(request, film):
-    form = VideoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for text in form.errors["video"]:
-            messages.error(request, text)
-        return redirect(f"{film.get_absolute_url()}#video")
-    uploaded = form.cleaned_data["video"]
-    try:
-        attach_original_video(film=film, user=request.user, uploaded_file=uploaded)
-    except DomainError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("La vidéo « %(name)s » est reçue : elle va maintenant être préparée pour la lecture.")
-            % {"name": film.original_filename},
-        )
-    return redirect(f"{film.get_absolute_url()}#video")
+# Consent uploads: CsrfViewMiddleware reads request.POST, which would receive the whole body
+# before the size check. The view is exempted from the middleware only to check the declared
+# size first; the token is then checked by csrf_protect before anything is read or saved.
 
 
 @csrf_exempt
@@ -251,7 +201,7 @@ def _receive_video(request, film):
 def consent_upload(request, pk):
     film = get_film_for_teacher(request.user, pk)
     limit = settings.FILMIT_MAX_CONSENT_BYTES * ConsentForm.MAX_FILES
-    refused = _refuse_oversized(request, film, limit=limit, anchor="autorisations")
+    refused = refuse_oversized(request, film, limit=limit, anchor="autorisations")
     return refused or _receive_consents(request, film)
 
 

@@ -29,7 +29,7 @@ from judging.models import (
     Score,
     ScoreChange,
 )
-from media_pipeline.delivery import playable_version
+from media_pipeline.models import VideoVersion
 
 logger = logging.getLogger(__name__)
 
@@ -301,7 +301,7 @@ def merge_ranges(ranges: Iterable[Iterable[float]]) -> list[list[float]]:
 
 def film_duration(film: Film) -> float | None:
     """The duration measured by the media pipeline, when the film has a ready video."""
-    version = playable_version(film)
+    version = VideoVersion.objects.playable_for(film)
     duration = (version.probe or {}).get("duration") if version is not None else None
     return float(duration) if duration else None
 

@@ -44,10 +44,9 @@ from judging.rules import (
     juror_required,
 )
 from media_pipeline import delivery
-from media_pipeline.models import VideoStatus, VideoVersion
+from media_pipeline.models import VideoVersion
 
 PLAYER_TEMPLATE = "media_pipeline/_film_media.html"
-POSTER_SIZES = ("list.jpg", "list.webp", "page.jpg")
 
 
 def _error_messages(request, error: DomainError) -> None:
@@ -69,20 +68,13 @@ def _has_player() -> bool:
 
 
 def _poster_url(film: Film, user: User) -> str:
-    """A signed URL of the film's poster, from its prefetched ready version, if it has one.
+    """A signed URL of the film's poster, from its prefetched playable version, if it has one.
 
     The juror's right to see the film was checked by the assignment query the film comes from.
     """
     versions = getattr(film, "ready_versions", [])
-    if not versions:
-        return ""
-    version = versions[0]
-    poster = version.outputs.get("poster") or {}
-    sizes = poster.get("sizes") or {}
-    path = next((sizes[name] for name in POSTER_SIZES if name in sizes), poster.get("source"))
-    if not path or not version.output_prefix:
-        return ""
-    return delivery.media_url(delivery.sign(version=version, user=user), path)
+    poster = delivery.poster(version=versions[0], user=user, size="list") if versions else None
+    return poster.url if poster else ""
 
 
 def _days_left(deadline, now) -> int:
@@ -106,7 +98,7 @@ def dashboard(request):
         .prefetch_related(
             Prefetch(
                 "film__video_versions",
-                queryset=VideoVersion.objects.filter(status=VideoStatus.READY).order_by("-number"),
+                queryset=VideoVersion.objects.playable(),
                 to_attr="ready_versions",
             )
         )

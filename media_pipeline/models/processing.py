@@ -1,8 +1,9 @@
 """One uploaded original of a film and everything its processing produced.
 
-A film keeps all its versions: the playable one is its latest ready version, so a new
-upload never takes the film offline while it is being processed. State changes go
-through `media_pipeline.domain.transition`, never through `save()` elsewhere.
+A film keeps all its versions: the playable one is its latest ready version (`playable()`),
+so a new upload never takes the film offline while it is being processed. State changes go
+through `media_pipeline.versions.transition` and `media_pipeline.ladder.transition`, never
+through `save()` elsewhere.
 """
 
 from django.conf import settings
@@ -51,6 +52,20 @@ RUNNING_STATUSES = (VideoStatus.PROBING, VideoStatus.PROCESSING)
 
 def default_max_attempts() -> int:
     return settings.MEDIA_MAX_ATTEMPTS
+
+
+class VideoVersionQuerySet(models.QuerySet):
+    def playable(self):
+        """The versions that can be watched, newest first: a film's first one is its video.
+
+        The one rule of "the film's video": a newer upload plays only once it is ready, and
+        until then the previous ready version goes on playing. Prefetch it to read many films.
+        """
+        return self.filter(status=VideoStatus.READY).order_by("-number")
+
+    def playable_for(self, film) -> "VideoVersion | None":
+        """The version that plays for this film, if it has one."""
+        return self.filter(film=film).playable().first()
 
 
 class VideoVersion(models.Model):
@@ -125,6 +140,8 @@ class VideoVersion(models.Model):
     heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
     deadline_at = models.DateTimeField(_("à terminer avant"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+
+    objects = VideoVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("version vidéo")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from media_pipeline import domain
+from media_pipeline import ladder_job, originals, processing
 from tests import factories
 from tests.e2e.conftest import log_in
 from tests.media_pipeline import clips
@@ -16,7 +16,7 @@ PLAYER = "document.querySelector('video.film-player')"
 
 def test_teacher_watches_the_film_once_processed(page, film, teacher, tmp_path):
     clip = clips.compliant_mp4(tmp_path, size="320x180", duration=3)
-    version = domain.receive_original(
+    version = originals.receive_original(
         film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
     )
     console = []
@@ -26,7 +26,7 @@ def test_teacher_watches_the_film_once_processed(page, film, teacher, tmp_path):
     status = page.locator(f"#film-media-status-{film.pk}")
     assert "attend son tour" in status.inner_text()
 
-    domain.process_version(version_id=version.pk)  # the page polls meanwhile
+    processing.process_version(version_id=version.pk)  # the page polls meanwhile
 
     # The new player is swapped in, and hls.js feeds it through Media Source Extensions.
     page.wait_for_function(f"() => {PLAYER} && {PLAYER}.readyState >= 2")
@@ -45,13 +45,11 @@ def test_teacher_watches_the_film_once_processed(page, film, teacher, tmp_path):
 
 
 def test_compliant_film_plays_before_and_after_its_lower_qualities(page, film, teacher, tmp_path):
-    from media_pipeline import ladder
-
     clip = clips.compliant_mp4(tmp_path, size="854x480", duration=3)
-    version = domain.receive_original(
+    version = originals.receive_original(
         film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
     )
-    domain.process_version(version_id=version.pk)
+    processing.process_version(version_id=version.pk)
     responses = []
     page.on("response", lambda response: responses.append((response.status, response.url)))
     log_in(page, teacher.email, factories.PASSWORD)
@@ -75,7 +73,7 @@ def test_compliant_film_plays_before_and_after_its_lower_qualities(page, film, t
         page.inner_text("body")
     )
 
-    ladder.complete_ladder(version_id=version.pk)
+    ladder_job.complete_ladder(version_id=version.pk)
     version.refresh_from_db()
 
     # Both passes: the new master playlist, whose variants the browser resolves itself.

@@ -5,7 +5,7 @@ import pytest
 from festival.enums import ConsentStatus, FilmStatus
 from judging.enums import PrizeKind
 from judging.models_results import Award, Prize
-from media_pipeline import domain
+from media_pipeline import originals, processing
 from tests import factories
 from tests.e2e.conftest import log_in
 from tests.media_pipeline import clips
@@ -28,10 +28,10 @@ def winning_film(category, teacher, organizer, tmp_path):
     )
     film.consents.update(status=ConsentStatus.VALIDATED)
     clip = clips.compliant_mp4(tmp_path, size="320x180", duration=3)
-    version = domain.receive_original(
+    version = originals.receive_original(
         film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
     )
-    domain.process_version(version_id=version.pk)
+    processing.process_version(version_id=version.pk)
     prize = Prize.objects.create(
         edition=category.edition, category=category, kind=PrizeKind.CATEGORY_FIRST, name="1er prix"
     )

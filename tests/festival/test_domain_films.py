@@ -1,9 +1,8 @@
-"""Films: creation, edits, original video, submission and the status workflow."""
+"""Films: creation, edits, submission and the status workflow."""
 
 from datetime import UTC, datetime
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from festival.domain import DomainError
@@ -11,7 +10,6 @@ from festival.domain.companies import register_company
 from festival.domain.films import (
     TRANSITIONS,
     allowed_transitions,
-    attach_original_video,
     create_film,
     missing_for_submission,
     set_film_status,
@@ -484,110 +482,6 @@ def test_update_film_rejects_fields_that_are_not_editable(film, teacher):
         update_film(film=film, user=teacher, status=ACCEPTED)
 
 
-# The original video.
-
-
-def test_attach_original_video(film, teacher):
-    attach_original_video(film=film, user=teacher, uploaded_file=video_file())
-
-    film.refresh_from_db()
-    assert film.original_filename == "montage final.mp4"
-    assert film.original_size == len(factories.tiny_video_bytes())
-    assert film.video_uploaded_at is not None
-    # The stored name is ours: nothing of the teacher's file name reaches the disk.
-    assert film.original_video.name.startswith(f"originals/{film.edition_id}/")
-    assert "montage" not in film.original_video.name
-    with film.original_video.open("rb") as stored:
-        assert stored.read() == factories.tiny_video_bytes()
-
-
-def test_replacing_the_video_keeps_the_previous_original(
-    complete_film, teacher, django_capture_on_commit_callbacks
-):
-    # Originals are never deleted: the previous version keeps playing until the new one is
-    # ready (media_pipeline.domain), and outputs can always be rebuilt from them.
-    old_name = complete_film.original_video.name
-
-    with django_capture_on_commit_callbacks(execute=True):
-        attach_original_video(
-            film=complete_film, user=teacher, uploaded_file=video_file("version 2.mp4")
-        )
-
-    complete_film.refresh_from_db()
-    new_name = complete_film.original_video.name
-    assert new_name != old_name
-    assert (complete_film.original_filename, complete_film.original_size) == (
-        "version 2.mp4",
-        len(factories.tiny_video_bytes()),
-    )
-    assert default_storage.exists(old_name)
-    assert default_storage.exists(new_name)
-
-
-@pytest.mark.parametrize(
-    ("content", "code", "message"),
-    [
-        (
-            b"Bonjour, voici notre film !\n",
-            "not_video",
-            "Ce fichier n'est pas une vidéo. Envoyez le film exporté par votre logiciel de "
-            "montage (MP4, MOV, MKV, AVI…).",
-        ),
-        (b"", "empty", "Le fichier envoyé est vide."),
-    ],
-)
-def test_rejected_video_keeps_the_previous_one(
-    content, code, message, complete_film, teacher, django_capture_on_commit_callbacks
-):
-    before = Film.objects.values(
-        "original_video", "original_filename", "original_size", "video_uploaded_at"
-    ).get(pk=complete_film.pk)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(DomainError) as excinfo:
-            attach_original_video(
-                film=complete_film, user=teacher, uploaded_file=video_file("notes.txt", content)
-            )
-
-    assert excinfo.value.code == code
-    assert excinfo.value.messages == [message]
-    after = Film.objects.values(
-        "original_video", "original_filename", "original_size", "video_uploaded_at"
-    ).get(pk=complete_film.pk)
-    assert after == before
-    assert default_storage.exists(before["original_video"])
-
-
-def test_oversized_video_is_refused(film, teacher, settings):
-    settings.FILMIT_MAX_UPLOAD_BYTES = 1000
-    mp4_head = b"\x00\x00\x00\x18ftypmp42"
-
-    with pytest.raises(DomainError) as excinfo:
-        attach_original_video(
-            film=film, user=teacher, uploaded_file=video_file(content=mp4_head.ljust(2048, b"\0"))
-        )
-
-    assert excinfo.value.code == "too_large"
-    assert excinfo.value.messages == [
-        # filesizeformat keeps number and unit together with no-break spaces.
-        "Ce fichier pèse 2,0\xa0Kio : la taille maximale est de 1000\xa0octets."
-    ]
-    film.refresh_from_db()
-    assert not film.original_video
-
-
-def test_video_of_a_submitted_film_cannot_be_replaced(complete_film, teacher, sent_emails):
-    submit_film(film=complete_film, user=teacher)
-    old_name = complete_film.original_video.name
-
-    with pytest.raises(DomainError) as excinfo:
-        attach_original_video(film=complete_film, user=teacher, uploaded_file=video_file())
-
-    assert excinfo.value.code == "not_editable"
-    complete_film.refresh_from_db()
-    assert complete_film.original_video.name == old_name
-
-
 # Partner companies a teacher adds with a film.
 
 
@@ -621,33 +515,3 @@ def test_register_company_twice(teacher):
         register_company(name="Autre nom", siret=company.siret, town="Dole", user=teacher)
     assert excinfo.value.code == "siret_taken"
     assert list(Company.objects.all()) == [company]
-
-
-def test_a_film_whose_only_video_was_refused_cannot_be_submitted(complete_film, teacher):
-    from media_pipeline.models import VideoStatus
-    from tests.media_pipeline.versions import make_version
-
-    complete_film.video_versions.all().delete()
-    make_version(complete_film, status=VideoStatus.REJECTED)
-
-    with pytest.raises(DomainError) as excinfo:
-        submit_film(film=complete_film, user=teacher)
-
-    assert excinfo.value.messages == [
-        "Il manque encore : une vidéo acceptée par la vérification (la dernière a été refusée)."
-    ]
-    complete_film.refresh_from_db()
-    assert complete_film.status == FilmStatus.DRAFT
-
-
-def test_a_film_with_a_video_being_processed_can_be_submitted(complete_film, teacher):
-    from media_pipeline.models import VideoStatus
-    from tests.media_pipeline.versions import make_version
-
-    complete_film.video_versions.all().delete()
-    make_version(complete_film, status=VideoStatus.REJECTED)
-    make_version(complete_film, status=VideoStatus.PROCESSING)
-
-    submit_film(film=complete_film, user=teacher)
-
-    assert complete_film.status == FilmStatus.SUBMITTED

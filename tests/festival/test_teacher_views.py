@@ -1,4 +1,7 @@
-"""The teacher's pages: "Mes films", a film's page, its form, uploads and workflow buttons."""
+"""The teacher's pages: "Mes films", a film's page, its form, consents and workflow buttons.
+
+The video's upload form is the media pipeline's (tests/media_pipeline/test_upload_form.py).
+"""
 
 import html
 from datetime import UTC, datetime
@@ -6,7 +9,6 @@ from datetime import UTC, datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,10 +16,6 @@ from festival.enums import ConsentStatus, FilmStatus
 from festival.models import Company, ConsentForm, Film, FilmEvent
 from tests import factories
 
-NOT_A_VIDEO = (
-    "Ce fichier n'est pas une vidéo. Envoyez le film exporté par votre logiciel de montage "
-    "(MP4, MOV, MKV, AVI…)."
-)
 REQUIRED = "Ce champ est obligatoire."
 
 
@@ -65,7 +63,6 @@ FILM_VIEWS = [
     ("teacher_film", "get", {}),
     ("teacher_film_edit", "get", {}),
     ("teacher_film_edit", "post", {}),
-    ("teacher_film_video", "post", {}),
     ("teacher_consent_upload", "post", {}),
     ("teacher_consent_delete", "post", {"consent_pk": "consent"}),
     ("teacher_film_submit", "post", {}),
@@ -73,7 +70,6 @@ FILM_VIEWS = [
     ("teacher_film_restore", "post", {}),
 ]
 POST_ONLY = [
-    "teacher_film_video",
     "teacher_consent_upload",
     "teacher_consent_delete",
     "teacher_film_submit",
@@ -687,118 +683,6 @@ def test_withdrawn_film_page_offers_restore(teacher_client, teacher, category):
     assert (response.context["can_restore"], response.context["can_withdraw"]) == (True, False)
     assert response.context["video_form"] is None
     assert response.context["consent_form"] is None
-
-
-# The original video.
-
-
-def test_upload_video(teacher_client, film):
-    response = teacher_client.post(
-        film_url("teacher_film_video", film), {"video": video_file("Notre film.mp4")}, follow=True
-    )
-
-    assert response.redirect_chain == [(film_url("teacher_film", film) + "#video", 302)]
-    assert messages_of(response) == [
-        "La vidéo « Notre film.mp4 » est reçue : elle va maintenant être préparée pour la lecture."
-    ]
-    film.refresh_from_db()
-    assert (film.original_filename, film.original_size) == (
-        "Notre film.mp4",
-        len(factories.tiny_video_bytes()),
-    )
-    with film.original_video.open("rb") as stored:
-        assert stored.read() == factories.tiny_video_bytes()
-
-
-def test_text_file_is_not_a_video_and_the_previous_video_stays(teacher_client, complete_film):
-    before = Film.objects.values("original_video", "original_filename", "original_size").get(
-        pk=complete_film.pk
-    )
-
-    response = teacher_client.post(
-        film_url("teacher_film_video", complete_film),
-        {"video": video_file("film.mp4", b"Ceci est un texte, pas un film.\n")},
-        follow=True,
-    )
-
-    assert messages_of(response) == [NOT_A_VIDEO]
-    after = Film.objects.values("original_video", "original_filename", "original_size").get(
-        pk=complete_film.pk
-    )
-    assert after == before
-    assert complete_film.original_video.storage.exists(before["original_video"])
-
-
-def test_upload_without_a_file(teacher_client, film):
-    response = teacher_client.post(film_url("teacher_film_video", film), {}, follow=True)
-    assert messages_of(response) == [REQUIRED]
-
-
-def test_oversized_upload_is_refused_before_the_body_is_read(teacher_client, film):
-    # The declared length is far above what is sent: reading the body would fail the test.
-    response = teacher_client.post(
-        film_url("teacher_film_video", film),
-        {"video": video_file()},
-        CONTENT_LENGTH=str(9 * 1024**3),
-        follow=True,
-    )
-
-    assert messages_of(response) == [
-        "Ce fichier pèse 9,0\xa0Gio : la taille maximale est de 8,0\xa0Gio."
-    ]
-    film.refresh_from_db()
-    assert not film.original_video
-
-
-def test_oversized_video_is_refused_by_the_domain_too(teacher_client, film, settings):
-    settings.FILMIT_MAX_UPLOAD_BYTES = 1000
-    mp4 = b"\x00\x00\x00\x18ftypmp42".ljust(2048, b"\0")
-
-    response = teacher_client.post(
-        film_url("teacher_film_video", film), {"video": video_file(content=mp4)}, follow=True
-    )
-
-    assert messages_of(response) == [
-        "Ce fichier pèse 2,0\xa0Kio : la taille maximale est de 1000\xa0octets."
-    ]
-    film.refresh_from_db()
-    assert not film.original_video
-
-
-def test_video_upload_still_checks_the_csrf_token(teacher, film):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(teacher)
-
-    response = client.post(film_url("teacher_film_video", film), {"video": video_file()})
-    assert response.status_code == 403
-
-    client.get(film_url("teacher_film", film))
-    token = client.cookies["csrftoken"].value
-    response = client.post(
-        film_url("teacher_film_video", film),
-        {"video": video_file(), "csrfmiddlewaretoken": token},
-    )
-    assert response.status_code == 302
-    film.refresh_from_db()
-    assert film.original_filename == "montage.mp4"
-
-
-def test_video_of_a_submitted_film_cannot_be_replaced(teacher_client, teacher, category):
-    film = factories.make_film(
-        teacher=teacher, category=category, complete=True, status=FilmStatus.SUBMITTED
-    )
-    name = film.original_video.name
-
-    response = teacher_client.post(
-        film_url("teacher_film_video", film), {"video": video_file()}, follow=True
-    )
-
-    assert messages_of(response) == [
-        "Ce film est « Déposé » : il ne peut plus être modifié, sauf si l'organisation demande "
-        "des compléments."
-    ]
-    film.refresh_from_db()
-    assert film.original_video.name == name
 
 
 # Consent forms.

@@ -1,5 +1,6 @@
 """The organizers' judging pages: permissions, juries, settings, assignments, progress."""
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -819,10 +820,10 @@ def test_pages_of_an_edition_not_set_up_write_nothing(organizer_client, edition,
         0,
         0,
     )
-    juries_page = organizer_client.get(urls[0]).text
-    assert "Préparer l'évaluation" in juries_page
-    assert reverse("judging:organizer_set_up", args=[edition.pk]) in juries_page
-    assert "Préparer l'évaluation" in organizer_client.get(urls[2]).text
+    set_up_url = reverse("judging:organizer_set_up", args=[edition.pk])
+    for url in (urls[0], urls[2]):  # the jury list and the scoring form offer the action
+        page = html.unescape(organizer_client.get(url).text)
+        assert ("Préparer l'évaluation" in page, set_up_url in page) == (True, True)
 
 
 def test_pages_of_a_jury_write_nothing(organizer_client, jury, assignment, evaluation):
@@ -846,7 +847,7 @@ def test_set_up_creates_the_scoring_form_and_the_usual_prizes(organizer_client, 
     assert edition.criteria.count() == 5
     assert Prize.objects.filter(edition=edition, category=category).exists()
     page = organizer_client.get(response.url).text
-    assert "Préparer l'évaluation" not in page
+    assert reverse("judging:organizer_set_up", args=[edition.pk]) not in page
     # Twice (a double click) changes nothing.
     organizer_client.post(reverse("judging:organizer_set_up", args=[edition.pk]))
     assert (edition.criteria.count(), JudgingSettings.objects.filter(edition=edition).count()) == (

@@ -20,8 +20,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from festival.domain import DomainError
-from media_pipeline import delivery, domain, ladder
+from media_pipeline import (
+    delivery,
+    ladder,
+    ladder_job,
+    manifest,
+    originals,
+    processing,
+    versions,
+    watchdog,
+)
 from media_pipeline import pipeline as pipeline_module
+from media_pipeline.jobs import VersionAbandoned
 from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
 from media_pipeline.tasks import complete_ladder_task, process_version_task
 from tests.media_pipeline import clips
@@ -37,7 +47,7 @@ def compliant_clip(tmp_path) -> Path:
 
 
 def receive(film, user, path: Path) -> VideoVersion:
-    return domain.receive_original(
+    return originals.receive_original(
         film=film, user=user, path=path, filename="film.mp4", size=path.stat().st_size
     )
 
@@ -47,14 +57,14 @@ def watchable(film, teacher, compliant_clip, django_capture_on_commit_callbacks,
     """A compliant film after its first pass: ready, its lower rung still to make."""
     with django_capture_on_commit_callbacks(execute=True):
         version = receive(film, teacher, compliant_clip)
-        domain.process_version(version_id=version.pk)
+        processing.process_version(version_id=version.pk)
     version.refresh_from_db()
     return version
 
 
 def complete(version, callbacks) -> VideoVersion | None:
     with callbacks(execute=True):
-        done = ladder.complete_ladder(version_id=version.pk)
+        done = ladder_job.complete_ladder(version_id=version.pk)
     version.refresh_from_db()
     return done
 
@@ -171,9 +181,9 @@ def test_poster_and_captions_added_during_the_second_pass_are_kept(
     def meanwhile(**kwargs):
         # The teacher works on the film page while the worker encodes.
         fresh = VideoVersion.objects.get(pk=version.pk)
-        domain.choose_poster(version=fresh, user=teacher, candidate=chosen)
+        manifest.choose_poster(version=fresh, user=teacher, candidate=chosen)
         captions = SimpleUploadedFile("sous-titres.srt", SRT.encode())
-        domain.add_subtitles(version=fresh, user=teacher, uploaded_file=captions, language="fr")
+        manifest.add_subtitles(version=fresh, user=teacher, uploaded_file=captions, language="fr")
         return real(**kwargs)
 
     monkeypatch.setattr(pipeline_module, "add_lower_renditions", meanwhile)
@@ -191,8 +201,8 @@ def test_poster_and_captions_added_during_the_second_pass_are_kept(
 
 
 def test_only_one_worker_claims_the_second_pass(watchable):
-    first = ladder._claim(watchable.pk)
-    second = ladder._claim(watchable.pk)
+    first = ladder_job._claim(watchable.pk)
+    second = ladder_job._claim(watchable.pk)
 
     assert first is not None and first.ladder_status == L.PROCESSING
     assert second is None
@@ -206,19 +216,19 @@ def test_transition_refuses_moves_that_do_not_exist(watchable):
 def test_a_late_worker_cannot_finish_an_attempt_handed_to_another(
     watchable, django_capture_on_commit_callbacks
 ):
-    late = ladder._claim(watchable.pk)
+    late = ladder_job._claim(watchable.pk)
     with django_capture_on_commit_callbacks(execute=True):
         ladder.attempt_failed(late, code="worker_lost")
-    current = ladder._claim(watchable.pk)
+    current = ladder_job._claim(watchable.pk)
     assert current.ladder_folder != late.ladder_folder
 
-    with pytest.raises(domain.VersionAbandoned):
-        late_job = ladder._Job(late)
+    with pytest.raises(VersionAbandoned):
+        late_job = ladder_job._Job(late)
         late_job.last_beat = 0
         late_job.beat()
     result = pipeline_module.PipelineResult("ready", renditions=[], hls="x", storyboard={})
-    with pytest.raises(domain.VersionAbandoned):
-        ladder._finish(late, result=result, timings={})
+    with pytest.raises(VersionAbandoned):
+        ladder_job._finish(late, result=result, timings={})
 
     watchable.refresh_from_db()
     assert (watchable.ladder_status, watchable.ladder_folder) == (
@@ -267,13 +277,13 @@ def test_failed_second_pass_is_retried_then_failed_and_the_film_still_plays(
 def test_crash_after_uploading_removes_the_attempts_files(
     watchable, monkeypatch, django_capture_on_commit_callbacks
 ):
-    real = ladder.storage_io.upload_tree
+    real = ladder_job.storage_io.upload_tree
 
     def upload_then_fail(*args, **kwargs):
         real(*args, **kwargs)
         raise OSError("connection reset by the object store")
 
-    monkeypatch.setattr(ladder.storage_io, "upload_tree", upload_then_fail)
+    monkeypatch.setattr(ladder_job.storage_io, "upload_tree", upload_then_fail)
     before = stored_files(watchable.output_prefix)
 
     complete(watchable, django_capture_on_commit_callbacks)
@@ -307,9 +317,9 @@ def test_organizer_retries_a_failed_second_pass(
     watchable.refresh_from_db()
 
     with pytest.raises(DomainError):
-        domain.retry_version(version=watchable, user=teacher)
+        versions.retry_version(version=watchable, user=teacher)
     with django_capture_on_commit_callbacks(execute=True):
-        domain.retry_version(version=watchable, user=organizer)
+        versions.retry_version(version=watchable, user=organizer)
 
     watchable.refresh_from_db()
     assert (watchable.status, watchable.ladder_status, watchable.ladder_attempts) == (
@@ -332,7 +342,7 @@ def test_new_upload_cancels_the_second_pass_and_a_refused_one_gives_it_back(
     assert complete(watchable, django_capture_on_commit_callbacks) is None
 
     with django_capture_on_commit_callbacks(execute=True):
-        domain.process_version(version_id=newer.pk)
+        processing.process_version(version_id=newer.pk)
 
     newer.refresh_from_db()
     watchable.refresh_from_db()
@@ -372,7 +382,7 @@ def test_replacing_version_stops_a_pass_still_to_come(
     newer = receive(watchable.film, teacher, clips.compliant_mp4(tmp_path, size="160x90"))
     VideoVersion.objects.filter(pk=watchable.pk).update(ladder_status=L.QUEUED)
     with django_capture_on_commit_callbacks(execute=True):
-        domain.process_version(version_id=newer.pk)
+        processing.process_version(version_id=newer.pk)
 
     watchable.refresh_from_db()
     assert (watchable.status, watchable.ladder_status) == (S.SUPERSEDED, L.CANCELLED)
@@ -393,7 +403,7 @@ def test_a_failed_newer_upload_gives_the_pass_back_too(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        domain.process_version(version_id=newer.pk)
+        processing.process_version(version_id=newer.pk)
 
     newer.refresh_from_db()
     watchable.refresh_from_db()
@@ -409,7 +419,7 @@ def test_cancelled_pass_is_not_relaunched_while_a_newer_upload_is_pending(
     watchable.refresh_from_db()
 
     with pytest.raises(DomainError) as excinfo:
-        domain.retry_version(version=watchable, user=organizer)
+        versions.retry_version(version=watchable, user=organizer)
 
     assert excinfo.value.code == "not_latest"
     watchable.refresh_from_db()
@@ -421,13 +431,13 @@ def test_retrying_a_newer_refused_upload_stops_the_pass_again(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         newer = receive(watchable.film, teacher, clips.m4a_audio(tmp_path))
-        domain.process_version(version_id=newer.pk)
+        processing.process_version(version_id=newer.pk)
     newer.refresh_from_db()
     watchable.refresh_from_db()
     assert (newer.status, watchable.ladder_status) == (S.REJECTED, L.QUEUED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        domain.retry_version(version=newer, user=organizer)
+        versions.retry_version(version=newer, user=organizer)
 
     watchable.refresh_from_db()
     assert watchable.ladder_status == L.CANCELLED
@@ -469,7 +479,7 @@ def test_watchdog_gives_back_the_second_pass_of_a_dead_worker(
     partial = held_by(watchable, worker=f"{HOST}:{dead_pid()}", work_dir=str(work_dir))
 
     with django_capture_on_commit_callbacks(execute=True):
-        recovered = domain.recover_stalled()
+        recovered = watchdog.recover_stalled()
 
     assert [v.pk for v in recovered] == [watchable.pk]
     watchable.refresh_from_db()
@@ -492,7 +502,7 @@ def test_watchdog_stops_a_second_pass_past_its_deadline(
     held_by(watchable, worker=f"{HOST}:{os.getpid()}", deadline_in=-1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        domain.recover_stalled()
+        watchdog.recover_stalled()
 
     watchable.refresh_from_db()
     assert (watchable.ladder_status, watchable.ladder_error_code) == (L.QUEUED, "timeout")
@@ -502,7 +512,7 @@ def test_watchdog_leaves_a_live_second_pass_alone(watchable, django_capture_on_c
     held_by(watchable, worker=f"{HOST}:{os.getpid()}")
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert domain.recover_stalled() == []
+        assert watchdog.recover_stalled() == []
 
     watchable.refresh_from_db()
     assert watchable.ladder_status == L.PROCESSING
@@ -516,7 +526,7 @@ def test_second_pass_waiting_in_the_queue_is_left_alone(
     task_id = watchable.task_id
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert domain.recover_stalled() == []
+        assert watchdog.recover_stalled() == []
 
     watchable.refresh_from_db()
     assert (watchable.task_id, watchable.queued_at) == (task_id, long_ago)
@@ -530,7 +540,7 @@ def test_lost_second_pass_task_is_queued_again(
     watchable.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
-        recovered = domain.recover_stalled()
+        recovered = watchdog.recover_stalled()
 
     assert [v.pk for v in recovered] == [watchable.pk]
     watchable.refresh_from_db()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from media_pipeline import domain
+from media_pipeline import originals
 from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
 from media_pipeline.tasks import complete_ladder_task, process_version_task
 from tests.media_pipeline import clips
@@ -45,7 +45,7 @@ def test_rqworker_processes_an_upload(rq_backend, film, teacher, tmp_path):
     # Compliant 480p: the fast path's two jobs, the second enqueued by the first.
     clip = clips.compliant_mp4(tmp_path, size="854x480", duration=1)
 
-    version = domain.receive_original(
+    version = originals.receive_original(
         film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
     )
 

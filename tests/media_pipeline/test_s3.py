@@ -19,7 +19,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from media_pipeline import delivery, domain, ladder, storage_io
+from media_pipeline import delivery, ladder_job, originals, processing, storage_io
 from media_pipeline.models import LadderStatus, VideoStatus
 from tests.media_pipeline import clips
 from tests.media_pipeline.workers import free_port
@@ -102,10 +102,10 @@ def fetch(url: str, **headers) -> tuple[int, bytes, dict]:
 
 
 def process_clip(film, teacher, path: Path):
-    version = domain.receive_original(
+    version = originals.receive_original(
         film=film, user=teacher, path=path, filename="film.mp4", size=path.stat().st_size
     )
-    domain.process_version(version_id=version.pk)
+    processing.process_version(version_id=version.pk)
     version.refresh_from_db()
     return version
 
@@ -115,7 +115,7 @@ def test_originals_stream_to_the_bucket_and_back(bucket, film, teacher, tmp_path
     monkeypatch.setattr(storage_io, "CHUNK_SIZE", 4096)  # many chunks, even for a tiny file
     chunks = []
 
-    version = domain.receive_original(
+    version = originals.receive_original(
         film=film, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
     )
     storage_io.download(version.original.name, tmp_path / "copy", on_chunk=chunks.append)
@@ -211,7 +211,7 @@ def test_second_pass_through_s3(
     assert first_master in bucket.keys(version.output_prefix)
 
     with django_capture_on_commit_callbacks(execute=True):
-        ladder.complete_ladder(version_id=version.pk)
+        ladder_job.complete_ladder(version_id=version.pk)
 
     version.refresh_from_db()
     assert version.ladder_status == LadderStatus.DONE

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from media_pipeline import domain
+from media_pipeline import originals
 from media_pipeline.models import LadderStatus, VideoStatus, VideoVersion
 from media_pipeline.tasks import complete_ladder_task, process_version_task
 from tests.media_pipeline import clips
@@ -32,7 +32,7 @@ FINAL = (S.READY, S.REJECTED, S.FAILED, S.CANCELLED)
 
 def receive(film, teacher, path: Path) -> VideoVersion:
     # No transaction here: the task is enqueued at once, as after a real request.
-    return domain.receive_original(
+    return originals.receive_original(
         film=film, user=teacher, path=path, filename="film.mp4", size=path.stat().st_size
     )
 

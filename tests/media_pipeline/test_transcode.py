@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from media_pipeline import ffmpeg_runner as runner
-from media_pipeline import posters, transcode
+from media_pipeline import posters, transcode, transcode_plan
+from media_pipeline.acceptance import Code, MediaRejected
 from media_pipeline.pipeline import PipelineResult, add_lower_renditions, process, run_pipeline
-from media_pipeline.rules import Code, MediaRejected
 from media_pipeline.subtitles import convert_to_webvtt
 from tests.media_pipeline import clips
 
@@ -236,7 +236,7 @@ def test_copy_whose_keyframes_stop_early_is_encoded_after_all(tmp_path):
     assert (result.status, result.fast_path, result.pending_renditions) == ("ready", False, [])
     playlist = (out / result.renditions[0].path).read_text()
     durations = [float(d) for d in re.findall(r"#EXTINF:([\d.]+),", playlist)]
-    assert max(durations) <= transcode.SEGMENT_SECONDS + 0.1
+    assert max(durations) <= transcode_plan.SEGMENT_SECONDS + 0.1
     assert video_hash(out / "film.mp4") != video_hash(source)
     assert sorted(p.name for p in (out / "hls").iterdir()) == ["90p", "master.m3u8"]
 
@@ -312,13 +312,13 @@ def test_ladder_is_never_upscaled(processed):
     ],
 )
 def test_ladder_plan(size, rungs):
-    ladder = transcode.plan_ladder(*size)
+    ladder = transcode_plan.plan_ladder(*size)
     assert [(rung.width, rung.height) for rung in ladder] == rungs
     assert all(r.width <= size[0] and r.height <= size[1] for r in ladder)
 
 
 def test_rung_bitrates():
-    assert [transcode.rung_bitrate(side) for side in (1080, 720, 480, 360, 180)] == [
+    assert [transcode_plan.rung_bitrate(side) for side in (1080, 720, 480, 360, 180)] == [
         5_000_000,
         2_800_000,
         1_400_000,
@@ -340,7 +340,7 @@ def test_rung_bitrates():
     ],
 )
 def test_output_frame_rate(rate, expected):
-    assert transcode.output_frame_rate(rate) == expected
+    assert transcode_plan.output_frame_rate(rate) == expected
 
 
 def test_master_playlist_lists_each_rendition(processed):
@@ -480,13 +480,13 @@ def test_progress_lines():
     assert runner.parse_progress_line("progress=end\n", 3.0) == 100.0
 
 
-def plan_for(source: Path) -> transcode.TranscodePlan:
+def plan_for(source: Path) -> transcode_plan.TranscodePlan:
     from media_pipeline import probe
 
     deadline = runner.Deadline(30)
     info = probe.probe(source, deadline=deadline)
     analysis = probe.analyse(source, info, loudness_target=-16, deadline=deadline)
-    return transcode.make_plan(
+    return transcode_plan.make_plan(
         source=source,
         info=info,
         check=analysis.check,

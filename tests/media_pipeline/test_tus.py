@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from festival.enums import FilmStatus
-from media_pipeline import tus
+from media_pipeline import originals, tus
 from tests import factories
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -43,14 +43,12 @@ def upload_dir(settings, tmp_path):
 
 @pytest.fixture
 def received(monkeypatch):
-    """Every call to media_pipeline.domain.receive_original, with the file's sha256 at that time.
+    """Every call to media_pipeline.originals.receive_original, with the file's sha256 at that time.
 
     The real function runs too: completing an upload creates a video version.
     """
-    from media_pipeline import domain
-
     calls = []
-    real = domain.receive_original
+    real = originals.receive_original
 
     def spy(**kwargs):
         calls.append(
@@ -64,7 +62,7 @@ def received(monkeypatch):
         )
         return real(**kwargs)
 
-    monkeypatch.setattr(domain, "receive_original", spy)
+    monkeypatch.setattr(originals, "receive_original", spy)
     return calls
 
 
@@ -796,12 +794,11 @@ def test_a_connection_cut_over_http_keeps_what_arrived(live_server, teacher, fil
 
 def test_a_refusal_by_the_media_pipeline_is_told_to_the_client(teacher_tus, film, monkeypatch):
     from festival.domain import DomainError
-    from media_pipeline import domain
 
     def refuse(**kwargs):
         raise DomainError("Le fichier envoyé est vide.", code="empty")
 
-    monkeypatch.setattr(domain, "receive_original", refuse)
+    monkeypatch.setattr(originals, "receive_original", refuse)
     url = upload_url(create(teacher_tus, film, 3000))
 
     response = patch(teacher_tus, url, 0, video_bytes(3000))

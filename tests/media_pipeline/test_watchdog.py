@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from media_pipeline import domain
+from media_pipeline import originals, processing, watchdog
 from media_pipeline.management.commands import media_watchdog
 from media_pipeline.models import VideoStatus, VideoVersion
 from media_pipeline.tasks import process_version_task
@@ -44,7 +44,7 @@ def running(film, *, worker: str, heartbeat_ago: float = 0, deadline_in: float =
 
 def recover(django_capture_on_commit_callbacks) -> list[VideoVersion]:
     with django_capture_on_commit_callbacks(execute=True):
-        recovered = domain.recover_stalled()
+        recovered = watchdog.recover_stalled()
     for version in recovered:
         version.refresh_from_db()
     return recovered
@@ -152,11 +152,11 @@ def test_a_worker_recovers_dead_jobs_before_its_own(film, teacher, tmp_path, cat
     dead = running(film, worker=f"{HOST}:{dead_pid()}")
     clip = clips.compliant_mp4(tmp_path, size="160x90", duration=1)
     other = factories.make_film(teacher=teacher, category=category)
-    version = domain.receive_original(
+    version = originals.receive_original(
         film=other, user=teacher, path=clip, filename="film.mp4", size=clip.stat().st_size
     )
 
-    domain.process_version(version_id=version.pk)
+    processing.process_version(version_id=version.pk)
 
     dead.refresh_from_db()
     version.refresh_from_db()

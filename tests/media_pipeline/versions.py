@@ -1,16 +1,21 @@
 """Video versions built directly in the database and the media storage, without ffmpeg.
 
 For tests of delivery, permissions and state changes, where what matters is the files a
-ready version has, not how they were made. Processing tests use the real pipeline.
+ready version has, not how they were made. Processing tests use the real pipeline
+(`receive()`, `process()`).
 """
 
 import uuid
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Max
 
+from festival.models import original_video_path
+from media_pipeline import originals, processing
 from media_pipeline.models import VideoStatus, VideoVersion
+from media_pipeline.storage_io import walk
 from tests import factories
 
 MASTER = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=160x90\n360p/index.m3u8\n"
@@ -58,7 +63,7 @@ OUTPUTS = {
 
 
 def store_original(film, content: bytes | None = None) -> str:
-    name = f"originals/{film.edition_id}/{uuid.uuid4().hex}"
+    name = original_video_path(film, "montage.mp4")
     return default_storage.save(name, ContentFile(content or factories.tiny_video_bytes()))
 
 
@@ -85,6 +90,26 @@ def make_version(film, *, status=VideoStatus.QUEUED, with_outputs=None, **kw) ->
 
 
 def stored_files(prefix: str) -> list[str]:
-    from media_pipeline.storage_io import walk
-
     return sorted(walk(prefix))
+
+
+# Versions made by the real pipeline.
+
+
+def receive(film, user, path: Path, **kwargs) -> VideoVersion:
+    """`path` received as the film's new original, as a finished upload is."""
+    return originals.receive_original(
+        film=film,
+        user=user,
+        path=path,
+        filename="Montage final.mp4",
+        size=path.stat().st_size,
+        **kwargs,
+    )
+
+
+def process(version: VideoVersion) -> VideoVersion:
+    """One attempt of the version's processing, run here."""
+    processing.process_version(version_id=version.pk)
+    version.refresh_from_db()
+    return version

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from festival.domain import DomainError
 from festival.models import Film, User
-from media_pipeline.domain import receive_original
+from media_pipeline.originals import receive_original
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from media_pipeline.domain import recover_stalled
 from media_pipeline.models import VideoStatus
+from media_pipeline.watchdog import recover_stalled
 
 
 class Command(BaseCommand):

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from media_pipeline import acceptance, probe
 from media_pipeline import ffmpeg_runner as runner
-from media_pipeline import probe, rules
+from media_pipeline.acceptance import Code, MediaRejected
+from media_pipeline.media_info import AudioStream, MediaInfo, VideoStream
 from media_pipeline.pipeline import run_pipeline
-from media_pipeline.probe import AudioStream, MediaInfo, VideoStream
-from media_pipeline.rules import Code, MediaRejected
 from tests.media_pipeline import clips
 
 
@@ -149,7 +149,7 @@ def info(*, duration: float | None = 5.0, **changes) -> MediaInfo:
 
 def code_of(media: MediaInfo, max_duration: float | None = None) -> str | None:
     try:
-        rules.check_media(media, max_duration=max_duration)
+        acceptance.check_media(media, max_duration=max_duration)
     except MediaRejected as rejection:
         return rejection.code
     return None
@@ -207,9 +207,9 @@ def test_unknown_audio_codec_is_refused_rather_than_silenced():
 
 
 def test_format_duration():
-    assert rules.format_duration(754.2) == "12:34"
-    assert rules.format_duration(754.2, round_up=True) == "12:35"
-    assert rules.format_duration(5) == "0:05"
+    assert acceptance.format_duration(754.2) == "12:34"
+    assert acceptance.format_duration(754.2, round_up=True) == "12:35"
+    assert acceptance.format_duration(5) == "0:05"
 
 
 def test_sniff(tmp_path):
