@@ -128,3 +128,11 @@ def get_film_for_files(user: User, pk: int) -> Film:
     if not file_owner_check(user, film):
         raise Http404
     return film
+
+
+def get_consent_for_files(user: User, pk: int) -> ConsentForm:
+    """A consent form to download: its film's teacher and its festival's organizers."""
+    consent = get_object_or_404(ConsentForm.objects.select_related("film__edition"), pk=pk)
+    if not file_owner_check(user, consent.film):
+        raise Http404
+    return consent

@@ -11,12 +11,10 @@ import posixpath
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
-from festival.models import ConsentForm
-from festival.rules import file_owner_check, get_film_for_files
+from festival.rules import get_consent_for_files, get_film_for_files
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +66,7 @@ def original_video(request, pk):
 @require_safe
 @login_required
 def consent_file(request, pk):
-    consent = get_object_or_404(ConsentForm.objects.select_related("film__edition"), pk=pk)
-    if not file_owner_check(request.user, consent.film):
-        raise Http404
+    consent = get_consent_for_files(request.user, pk)
     logger.info("User %s downloads consent %s", request.user.pk, consent.pk)
     # content_type was read from the file's first bytes at upload: PDF, JPEG, PNG or WebP.
     return attachment(
