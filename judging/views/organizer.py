@@ -46,6 +46,7 @@ from judging.forms.organizer import (
     TraineeForm,
 )
 from judging.models import Affiliation, Jury, JuryMember
+from judging.models_results import Prize
 from judging.rules import (
     films_of_jury,
     get_assignment_for_organizer,
@@ -132,13 +133,17 @@ def set_up(request, edition_pk):
     categories exist, the usual prizes. Opening a page never does it."""
     edition = get_edition_for_organizer(request.user, edition_pk)
     ensure_judging_settings(edition=edition)
-    messages.success(
-        request,
-        _(
+    if Prize.objects.filter(edition=edition).exists():
+        done = _(
             "L'évaluation est préparée : la grille par défaut et les prix habituels sont créés. "
             "Adaptez-les si besoin, puis formez les jurys."
-        ),
-    )
+        )
+    else:
+        done = _(
+            "L'évaluation est préparée : la grille par défaut est créée. Les prix habituels se "
+            "créent depuis la page Palmarès, une fois les catégories de l'édition définies."
+        )
+    messages.success(request, done)
     return redirect("judging:organizer_juries", edition_pk=edition.pk)
 
 

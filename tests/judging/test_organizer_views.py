@@ -869,3 +869,14 @@ def test_settings_saved_before_set_up_set_judging_up(organizer_client, edition):
     assert response.status_code == 302
     assert JudgingSettings.objects.get(edition=edition).min_watched_ratio == Decimal("0.6")
     assert edition.criteria.count() == 5
+
+
+def test_set_up_before_the_categories_says_where_prizes_come_from(organizer_client, edition):
+    response = organizer_client.post(
+        reverse("judging:organizer_set_up", args=[edition.pk]), follow=True
+    )
+    assert (edition.criteria.count(), Prize.objects.filter(edition=edition).count()) == (5, 0)
+    assert messages_of(response) == [
+        "L'évaluation est préparée : la grille par défaut est créée. Les prix habituels se "
+        "créent depuis la page Palmarès, une fois les catégories de l'édition définies."
+    ]
