@@ -34,6 +34,8 @@ def palmares_published_at(edition):
 def load_palmares_dates(editions: Iterable) -> None:
     """Give a list of editions their publication dates in one query (no N+1 on lists)."""
     editions = list(editions)
+    if not editions:
+        return
     dates = dict(
         live_publications()
         .filter(edition__in=[edition.pk for edition in editions])

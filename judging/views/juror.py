@@ -43,6 +43,7 @@ from judging.rules import (
     get_jury_for_deliberation,
     juror_required,
 )
+from judging.selectors_results import load_palmares_dates
 from media_pipeline import delivery
 from media_pipeline.models import VideoVersion
 
@@ -140,11 +141,9 @@ def dashboard(request):
         }
         for edition in editions
     ]
-    presided = {
-        a.jury.pk: a.jury
-        for a in assignments
-        if a.jury.president_id == user.pk and a.jury.edition.deliberation_is_open(now)
-    }
+    presided = {a.jury.pk: a.jury for a in assignments if a.jury.president_id == user.pk}
+    load_palmares_dates(jury.edition for jury in presided.values())  # one query, not one a jury
+    deliberations = [jury for jury in presided.values() if jury.edition.deliberation_is_open(now)]
     validated = sum(e.state == EvaluationState.VALIDATED for e in evaluations.values())
     return render(
         request,
@@ -155,7 +154,7 @@ def dashboard(request):
             "assigned": len(assignments),
             "validated": validated,
             "percent": round(100 * validated / len(assignments)) if assignments else 0,
-            "deliberations": list(presided.values()),
+            "deliberations": deliberations,
         },
     )
 

@@ -346,6 +346,28 @@ def test_dashboard_query_count_does_not_grow_with_films(
     assert len(response.context["groups"][0]["rows"]) == 30
 
 
+def test_presidents_dashboard_query_count_does_not_grow_with_films(
+    client, president, jury, teacher, category, criteria, django_assert_num_queries
+):
+    # During judging, deliberation is not open yet: the palmarès is read once, not once a film.
+    client.force_login(president)
+    make_scored_films(
+        1, juror=president, jury=jury, teacher=teacher, category=category, criteria=criteria
+    )
+    expected = count_queries(client, dashboard_url())
+    make_scored_films(
+        29, juror=president, jury=jury, teacher=teacher, category=category, criteria=criteria
+    )
+
+    with django_assert_num_queries(expected):
+        response = client.get(dashboard_url())
+
+    assert (len(response.context["groups"][0]["rows"]), response.context["deliberations"]) == (
+        30,
+        [],
+    )
+
+
 # The watch page.
 
 
