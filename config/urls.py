@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from media_pipeline import views as media_views
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -8,6 +10,9 @@ urlpatterns = [
     # Media are never served from MEDIA_ROOT directly: only through signed, per-user links.
     path("medias/", include("media_pipeline.urls")),
     path("jury/", include("judging.urls")),
+    # The teacher's video form keeps the address it had under the teachers' pages: a page left
+    # open during an upgrade still posts its upload there.
+    path("enseignant/films/<int:pk>/video/", media_views.upload_video, name="teacher_film_video"),
     path("", include("festival.urls")),
     path("", include("public.urls")),
 ]

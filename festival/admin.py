@@ -32,6 +32,7 @@ from festival.models import (
     School,
     Trade,
     User,
+    load_palmares_dates,
 )
 
 # Users
@@ -197,6 +198,11 @@ class EditionAdmin(admin.ModelAdmin):
         (_("Règles"), {"fields": ("default_max_duration", "rules")}),
     )
     inlines = (CategoryInline,)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        load_palmares_dates(changelist.result_list)  # the phase column: one query, not one a row
+        return changelist
 
     @admin.display(description=_("phase"))
     def phase_display(self, obj):

@@ -135,6 +135,13 @@ class Festival(models.Model):
         return self.name
 
 
+class EditionQuerySet(models.QuerySet):
+    def judging_open(self, now=None):
+        """The editions whose judging is open: `Edition.judging_is_open`, as a query."""
+        now = now or timezone.now()
+        return self.filter(judging_start_at__lte=now, judging_end_at__gt=now)
+
+
 class Edition(models.Model):
     festival = models.ForeignKey(
         Festival, verbose_name=_("festival"), on_delete=models.PROTECT, related_name="editions"
@@ -153,6 +160,8 @@ class Edition(models.Model):
     default_max_duration = models.DurationField(
         _("durée maximale des films"), default=timedelta(minutes=5)
     )
+
+    objects = EditionQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("festival", "édition")
@@ -244,12 +253,20 @@ class Edition(models.Model):
 
 
 _publication_reader = None
+_publication_dates_loader = None
 
 
-def register_publication_reader(reader) -> None:
-    """Called once by judging: `reader(edition)` returns its live palmarès' publication date."""
-    global _publication_reader
-    _publication_reader = reader
+def register_publication_reader(reader, *, load_many) -> None:
+    """Called once by judging: `reader(edition)` returns its live palmarès' publication date,
+    `load_many(editions)` sets it on a list of editions in one query."""
+    global _publication_reader, _publication_dates_loader
+    _publication_reader, _publication_dates_loader = reader, load_many
+
+
+def load_palmares_dates(editions) -> None:
+    """Read the palmarès dates of many editions at once (a page listing editions)."""
+    if _publication_dates_loader is not None:
+        _publication_dates_loader(editions)
 
 
 class Category(models.Model):

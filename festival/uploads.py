@@ -5,6 +5,8 @@ obviously not a consent form, reading the first bytes of the upload, never the w
 A film's video is checked by the media pipeline (media_pipeline.intake).
 """
 
+from pathlib import PurePosixPath, PureWindowsPath
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -14,6 +16,13 @@ from django.utils.translation import gettext as _
 from festival.domain import DomainError
 
 SNIFF_BYTES = 64
+
+
+def clean_filename(name: str | None) -> str:
+    """The sender's file name, to show: the last part of whatever path the browser sent,
+    printable characters only. Never used on disk: the platform names every stored file."""
+    name = PureWindowsPath(PurePosixPath(name or "").name).name
+    return "".join(char for char in name if char.isprintable())[:255]
 # Room for the multipart framing around a file of exactly the allowed size.
 MULTIPART_OVERHEAD = 64 * 1024
 

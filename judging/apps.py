@@ -12,10 +12,10 @@ class JudgingConfig(AppConfig):
         # films may watch a film's media.
         from festival.models import register_publication_reader
         from judging.rules import is_assigned_juror
-        from judging.selectors_results import palmares_published_at
+        from judging.selectors_results import load_palmares_dates, palmares_published_at
         from judging.visibility import is_public
         from media_pipeline.delivery import register_public_rule, register_viewer_rule
 
-        register_publication_reader(palmares_published_at)
+        register_publication_reader(palmares_published_at, load_many=load_palmares_dates)
         register_viewer_rule(is_assigned_juror)
         register_public_rule(is_public)

@@ -323,7 +323,8 @@ def rank_edition(
 ) -> dict[str, list[RankedFilm]]:
     """{category slug: ranked films}, with the edition's options unless given.
 
-    A shorthand for commands and tests; a page loads one `EditionResults` and reads it.
+    A shorthand for the tests that compare an edition's ranking with `rank_scores` on its
+    exported files; a page loads one `EditionResults` and reads it.
     """
     return EditionResults.load(
         edition, normalize=normalize, aggregate=aggregate, min_jurors=min_jurors

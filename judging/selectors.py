@@ -64,13 +64,6 @@ def conflicts_between(*, films: Iterable[Film], juror_ids: Iterable[int]) -> dic
     return dict(conflicts)
 
 
-def evaluation_started(evaluation: Evaluation | None, scored: bool) -> bool:
-    """Work a rebalance must never throw away: a score given, a draft, a validation."""
-    if evaluation is None:
-        return False
-    return scored or evaluation.state != EvaluationState.TO_WATCH
-
-
 def started_pairs(*, film_ids: Iterable[int], juror_ids: Iterable[int]) -> set[tuple[int, int]]:
     """(film_id, juror_id) pairs whose evaluation has scores or is past "to watch"."""
     evaluations = (

@@ -143,13 +143,19 @@ def poster(*, version: VideoVersion, user: User, size: str = "page") -> Poster |
 
 
 def _poster(outputs: dict, token: str, size: str) -> Poster | None:
-    sizes = ((outputs or {}).get("poster") or {}).get("sizes") or {}
+    poster = (outputs or {}).get("poster") or {}
+    sizes = poster.get("sizes") or {}
 
-    def url(name: str) -> str:
-        return media_url(token, sizes[name]) if name in sizes else ""
+    def url(path: str | None) -> str:
+        return media_url(token, path) if path else ""
 
-    found = Poster(jpg=url(f"{size}.jpg"), webp=url(f"{size}.webp"))
-    return found if found.url else None
+    found = Poster(jpg=url(sizes.get(f"{size}.jpg")), webp=url(sizes.get(f"{size}.webp")))
+    if found.url:
+        return found
+    # Outputs made before every size existed: another size, else the frame the posters came from.
+    other = next((sizes[name] for name in ("page.jpg", "list.jpg") if name in sizes), None)
+    other = other or next(iter(sizes.values()), None) or poster.get("source")
+    return Poster(jpg=url(other)) if other else None
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from festival.domain.films import check_editable
 from festival.models import Film, User, original_video_path
+from festival.uploads import clean_filename
 from media_pipeline import intake, ladder, storage_io, versions
 from media_pipeline.models import VideoVersion
 from media_pipeline.models.processing import PENDING_STATUSES
@@ -97,7 +98,7 @@ def _register(
             film=locked,
             number=last + 1,
             original=name,
-            original_filename=Path(filename or "").name[:255],
+            original_filename=clean_filename(filename),
             original_size=size,
             uploaded_by=user,
         )

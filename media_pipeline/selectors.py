@@ -29,11 +29,6 @@ class FilmMedia:
     def polling(self) -> bool:
         return self.current is not None and self.current.is_pending
 
-    @property
-    def waiting_for_new(self) -> bool:
-        """A newer upload is not (yet) the one playing."""
-        return self.current is not None and self.current != self.playable
-
 
 def film_media(*, film: Film, user: User, next_url: str = "") -> FilmMedia | None:
     if not delivery.can_watch(user, film):

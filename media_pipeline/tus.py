@@ -23,13 +23,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from festival.domain import DomainError
+from festival.uploads import clean_filename
 from media_pipeline import intake, originals
 
 logger = logging.getLogger(__name__)
@@ -143,12 +144,6 @@ class Upload:
 
 
 # Names and sizes.
-
-
-def clean_filename(name: str) -> str:
-    """A name to show: the last part of whatever path the browser sent, never used on disk."""
-    name = PureWindowsPath(PurePosixPath(name).name).name
-    return "".join(char for char in name if char.isprintable())[:255]
 
 
 def check_length(length: int) -> None:

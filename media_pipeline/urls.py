@@ -5,7 +5,6 @@ from media_pipeline import views
 app_name = "media_pipeline"
 
 urlpatterns = [
-    path("films/<int:pk>/video/", views.upload_video, name="video"),
     path("films/<int:pk>/etat/", views.status, name="status"),
     path("films/<int:pk>/affiche/", views.choose_poster, name="poster"),
     path("films/<int:pk>/sous-titres/", views.add_subtitles, name="subtitles"),

@@ -8,7 +8,7 @@ from festival import emails
 from festival.domain import DomainError
 from festival.enums import ConsentStatus, FilmStatus
 from festival.models import ConsentForm, Film, User
-from festival.uploads import consent_content_type
+from festival.uploads import clean_filename, consent_content_type
 
 OPEN_FOR_CONSENTS = {
     FilmStatus.DRAFT,
@@ -30,7 +30,7 @@ def add_consent(*, film: Film, user: User, uploaded_file) -> ConsentForm:
     consent = ConsentForm(
         film=film,
         uploaded_by=user,
-        original_filename=(uploaded_file.name or "")[:255],
+        original_filename=clean_filename(uploaded_file.name),
         content_type=content_type,
     )
     consent.file.save("consent", uploaded_file, save=False)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings as django_settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -280,23 +280,8 @@ def awards_of(edition: Edition) -> QuerySet[Award]:
     )
 
 
-def decided_prize_ids(edition: Edition) -> set[int]:
-    return set(
-        Award.objects.filter(prize__edition=edition).values_list("prize_id", flat=True).distinct()
-    )
-
-
 def prizes_for_scope(edition: Edition, category: Category | None) -> QuerySet[Prize]:
     prizes = edition.prizes.select_related("category", "edition")
     if category is None:
         return prizes.filter(category__isnull=True)
     return prizes.filter(category=category)
-
-
-def jury_president_categories(user: User) -> QuerySet[Category]:
-    """Categories whose jury the user presides (and is an active member of)."""
-    return Category.objects.filter(
-        Q(juries__president=user),
-        juries__members__juror=user,
-        juries__members__active=True,
-    ).distinct()

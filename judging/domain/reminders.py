@@ -69,8 +69,7 @@ def send_due_reminders(*, now=None) -> list[Edition]:
     candidates = JudgingSettings.objects.filter(
         reminder_sent_at__isnull=True,
         reminder_days_before__gt=0,
-        edition__judging_start_at__lte=now,
-        edition__judging_end_at__gt=now,
+        edition__in=Edition.objects.judging_open(now),
     ).select_related("edition")
     for judging_settings in candidates:
         if not reminder_due(judging_settings, now):

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -278,3 +280,20 @@ def test_staff_organizer_cannot_use_the_admin(client, organizer, with_permission
     ):
         response = client.get(url)
         assert (response.status_code, response["Location"].split("?")[0]) == (302, login)
+
+
+def test_edition_changelist_queries_do_not_grow_with_editions(admin_client, festival):
+    factories.make_publication(factories.make_edition(festival, year=2000, is_current=False))
+    url = admin_url(Edition, "changelist")
+    admin_client.get(url)  # the session and content types, read once
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(url)
+        return len(captured), response.text.count("Palmarès publié")
+
+    one = queries()
+    for n in range(1, 6):
+        factories.make_edition(festival, year=2000 + n, is_current=False)
+    # The phase column reads every edition's palmarès date at once.
+    assert (one[1], queries()) == (1, (one[0], 1))

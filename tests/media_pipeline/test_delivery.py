@@ -431,3 +431,26 @@ def test_forms_in_the_polled_partial_come_back_to_the_page(film, teacher):
     ).content.decode()
 
     assert f'name="next" value="/enseignant/films/{film.pk}/?onglet=video"' in html
+
+
+@pytest.mark.parametrize(
+    ("poster", "size", "expected"),
+    [
+        (
+            {"sizes": {"list.jpg": "p/l.jpg", "list.webp": "p/l.webp"}},
+            "list",
+            ("p/l.jpg", "p/l.webp"),
+        ),
+        ({"sizes": {"page.jpg": "p/p.jpg"}}, "list", ("p/p.jpg", "")),  # older outputs
+        ({"sizes": {}, "source": "p/source.jpg"}, "page", ("p/source.jpg", "")),
+        ({"sizes": {}}, "page", None),
+    ],
+)
+def test_one_helper_signs_a_poster_and_falls_back_for_older_outputs(
+    ready, teacher, poster, size, expected
+):
+    ready.outputs = {**ready.outputs, "poster": poster}
+    found = delivery.poster(version=ready, user=teacher, size=size)
+    if found is not None:
+        found = tuple(path_of(url) if url else "" for url in (found.jpg, found.webp))
+    assert found == expected

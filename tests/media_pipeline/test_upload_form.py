@@ -21,7 +21,7 @@ def messages_of(response) -> list[str]:
 
 
 def video_url(film) -> str:
-    return reverse("media_pipeline:video", args=[film.pk])
+    return reverse("teacher_film_video", args=[film.pk])
 
 
 def film_url(name, film):
@@ -164,3 +164,7 @@ def test_video_of_a_submitted_film_cannot_be_replaced(teacher_client, teacher, c
     ]
     film.refresh_from_db()
     assert film.original_video.name == name
+
+
+def test_the_form_keeps_its_address_under_the_teachers_pages(film):
+    assert video_url(film) == f"/enseignant/films/{film.pk}/video/"
