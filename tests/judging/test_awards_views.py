@@ -55,6 +55,7 @@ def pages(scored, publication):
         "preview": ("get", reverse("judging:awards_preview", args=[edition.pk]), {}),
         "publish": ("post", reverse("judging:awards_publish", args=[edition.pk]), {}),
         "publication": ("get", reverse("judging:awards_publication", args=[publication.pk]), {}),
+        "publications": ("get", reverse("judging:awards_publications", args=[edition.pk]), {}),
         "unpublish": (
             "post",
             reverse("judging:awards_unpublish", args=[publication.pk]),
@@ -81,6 +82,7 @@ ALL_PAGES = [
     "preview",
     "publish",
     "publication",
+    "publications",
     "unpublish",
     "pdf",
     "certificates",
@@ -359,8 +361,11 @@ def test_unpublish_with_reason(organizer_client, organizer, publication):
     assert response.status_code == 302
     publication.refresh_from_db()
     assert (publication.unpublished_by, publication.unpublish_reason) == (organizer, "Coquille.")
-    home = organizer_client.get(reverse("judging:awards_home", args=[publication.edition_id]))
-    assert "Coquille." in home.content.decode()
+    assert response["Location"] == reverse(
+        "judging:awards_publications", args=[publication.edition_id]
+    )
+    history = organizer_client.get(response["Location"])
+    assert "Coquille." in history.content.decode()
 
 
 def test_pdfs_are_downloaded(organizer_client, publication):

@@ -336,8 +336,12 @@ def test_home_opens_the_current_edition(organizer_client, edition, festival):
     assert response["Location"] == reverse("judging:organizer_juries", args=[edition.pk])
 
 
-def test_the_nav_links_to_the_jury_pages(organizer_client, edition):
+def test_the_menu_links_to_the_jury_pages(organizer_client, edition):
+    # The dashboard shows an edition: the menu opens that edition's juries.
     response = organizer_client.get(reverse("festival:organizer_dashboard"))
+    assert f'href="{reverse("judging:organizer_juries", args=[edition.pk])}"' in response.text
+    # A page without an edition opens the current one's.
+    response = organizer_client.get(reverse("festival:organizer_teachers"))
     assert f'href="{reverse("judging:organizer_home")}"' in response.text
 
 
