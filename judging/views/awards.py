@@ -105,13 +105,29 @@ def prizes_seed(request, edition_pk):
     return redirect("judging:awards_home", edition_pk=edition.pk)
 
 
+def _prize_groups(formset, categories) -> tuple[list[dict], list]:
+    """The prize rows grouped by category in the categories' order, then the edition-wide
+    prizes; and apart, the empty rows that add a prize."""
+    groups = [{"category": category, "forms": []} for category in categories]
+    by_category = {group["category"].pk: group for group in groups}
+    edition_wide = {"category": None, "forms": []}
+    new = []
+    for form in formset:
+        if form.instance.pk is None:
+            new.append(form)
+        else:
+            by_category.get(form.instance.category_id, edition_wide)["forms"].append(form)
+    return [*groups, edition_wide], new
+
+
 @organizer_required
 def prizes_edit(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
+    categories = edition.categories.order_by("position", "name")
     formset = PrizeFormSet(
         request.POST or None,
         queryset=edition.prizes.select_related("category"),
-        categories=edition.categories.order_by("position", "name"),
+        categories=categories,
         prefix="prizes",
     )
     if request.method == "POST" and formset.is_valid():
@@ -126,7 +142,12 @@ def prizes_edit(request, edition_pk):
         else:
             messages.success(request, _("Les prix de l'édition sont enregistrés."))
             return redirect("judging:awards_prizes", edition_pk=edition.pk)
-    return render(request, "judging/awards/prizes.html", {"edition": edition, "formset": formset})
+    groups, new_forms = _prize_groups(formset, categories)
+    return render(
+        request,
+        "judging/awards/prizes.html",
+        {"edition": edition, "formset": formset, "groups": groups, "new_forms": new_forms},
+    )
 
 
 # Decisions
