@@ -453,3 +453,20 @@ def test_the_menu_ranking_without_edition(client, other_organizer):
     response = client.get(reverse("judging:results_current"))
     assert response.status_code == 200
     assert "aucune édition" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["results_films", "results_agreement"])
+def test_new_pages_query_count_does_not_grow_with_films(
+    organizer_client, scenario, edition, name, django_assert_num_queries
+):
+    url = reverse(f"judging:{name}", args=[edition.pk])
+    organizer_client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        organizer_client.get(url)
+    for i in range(5):
+        film = factories.make_film(category=scenario.lycee, status="accepted", title=f"Film {i}")
+        for juror in scenario.jurors:
+            factories.make_assignment(jury=scenario.jury, juror=juror, film=film)
+            results_scenario.validated(juror, film, {scenario.scenario: i, scenario.image: 10 - i})
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert organizer_client.get(url).status_code == 200
