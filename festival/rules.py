@@ -72,6 +72,12 @@ def editions_for_organizer(user: User):
     return Edition.objects.filter(festival_id=user.festival_id)
 
 
+def default_edition_for_organizer(user: User) -> Edition | None:
+    """The edition an organizer's pages open on: their festival's current one, else its latest."""
+    editions = editions_for_organizer(user).order_by("-year")
+    return editions.filter(is_current=True).first() or editions.first()
+
+
 def films_for_organizer(user: User):
     return Film.objects.filter(edition__festival_id=user.festival_id)
 

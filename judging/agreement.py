@@ -13,6 +13,9 @@ from judging.ranking import AGGREGATIONS, NORMALIZATIONS, RankedFilm, rank
 from judging.ranking_agreement import agreement_block, complete_block, kendalls_w
 
 PODIUM = 3
+# From this Kendall's W up, the pages say the jurors rather agree; below it, that they are split
+# (0 is no agreement at all, 1 the same order for every juror).
+AGREEMENT_THRESHOLD = 0.5
 
 
 @dataclass
@@ -35,6 +38,14 @@ class CategoryAgreement:
     @property
     def stable(self) -> bool:
         return not any(variant.changed for variant in self.variants)
+
+    @property
+    def jurors_agree(self) -> bool | None:
+        """Whether the jurors rather agree on the order of the films; None when W cannot be
+        computed (fewer than two jurors or two films scored by all)."""
+        if self.kendalls_w is None:
+            return None
+        return self.kendalls_w >= AGREEMENT_THRESHOLD
 
 
 def podium(ranked: list[RankedFilm]) -> list[tuple[str, int]]:

@@ -5,6 +5,7 @@ from django.urls import include, path
 from judging.views import awards
 
 organizer_urls = [
+    path("", awards.current, name="awards_current"),
     path("editions/<int:edition_pk>/", awards.results_home, name="awards_home"),
     path("editions/<int:edition_pk>/prix/", awards.prizes_edit, name="awards_prizes"),
     path(
@@ -19,6 +20,11 @@ organizer_urls = [
     ),
     path("editions/<int:edition_pk>/apercu/", awards.preview, name="awards_preview"),
     path("editions/<int:edition_pk>/publier/", awards.publish, name="awards_publish"),
+    path(
+        "editions/<int:edition_pk>/publications/",
+        awards.publications,
+        name="awards_publications",
+    ),
     path("editions/<int:edition_pk>/prix-du-public/", awards.votes, name="awards_votes"),
     path("categories/<int:category_pk>/", awards.category_awards, name="awards_category"),
     path("prix/<int:prize_pk>/decision/", awards.award_decide, name="awards_decide"),

@@ -5,8 +5,11 @@ from django.urls import path
 from judging.views import results
 
 urlpatterns = [
+    path("", results.current, name="results_current"),
     path("editions/<int:edition_pk>/", results.ranking, name="results"),
     path("editions/<int:edition_pk>/options/", results.options, name="results_options"),
+    path("editions/<int:edition_pk>/films/", results.explanations, name="results_films"),
+    path("editions/<int:edition_pk>/accord/", results.agreement, name="results_agreement"),
     path(
         "editions/<int:edition_pk>/films/<int:film_pk>/",
         results.explanation,

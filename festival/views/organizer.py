@@ -35,6 +35,7 @@ from festival.forms.organizer import (
     TeacherSearchForm,
 )
 from festival.models import Edition, Invitation
+from festival.navigation import edition_links
 from festival.rules import (
     editions_for_organizer,
     films_for_organizer,
@@ -92,6 +93,10 @@ def _redirect_back(request, next_url: str, fallback: str):
 
 
 # Dashboard
+
+
+def _dashboard_url(edition: Edition) -> str:
+    return f"{reverse('festival:organizer_dashboard')}?{urlencode({'edition': edition.pk})}"
 
 
 def _dashboard_edition(request, editions) -> Edition | None:
@@ -165,7 +170,7 @@ def dashboard(request):
         films = films_for_organizer(user).filter(edition=edition)
         phase = edition.phase()
         context.update(
-            switch_form=EditionSwitchForm(initial={"edition": edition.pk}, editions=editions),
+            edition_links=edition_links(editions, edition, _dashboard_url),
             phase=phase,
             timeline=_timeline(edition, phase),
             matrix=_status_matrix(edition, films),

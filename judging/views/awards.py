@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from festival.domain import DomainError
 from festival.models import Edition, Film
-from festival.rules import organizer_required
+from festival.rules import default_edition_for_organizer, organizer_required
 from judging import certificates
 from judging.domain.awards import (
     awards_of,
@@ -47,6 +47,23 @@ from judging.selectors_results import live_publication
 
 
 @organizer_required
+def current(request):
+    """The palmarès of the organizer's current edition: the menu's way in from any page."""
+    edition = default_edition_for_organizer(request.user)
+    if edition is None:
+        return render(request, "judging/organizer/no_edition.html")
+    return redirect("judging:awards_home", edition_pk=edition.pk)
+
+
+def _publications(edition: Edition) -> list:
+    return list(
+        edition.publications.select_related("published_by", "unpublished_by").order_by(
+            "-published_at", "-pk"
+        )
+    )
+
+
+@organizer_required
 def results_home(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
     categories = list(edition.categories.order_by("position", "name", "pk"))
@@ -58,11 +75,6 @@ def results_home(request, edition_pk):
         prize.decided = awarded.get(prize.pk, [])
     for category in categories:
         category.prize_list = [p for p in prizes if p.category_id == category.pk]
-    publications = list(
-        edition.publications.select_related("published_by", "unpublished_by").order_by(
-            "-published_at", "-pk"
-        )
-    )
     return render(
         request,
         "judging/awards/home.html",
@@ -72,7 +84,6 @@ def results_home(request, edition_pk):
             "has_prizes": bool(prizes),
             "edition_prizes": [p for p in prizes if p.category_id is None],
             "live": live_publication(edition),
-            "publications": publications,
             "window": vote_window(edition),
         },
     )
@@ -94,13 +105,29 @@ def prizes_seed(request, edition_pk):
     return redirect("judging:awards_home", edition_pk=edition.pk)
 
 
+def _prize_groups(formset, categories) -> tuple[list[dict], list]:
+    """The prize rows grouped by category in the categories' order, then the edition-wide
+    prizes; and apart, the empty rows that add a prize."""
+    groups = [{"category": category, "forms": []} for category in categories]
+    by_category = {group["category"].pk: group for group in groups}
+    edition_wide = {"category": None, "forms": []}
+    new = []
+    for form in formset:
+        if form.instance.pk is None:
+            new.append(form)
+        else:
+            by_category.get(form.instance.category_id, edition_wide)["forms"].append(form)
+    return [*groups, edition_wide], new
+
+
 @organizer_required
 def prizes_edit(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
+    categories = edition.categories.order_by("position", "name")
     formset = PrizeFormSet(
         request.POST or None,
         queryset=edition.prizes.select_related("category"),
-        categories=edition.categories.order_by("position", "name"),
+        categories=categories,
         prefix="prizes",
     )
     if request.method == "POST" and formset.is_valid():
@@ -115,7 +142,12 @@ def prizes_edit(request, edition_pk):
         else:
             messages.success(request, _("Les prix de l'édition sont enregistrés."))
             return redirect("judging:awards_prizes", edition_pk=edition.pk)
-    return render(request, "judging/awards/prizes.html", {"edition": edition, "formset": formset})
+    groups, new_forms = _prize_groups(formset, categories)
+    return render(
+        request,
+        "judging/awards/prizes.html",
+        {"edition": edition, "formset": formset, "groups": groups, "new_forms": new_forms},
+    )
 
 
 # Decisions
@@ -263,6 +295,21 @@ def publish(request, edition_pk):
 
 
 @organizer_required
+def publications(request, edition_pk):
+    """Whether the palmarès is online, and every publication of the edition."""
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    return render(
+        request,
+        "judging/awards/publications.html",
+        {
+            "edition": edition,
+            "live": live_publication(edition),
+            "publications": _publications(edition),
+        },
+    )
+
+
+@organizer_required
 def publication_detail(request, pk):
     publication = get_publication_for_organizer(request.user, pk)
     return render(
@@ -303,7 +350,7 @@ def unpublish(request, pk):
             status=400,
         )
     messages.success(request, _("Le palmarès est dépublié ; le motif est conservé."))
-    return redirect("judging:awards_home", edition_pk=publication.edition_id)
+    return redirect("judging:awards_publications", edition_pk=publication.edition_id)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -19,6 +19,7 @@ from festival.domain.accounts import invite_member
 from festival.enums import Role
 from festival.forms.organizer import EditionSwitchForm
 from festival.models import Category
+from festival.navigation import edition_links
 from festival.rules import editions_for_organizer, organizer_required
 from judging.domain.assignment import add_assignment, compute_assignments, remove_assignment
 from judging.domain.juries import (
@@ -78,6 +79,10 @@ def _redirect_back(request, fallback: str):
 # The edition: juries, settings, scoring form, reminders
 
 
+def _juries_url(edition) -> str:
+    return reverse("judging:organizer_juries", args=[edition.pk])
+
+
 @organizer_required
 def home(request):
     """The current edition's juries (else the latest edition's)."""
@@ -115,7 +120,7 @@ def jury_list(request, edition_pk):
         "judging/organizer/jury_list.html",
         {
             "edition": edition,
-            "switch_form": EditionSwitchForm(initial={"edition": edition.pk}, editions=editions),
+            "edition_links": edition_links(editions, edition, _juries_url),
             "judging_settings": judging_settings,
             "set_up": judging_settings.pk is not None,
             "reminder_due_now": reminder_due(judging_settings),

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from festival.models import Film
-from festival.rules import organizer_required
+from festival.rules import default_edition_for_organizer, organizer_required
 from judging import exports
+from judging.agreement import AGREEMENT_THRESHOLD
 from judging.enums import Aggregation, Normalization
 from judging.models_results import ResultsSettings
 from judging.results import (
@@ -74,6 +75,20 @@ def _variant_label(variant) -> str:
 
 
 @organizer_required
+def current(request):
+    """The ranking of the organizer's current edition: the menu's way in from any page."""
+    edition = default_edition_for_organizer(request.user)
+    if edition is None:
+        return render(request, "judging/organizer/no_edition.html")
+    return redirect("judging:results", edition_pk=edition.pk)
+
+
+def _podium_titles(results: EditionResults, film_ids: list[str]) -> list[str]:
+    films = results.films
+    return [films[int(pk)].title for pk in film_ids if int(pk) in films]
+
+
+@organizer_required
 def ranking(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
     results = EditionResults.load(edition)
@@ -114,6 +129,7 @@ def ranking(request, edition_pk):
             "form": RankingOptionsForm(instance=settings),
             "raw_form": RawScoresForm(),
             "categories": categories,
+            "agreement_threshold": AGREEMENT_THRESHOLD,
             "normalization_label": _labels(Normalization.choices)[settings.normalization],
             "aggregation_label": _labels(Aggregation.choices)[settings.aggregation],
         },
@@ -137,6 +153,63 @@ def options(request, edition_pk):
     )
     messages.success(request, _("Options du classement enregistrées."))
     return redirect("judging:results", edition_pk=edition.pk)
+
+
+@organizer_required
+def explanations(request, edition_pk):
+    """Every ranked film, by category, each opening the explanation of its place."""
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    results = EditionResults.load(edition)
+    categories = []
+    for category in results.categories:
+        ranked = {int(f.film): f for f in results.category_ranking(category)}
+        categories.append(
+            {
+                "category": category,
+                "films": [
+                    {"film": film, "ranked": ranked.get(film.pk)}
+                    for film in results.films.values()
+                    if film.category_id == category.pk
+                ],
+            }
+        )
+    return render(
+        request,
+        "judging/results/films.html",
+        {"edition": edition, "categories": categories},
+    )
+
+
+@organizer_required
+def agreement(request, edition_pk):
+    """Per category: do the jurors agree, and would another way of computing change the podium."""
+    edition = get_edition_for_organizer(request.user, edition_pk)
+    results = EditionResults.load(edition)
+    categories = []
+    for category in results.categories:
+        block = results.agreement.get(category.slug)
+        variants = block.variants if block else []
+        categories.append(
+            {
+                "category": category,
+                "agreement": block,
+                "podium": _podium_titles(results, block.podium) if block else [],
+                "changes": [_variant_label(v) for v in variants if v.changed],
+                "variants": [
+                    {
+                        "label": _variant_label(variant),
+                        "podium": _podium_titles(results, variant.podium),
+                        "changed": variant.changed,
+                    }
+                    for variant in variants
+                ],
+            }
+        )
+    return render(
+        request,
+        "judging/results/agreement.html",
+        {"edition": edition, "categories": categories, "agreement_threshold": AGREEMENT_THRESHOLD},
+    )
 
 
 @organizer_required

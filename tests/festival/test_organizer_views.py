@@ -206,8 +206,13 @@ def test_dashboard_edition_switcher(organizer_client, edition):
     response = organizer_client.get(reverse("festival:organizer_dashboard"), {"edition": older.pk})
     assert response.context["edition"] == older
     assert response.context["phase"] == EditionPhase.SCREENING
-    choices = [pk for pk, _label in response.context["switch_form"].fields["edition"].choices]
-    assert [str(pk) for pk in choices] == [str(edition.pk), str(older.pk)]
+    links = response.context["edition_links"]
+    assert [(link.edition, link.current) for link in links] == [(edition, False), (older, True)]
+    url = reverse("festival:organizer_dashboard")
+    expected = [f"{url}?edition={edition.pk}", f"{url}?edition={older.pk}"]
+    assert [link.url for link in links] == expected
+    # Each link opens its edition in one click.
+    assert organizer_client.get(links[0].url).context["edition"] == edition
 
 
 def test_dashboard_counts_per_category_and_status(organizer_client, edition, category, teacher):

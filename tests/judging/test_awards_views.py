@@ -55,6 +55,7 @@ def pages(scored, publication):
         "preview": ("get", reverse("judging:awards_preview", args=[edition.pk]), {}),
         "publish": ("post", reverse("judging:awards_publish", args=[edition.pk]), {}),
         "publication": ("get", reverse("judging:awards_publication", args=[publication.pk]), {}),
+        "publications": ("get", reverse("judging:awards_publications", args=[edition.pk]), {}),
         "unpublish": (
             "post",
             reverse("judging:awards_unpublish", args=[publication.pk]),
@@ -81,6 +82,7 @@ ALL_PAGES = [
     "preview",
     "publish",
     "publication",
+    "publications",
     "unpublish",
     "pdf",
     "certificates",
@@ -359,8 +361,11 @@ def test_unpublish_with_reason(organizer_client, organizer, publication):
     assert response.status_code == 302
     publication.refresh_from_db()
     assert (publication.unpublished_by, publication.unpublish_reason) == (organizer, "Coquille.")
-    home = organizer_client.get(reverse("judging:awards_home", args=[publication.edition_id]))
-    assert "Coquille." in home.content.decode()
+    assert response["Location"] == reverse(
+        "judging:awards_publications", args=[publication.edition_id]
+    )
+    history = organizer_client.get(response["Location"])
+    assert "Coquille." in history.content.decode()
 
 
 def test_pdfs_are_downloaded(organizer_client, publication):
@@ -432,3 +437,34 @@ def test_vote_window_in_the_wrong_order_is_refused(organizer_client, scored):
     )
     assert response.status_code == 200
     assert "La clôture du vote doit venir après son ouverture." in response.content.decode()
+
+
+def test_the_prize_rows_are_grouped_by_category(organizer_client, scored):
+    college = factories.make_category(scored.edition, name="Collège", slug="college", position=0)
+    Prize.objects.create(
+        edition=scored.edition, category=college, kind=PrizeKind.SPECIAL, name="Prix du montage"
+    )
+    response = organizer_client.get(reverse("judging:awards_prizes", args=[scored.edition.pk]))
+    groups = [
+        (group["category"], [form.instance.name for form in group["forms"]])
+        for group in response.context["groups"]
+    ]
+    assert groups == [
+        (college, ["Prix du montage"]),
+        (
+            scored.category,
+            [p.name for p in scored.edition.prizes.filter(category=scored.category)],
+        ),
+        (None, [p.name for p in scored.edition.prizes.filter(category=None)]),
+    ]
+    assert len(groups[1][1]) == 5 and len(groups[2][1]) == 2
+    assert [form.instance.pk for form in response.context["new_forms"]] == [None]
+    html = response.content.decode()
+    # One heading per category, then the edition-wide prizes, then the row that adds one.
+    headings = [
+        html.index(f">{text}</h2>") for text in ("Collège", "Lycée", "Prix de toute l'édition")
+    ]
+    assert headings == sorted(headings)
+    # Every field of a row has its label on screen.
+    form = html[html.index(f'action="{response.wsgi_request.path}"') :]
+    assert 'class="visually-hidden"' not in form

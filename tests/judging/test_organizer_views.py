@@ -315,6 +315,17 @@ def test_switching_edition(organizer_client, edition, festival):
     assert response["Location"] == reverse("judging:organizer_juries", args=[older.pk])
 
 
+def test_editions_are_links_on_the_jury_list(organizer_client, edition, festival):
+    older = factories.make_edition(festival, is_current=False, year=2001)
+    factories.make_edition(factories.make_festival(), year=2002)  # Another festival's.
+    response = organizer_client.get(reverse("judging:organizer_juries", args=[edition.pk]))
+    links = response.context["edition_links"]
+    assert [(link.edition, link.current) for link in links] == [(edition, True), (older, False)]
+    assert links[1].url == reverse("judging:organizer_juries", args=[older.pk])
+    assert f'href="{links[1].url}"' in response.text
+    assert organizer_client.get(links[1].url).context["edition"] == older
+
+
 @pytest.mark.parametrize("name", POST_ONLY)
 def test_actions_refuse_get(organizer_client, pages, name):
     assert organizer_client.get(pages[name][1]).status_code == 405
@@ -336,8 +347,12 @@ def test_home_opens_the_current_edition(organizer_client, edition, festival):
     assert response["Location"] == reverse("judging:organizer_juries", args=[edition.pk])
 
 
-def test_the_nav_links_to_the_jury_pages(organizer_client, edition):
+def test_the_menu_links_to_the_jury_pages(organizer_client, edition):
+    # The dashboard shows an edition: the menu opens that edition's juries.
     response = organizer_client.get(reverse("festival:organizer_dashboard"))
+    assert f'href="{reverse("judging:organizer_juries", args=[edition.pk])}"' in response.text
+    # A page without an edition opens the current one's.
+    response = organizer_client.get(reverse("festival:organizer_teachers"))
     assert f'href="{reverse("judging:organizer_home")}"' in response.text
 
 

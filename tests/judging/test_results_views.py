@@ -17,6 +17,7 @@ from tests import factories
 from tests.conftest import login
 from tests.judging import results_scenario
 from tests.judging.queries import writes
+from tests.judging.test_awards import make_scored_category
 
 
 @pytest.fixture
@@ -343,6 +344,8 @@ def test_ranking_input_and_impact_downloads_guard_typed_text(
 def _protected_urls(edition, film):
     return [
         results_url(edition),
+        reverse("judging:results_films", args=[edition.pk]),
+        reverse("judging:results_agreement", args=[edition.pk]),
         film_url(edition, film),
         download_url(edition, "notes.csv"),
         download_url(edition, "impact.pdf"),
@@ -381,3 +384,89 @@ def test_a_film_of_another_edition_is_404(organizer_client, scenario, edition, f
     other = factories.make_edition(festival, is_current=False)
     film = factories.make_film(category=factories.make_category(other), status="accepted")
     assert organizer_client.get(film_url(edition, film)).status_code == 404
+
+
+# Plain words, the numbers under "En savoir plus"
+
+
+def agreement_url(edition):
+    return reverse("judging:results_agreement", args=[edition.pk])
+
+
+def plain_sentence(response) -> str:
+    """The first plain sentence of the page, without its spacing."""
+    html = response.content.decode()
+    start = html.index('<p class="plain">') + len('<p class="plain">')
+    return " ".join(html[start : html.index("</p>", start)].split())
+
+
+def test_split_jurors_are_said_in_plain_words(organizer_client, scenario, edition):
+    # Lycée: W = 0, the jurors are split; the podium changes with another aggregation.
+    for url in (results_url(edition), agreement_url(edition)):
+        response = organizer_client.get(url)
+        html = response.content.decode()
+        assert "Les jurés sont partagés." in html
+        assert "Les jurés sont plutôt d'accord." not in html
+        # The statistics stay available, folded under "En savoir plus".
+        details = html[html.index('<details class="more">') :]
+        assert "W de Kendall" in details
+
+
+def test_agreeing_jurors_are_said_in_plain_words(organizer_client, edition, category):
+    make_scored_category(edition, category)  # Both jurors rank Acier, Bronze, Cuivre.
+    for url in (results_url(edition), agreement_url(edition)):
+        response = organizer_client.get(url)
+        assert plain_sentence(response) == (
+            "Les jurés sont plutôt d'accord. Le podium ne change pas si on calcule autrement."
+        )
+    block = organizer_client.get(agreement_url(edition)).context["categories"][0]
+    assert (block["agreement"].kendalls_w, block["podium"]) == (1.0, ["Acier", "Bronze", "Cuivre"])
+    assert [v["changed"] for v in block["variants"]] == [False, False, False]
+
+
+def test_explanations_list_every_film_by_category(organizer_client, scenario, edition):
+    response = organizer_client.get(reverse("judging:results_films", args=[edition.pk]))
+    assert [
+        (block["category"].name, [line["film"].title for line in block["films"]])
+        for block in response.context["categories"]
+    ] == [
+        ("Collège", [scenario.films.d.title]),
+        ("Lycée", sorted(f.title for f in (scenario.films.a, scenario.films.b, scenario.films.c))),
+    ]
+
+
+def test_reading_the_new_pages_writes_nothing(organizer_client, scenario, edition):
+    for url in (agreement_url(edition), reverse("judging:results_films", args=[edition.pk])):
+        with CaptureQueriesContext(connection) as captured:
+            assert organizer_client.get(url).status_code == 200
+        assert writes(captured) == []
+
+
+def test_the_menu_opens_the_current_editions_ranking(organizer_client, edition, festival):
+    factories.make_edition(festival, is_current=False, year=2001)
+    response = organizer_client.get(reverse("judging:results_current"))
+    assert response["Location"] == results_url(edition)
+
+
+def test_the_menu_ranking_without_edition(client, other_organizer):
+    login(client, other_organizer)
+    response = client.get(reverse("judging:results_current"))
+    assert response.status_code == 200
+    assert "aucune édition" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["results_films", "results_agreement"])
+def test_new_pages_query_count_does_not_grow_with_films(
+    organizer_client, scenario, edition, name, django_assert_num_queries
+):
+    url = reverse(f"judging:{name}", args=[edition.pk])
+    organizer_client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        organizer_client.get(url)
+    for i in range(5):
+        film = factories.make_film(category=scenario.lycee, status="accepted", title=f"Film {i}")
+        for juror in scenario.jurors:
+            factories.make_assignment(jury=scenario.jury, juror=juror, film=film)
+            results_scenario.validated(juror, film, {scenario.scenario: i, scenario.image: 10 - i})
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert organizer_client.get(url).status_code == 200
