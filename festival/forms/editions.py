@@ -80,6 +80,10 @@ class EditionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].min_value = 2000
+        if self.instance.pk is None:
+            self.fields["default_max_duration"].initial = Edition._meta.get_field(
+                "default_max_duration"
+            ).default
         for name in CALENDAR_FIELDS:
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 

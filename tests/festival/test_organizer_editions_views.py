@@ -244,6 +244,11 @@ def test_create_edition(organizer_client, festival, edition):
     ]
 
 
+def test_new_edition_form_starts_with_the_usual_length(organizer_client):
+    response = organizer_client.get(reverse("festival:organizer_edition_create"))
+    assert 'name="default_max_duration" value="5"' in response.content.decode()
+
+
 def test_calendar_out_of_order_errors_beside_fields(organizer_client, festival):
     response = organizer_client.post(
         reverse("festival:organizer_edition_create"),
