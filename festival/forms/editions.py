@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from festival.domain.editions import calendar_errors
@@ -79,7 +80,8 @@ class EditionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].min_value = 2000
+        self.fields["year"].validators.append(MinValueValidator(2000))
+        self.fields["year"].widget.attrs["min"] = 2000
         if self.instance.pk is None:
             self.fields["default_max_duration"].initial = Edition._meta.get_field(
                 "default_max_duration"

@@ -296,6 +296,14 @@ def test_year_taken_is_an_error_beside_year(organizer_client, edition):
     ]
 
 
+def test_year_must_be_a_real_year(organizer_client, festival):
+    response = organizer_client.post(
+        reverse("festival:organizer_edition_create"), edition_data(year="31")
+    )
+    assert list(response.context["form"].errors) == ["year"]
+    assert not Edition.objects.filter(festival=festival).exists()
+
+
 def test_same_year_as_another_festival_is_fine(organizer_client, festival):
     factories.make_edition(factories.make_festival(), year=2031)
     response = organizer_client.post(reverse("festival:organizer_edition_create"), edition_data())

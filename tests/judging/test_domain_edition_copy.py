@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from festival.domain.editions import prepare_next_edition
 from festival.models import Edition
@@ -66,3 +67,21 @@ def test_copy_is_one_transaction(organizer, set_up_edition, monkeypatch):
         prepare_next_edition(source=set_up_edition, organizer=organizer)
     assert not Edition.objects.filter(year=set_up_edition.year + 1).exists()
     assert Criterion.objects.count() == 2
+
+
+def test_prepared_edition_page_shows_the_copied_set_up(client, organizer, set_up_edition):
+    client.force_login(organizer)
+    response = client.post(
+        reverse("festival:organizer_edition_prepare_next", args=[set_up_edition.pk])
+    )
+    target = Edition.objects.get(year=set_up_edition.year + 1)
+    response = client.get(response["Location"])
+    assert response.context["edition"] == target
+    assert [(str(step.label), step.done) for step in response.context["steps"]] == [
+        ("Calendrier", True),
+        ("Catégories", True),
+        ("Grille d'évaluation", True),
+        ("Prix", True),
+        ("Jurys", True),
+        ("Prix du public", False),
+    ]
