@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from festival.models import ConsentForm, Edition, Festival, Film, User
+from festival.models import Category, ConsentForm, Edition, Festival, Film, Trade, User
 
 # Predicates: the one answer to "may this person…?" for every app.
 
@@ -76,6 +76,35 @@ def default_edition_for_organizer(user: User) -> Edition | None:
     """The edition an organizer's pages open on: their festival's current one, else its latest."""
     editions = editions_for_organizer(user).order_by("-year")
     return editions.filter(is_current=True).first() or editions.first()
+
+
+def get_edition_for_organizer(user: User, pk: int) -> Edition:
+    return get_object_or_404(editions_for_organizer(user).select_related("festival"), pk=pk)
+
+
+def categories_for_organizer(user: User):
+    return Category.objects.filter(edition__festival_id=user.festival_id)
+
+
+def get_category_for_organizer(user: User, pk: int) -> Category:
+    return get_object_or_404(categories_for_organizer(user).select_related("edition"), pk=pk)
+
+
+def trades_for_organizer(user: User):
+    """The list of trades is shared by every festival: each organizer sees all of it."""
+    return Trade.objects.all()
+
+
+def editable_trades_for_organizer(user: User):
+    """The trades an organizer may rename or delete: none a film of another festival shows."""
+    shown_elsewhere = Film.trades.through.objects.exclude(
+        film__edition__festival_id=user.festival_id
+    ).values("trade_id")
+    return Trade.objects.exclude(pk__in=shown_elsewhere)
+
+
+def get_trade_for_organizer(user: User, pk: int) -> Trade:
+    return get_object_or_404(editable_trades_for_organizer(user), pk=pk)
 
 
 def films_for_organizer(user: User):

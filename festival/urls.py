@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from festival.views import accounts, files, organizer, teacher
+from festival.views import accounts, editions, files, organizer, teacher
 
 app_name = "festival"
 
@@ -42,6 +42,30 @@ organizer_urls = [
         "enseignants/<int:pk>/decision/", organizer.teacher_decide, name="organizer_teacher_decide"
     ),
     path("invitations/", organizer.invite, name="organizer_invite"),
+    path("festival/", editions.festival_edit, name="organizer_festival"),
+    path("editions/", editions.edition_list, name="organizer_editions"),
+    path("editions/nouvelle/", editions.edition_create, name="organizer_edition_create"),
+    path("editions/<int:pk>/", editions.edition_detail, name="organizer_edition"),
+    path("editions/<int:pk>/modifier/", editions.edition_edit, name="organizer_edition_edit"),
+    path(
+        "editions/<int:pk>/edition-suivante/",
+        editions.edition_prepare_next,
+        name="organizer_edition_prepare_next",
+    ),
+    path(
+        "editions/<int:edition_pk>/categories/nouvelle/",
+        editions.category_create,
+        name="organizer_category_create",
+    ),
+    path("categories/<int:pk>/modifier/", editions.category_edit, name="organizer_category_edit"),
+    path(
+        "categories/<int:pk>/supprimer/",
+        editions.category_delete,
+        name="organizer_category_delete",
+    ),
+    path("metiers/", editions.trade_list, name="organizer_trades"),
+    path("metiers/<int:pk>/modifier/", editions.trade_edit, name="organizer_trade_edit"),
+    path("metiers/<int:pk>/supprimer/", editions.trade_delete, name="organizer_trade_delete"),
 ]
 
 file_urls = [

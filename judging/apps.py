@@ -9,13 +9,20 @@ class JudgingConfig(AppConfig):
     def ready(self):
         # The layers below react to judging through callbacks registered here, never by
         # importing it: the palmarès dates the edition's calendar, assigned jurors and public
-        # films may watch a film's media.
+        # films may watch a film's media;
+        # an edition's set-up checklist and its copy to next year include judging's part.
         from festival.models import register_publication_reader
+        from festival.setup import register_setup_steps
+        from festival.signals import edition_prepared
+        from judging.domain.editions import on_edition_prepared
         from judging.rules import is_assigned_juror
         from judging.selectors_results import load_palmares_dates, palmares_published_at
+        from judging.setup import setup_steps
         from judging.visibility import is_public
         from media_pipeline.delivery import register_public_rule, register_viewer_rule
 
         register_publication_reader(palmares_published_at, load_many=load_palmares_dates)
         register_viewer_rule(is_assigned_juror)
         register_public_rule(is_public)
+        register_setup_steps(setup_steps)
+        edition_prepared.connect(on_edition_prepared, dispatch_uid="judging_copy_setup")

@@ -1,0 +1,140 @@
+"""Forms of the festival's set-up pages: they parse input, the domain decides."""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from festival.domain.editions import calendar_errors
+from festival.models import Category, Edition, Festival, Trade
+
+DATETIME_WIDGET = {"attrs": {"type": "datetime-local"}, "format": "%Y-%m-%dT%H:%M"}
+CALENDAR_FIELDS = (
+    "submissions_open_at",
+    "submissions_close_at",
+    "judging_start_at",
+    "judging_end_at",
+    "deliberation_at",
+    "ceremony_at",
+)
+
+
+class MinutesField(forms.IntegerField):
+    """A duration typed in whole minutes: what organizers think a film's length in."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 600)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"class": "narrow-input"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, timedelta):
+            return int(value.total_seconds() // 60)
+        return value
+
+    def clean(self, value):
+        minutes = super().clean(value)
+        return None if minutes is None else timedelta(minutes=minutes)
+
+
+class FestivalForm(forms.ModelForm):
+    class Meta:
+        model = Festival
+        fields = ["name", "region", "organizing_body", "description", "contact_email"]
+        help_texts = {
+            "description": _("Montrée au public sur la page d'accueil du festival."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+
+class EditionForm(forms.ModelForm):
+    default_max_duration = MinutesField(
+        label=_("Durée maximale des films (minutes)"),
+        help_text=_("S'applique aux catégories qui n'ont pas leur propre durée."),
+    )
+
+    class Meta:
+        model = Edition
+        fields = [
+            "title",
+            "year",
+            "theme",
+            *CALENDAR_FIELDS,
+            "default_max_duration",
+            "rules",
+            "is_current",
+        ]
+        widgets = {
+            **{name: forms.DateTimeInput(**DATETIME_WIDGET) for name in CALENDAR_FIELDS},
+            "year": forms.NumberInput(attrs={"class": "narrow-input"}),
+            "rules": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "is_current": _(
+                "L'édition en cours reçoit les films des enseignants. Une seule édition est en "
+                "cours : cocher cette case retire ce statut à l'autre."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].validators.append(MinValueValidator(2000))
+        self.fields["year"].widget.attrs["min"] = 2000
+        if self.instance.pk is None:
+            self.fields["default_max_duration"].initial = Edition._meta.get_field(
+                "default_max_duration"
+            ).default
+        for name in CALENDAR_FIELDS:
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def _post_clean(self):
+        # The domain validates the edition (calendar, year); the form only parses it.
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, text in calendar_errors(cleaned).items():
+            if name not in self.errors:
+                self.add_error(name, text)
+        return cleaned
+
+    def values(self) -> dict:
+        values = dict(self.cleaned_data)
+        values.pop("is_current")
+        return values
+
+
+class CategoryForm(forms.ModelForm):
+    max_duration = MinutesField(
+        label=_("Durée maximale (minutes)"),
+        required=False,
+        help_text=_("Laisser vide pour appliquer la durée maximale de l'édition."),
+    )
+
+    class Meta:
+        model = Category
+        fields = ["name", "description", "max_duration", "position"]
+        labels = {"description": _("Public et description")}
+        help_texts = {
+            "description": _("À qui s'adresse la catégorie : niveau, âge, type d'établissement."),
+            "position": _("Les catégories sont montrées du plus petit numéro au plus grand."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "position": forms.NumberInput(attrs={"class": "narrow-input"}),
+        }
+
+    def _post_clean(self):
+        pass
+
+
+class TradeForm(forms.ModelForm):
+    class Meta:
+        model = Trade
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        pass
