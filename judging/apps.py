@@ -9,13 +9,20 @@ class JudgingConfig(AppConfig):
     def ready(self):
         # The layers below react to judging through callbacks registered here, never by
         # importing it: the palmarès dates the edition's calendar, assigned jurors and public
-        # films may watch a film's media.
+        # films may watch a film's media; an accepted film goes to its jurors at once, and
+        # the organizers' pages list the accepted films still short of jurors.
         from festival.models import register_publication_reader
+        from festival.notices import register_unassigned_reader
+        from festival.signals import film_status_changed
+        from judging.receivers import film_status_changed as send_to_jurors
         from judging.rules import is_assigned_juror
         from judging.selectors_results import load_palmares_dates, palmares_published_at
+        from judging.unassigned import films_without_jurors
         from judging.visibility import is_public
         from media_pipeline.delivery import register_public_rule, register_viewer_rule
 
         register_publication_reader(palmares_published_at, load_many=load_palmares_dates)
         register_viewer_rule(is_assigned_juror)
         register_public_rule(is_public)
+        film_status_changed.connect(send_to_jurors, dispatch_uid="judging.send_to_jurors")
+        register_unassigned_reader(films_without_jurors)
