@@ -4,10 +4,13 @@ the film page, the organizers' dashboard and the jury's follow-up page."""
 import html
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from festival.domain.films import set_film_status
 from festival.enums import FilmStatus
+from festival.models import Film
 from festival.notices import films_without_jurors
 from judging.domain.juries import create_jury, ensure_judging_settings
 from judging.enums import AssignmentMode, EvaluationState
@@ -194,3 +197,31 @@ def test_film_gaps_read_in_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         gaps = film_gaps(edition=edition)
     assert len(gaps) == count
+
+
+def short_films(count, *, category, juror):
+    for _ in range(count):
+        film = factories.make_film(category=category, status=FilmStatus.ACCEPTED)
+        Affiliation.objects.create(juror=juror, school=film.school)
+
+
+@pytest.mark.parametrize("page", ["progress", "dashboard", "film"])
+def test_pages_read_the_gaps_in_a_fixed_number_of_queries(
+    organizer_client, edition, category, jury, juror, page, django_assert_num_queries
+):
+    ensure_judging_settings(edition=edition)
+    short_films(1, category=category, juror=juror)
+    film = Film.objects.get()
+    url = {
+        "progress": reverse("judging:organizer_progress", args=[jury.pk]),
+        "dashboard": reverse("festival:organizer_dashboard"),
+        "film": reverse("festival:organizer_film", args=[film.pk]),
+    }[page]
+    with CaptureQueriesContext(connection) as first:
+        response = organizer_client.get(url)
+    assert len(response.context["gaps" if page == "progress" else "jury_notices"]) == 1
+    short_films(9, category=category, juror=juror)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = organizer_client.get(url)
+    expected = 1 if page == "film" else 10
+    assert len(response.context["gaps" if page == "progress" else "jury_notices"]) == expected
