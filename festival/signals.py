@@ -1,4 +1,6 @@
-"""Signals the core sends so that the apps above it react without being imported."""
+"""Signals the core sends so that the apps above it react without being imported; they connect
+their receivers in `AppConfig.ready()`.
+"""
 
 from django.dispatch import Signal
 
@@ -6,3 +8,7 @@ from django.dispatch import Signal
 # categories are copied: `source`, `target` and `categories` (source category pk → new category).
 # judging copies its scoring form, prizes and juries on it.
 edition_prepared = Signal()
+
+# Sent by `festival.domain.films.set_film_status` once the new status is saved, with `film`,
+# `previous` (the status it left) and `actor`. Judging sends accepted films to its jurors on it.
+film_status_changed = Signal()

@@ -23,6 +23,8 @@ def clean_filename(name: str | None) -> str:
     printable characters only. Never used on disk: the platform names every stored file."""
     name = PureWindowsPath(PurePosixPath(name or "").name).name
     return "".join(char for char in name if char.isprintable())[:255]
+
+
 # Room for the multipart framing around a file of exactly the allowed size.
 MULTIPART_OVERHEAD = 64 * 1024
 

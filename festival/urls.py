@@ -35,6 +35,7 @@ organizer_urls = [
     path("films/", organizer.film_list, name="organizer_films"),
     path("films/export.csv", organizer.film_export, name="organizer_films_csv"),
     path("films/<int:pk>/", organizer.film_detail, name="organizer_film"),
+    path("films/<int:pk>/decision/", organizer.film_decision, name="organizer_film_decision"),
     path("films/<int:pk>/statut/", organizer.film_status, name="organizer_film_status"),
     path("autorisations/<int:pk>/", organizer.consent_review, name="organizer_consent_review"),
     path("enseignants/", organizer.teacher_list, name="organizer_teachers"),

@@ -9,15 +9,19 @@ class JudgingConfig(AppConfig):
     def ready(self):
         # The layers below react to judging through callbacks registered here, never by
         # importing it: the palmarès dates the edition's calendar, assigned jurors and public
-        # films may watch a film's media;
-        # an edition's set-up checklist and its copy to next year include judging's part.
+        # films may watch a film's media; an accepted film goes to its jurors at once, and
+        # the organizers' pages list the accepted films still short of jurors; an edition's
+        # set-up checklist and its copy to next year include judging's part.
         from festival.models import register_publication_reader
+        from festival.notices import register_unassigned_reader
         from festival.setup import register_setup_steps
-        from festival.signals import edition_prepared
+        from festival.signals import edition_prepared, film_status_changed
         from judging.domain.editions import on_edition_prepared
+        from judging.receivers import film_status_changed as send_to_jurors
         from judging.rules import is_assigned_juror
         from judging.selectors_results import load_palmares_dates, palmares_published_at
         from judging.setup import setup_steps
+        from judging.unassigned import films_without_jurors
         from judging.visibility import is_public
         from media_pipeline.delivery import register_public_rule, register_viewer_rule
 
@@ -26,3 +30,5 @@ class JudgingConfig(AppConfig):
         register_public_rule(is_public)
         register_setup_steps(setup_steps)
         edition_prepared.connect(on_edition_prepared, dispatch_uid="judging_copy_setup")
+        film_status_changed.connect(send_to_jurors, dispatch_uid="judging.send_to_jurors")
+        register_unassigned_reader(films_without_jurors)

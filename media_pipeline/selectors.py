@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from festival.models import Film, User
 from festival.rules import is_film_organizer
 from media_pipeline import delivery, ladder
+from media_pipeline.acceptance import format_duration
 from media_pipeline.forms import PosterForm, SubtitlesForm
 from media_pipeline.models import VideoStatus, VideoVersion
 from media_pipeline.rules import can_manage_media
@@ -24,6 +25,13 @@ class FilmMedia:
     subtitles_form: SubtitlesForm | None = None
     swap_player: bool = False
     next_url: str = ""  # where the block's forms come back to: the page that shows it
+
+    @property
+    def duration(self) -> str:
+        """The film's length as probed (minutes:seconds), or "" before the file is checked."""
+        version = self.playable or self.current
+        seconds = (version.probe or {}).get("duration") if version else None
+        return format_duration(seconds) if seconds else ""
 
     @property
     def polling(self) -> bool:

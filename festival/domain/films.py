@@ -18,6 +18,7 @@ from festival.domain import DomainError
 from festival.enums import ConsentStatus, FilmStatus, Role
 from festival.models import Category, Edition, Film, FilmEvent, User
 from festival.rules import is_film_organizer, is_film_teacher
+from festival.signals import film_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def set_film_status(*, film: Film, to: str, actor: User, reason: str = "") -> Fi
             film=film, actor=actor, from_status=previous, to_status=to, reason=reason
         )
     logger.info("Film %s: %s -> %s by user %s", film.pk, previous, to, actor.pk)
+    film_status_changed.send(sender=Film, film=film, previous=previous, actor=actor)
     if to in STATUS_EMAILS:
         emails.send_to_user(
             template=STATUS_EMAILS[to], user=film.teacher, context={"film": film, "reason": reason}

@@ -47,6 +47,12 @@ class FilmStatusForm(forms.Form):
     )
 
 
+class FilmDecisionForm(forms.Form):
+    """The decision to confirm, from the film page's buttons."""
+
+    to = forms.ChoiceField(choices=FilmStatus.choices)
+
+
 class ConsentReviewForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Décision"),

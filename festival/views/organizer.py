@@ -24,11 +24,12 @@ from festival.domain import DomainError
 from festival.domain.accounts import decide_teacher, invite_member
 from festival.domain.consents import review_consent
 from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
-from festival.enums import Academie, ApprovalStatus, EditionPhase, FilmStatus
+from festival.enums import Academie, ApprovalStatus, ConsentStatus, EditionPhase, FilmStatus
 from festival.filters import FilmFilter, with_consent_counts
 from festival.forms.organizer import (
     ConsentReviewForm,
     EditionSwitchForm,
+    FilmDecisionForm,
     FilmStatusForm,
     InvitationForm,
     TeacherDecisionForm,
@@ -36,6 +37,7 @@ from festival.forms.organizer import (
 )
 from festival.models import Edition, Invitation
 from festival.navigation import edition_links
+from festival.notices import films_without_jurors
 from festival.rules import (
     editions_for_organizer,
     films_for_organizer,
@@ -184,6 +186,7 @@ def dashboard(request):
             .select_related("category", "school", "teacher")
             .order_by("submitted_at", "pk"),
             waiting_url=_films_url(edition=edition.pk, status=FilmStatus.SUBMITTED.value),
+            jury_notices=films_without_jurors(edition=edition),
         )
     context["pending_teachers"] = (
         teachers_for_organizer(user)
@@ -314,6 +317,16 @@ def film_export(request):
     return response
 
 
+def _action(to: str) -> dict:
+    return {
+        "to": to,
+        "label": _action_label(to),
+        "status_label": FilmStatus(to).label,
+        "danger": to in (FilmStatus.REJECTED, FilmStatus.WITHDRAWN),
+        "reason_required": to in REASON_REQUIRED,
+    }
+
+
 @organizer_required
 def film_detail(request, pk):
     film = get_film_for_organizer(request.user, pk)
@@ -326,19 +339,42 @@ def film_detail(request, pk):
             "trades": film.trades.all(),
             "consents": film.consents.select_related("uploaded_by", "reviewed_by"),
             "events": film.events.select_related("actor"),
-            "actions": [
-                {
-                    "to": to,
-                    "label": _action_label(to),
-                    "danger": to in (FilmStatus.REJECTED, FilmStatus.WITHDRAWN),
-                    "reason_required": to in REASON_REQUIRED,
-                }
-                for to in transitions
-            ],
-            "status_form": FilmStatusForm(),
+            "actions": [_action(to) for to in transitions],
             "consent_form": ConsentReviewForm(),
+            "jury_notices": films_without_jurors(edition=film.edition, films=[film]),
         },
     )
+
+
+def _render_decision(request, film, form, to: str, status: int = 200):
+    """The "check your answers" page of a decision: what will happen, then the button."""
+    consents = list(film.consents.all())
+    return render(
+        request,
+        "festival/organizer/film_decision.html",
+        {
+            "film": film,
+            "form": form,
+            "action": _action(to),
+            "consents_total": len(consents),
+            "consents_unvalidated": sum(1 for c in consents if c.status != ConsentStatus.VALIDATED),
+        },
+        status=status,
+    )
+
+
+@organizer_required
+def film_decision(request, pk):
+    """Asks to confirm a decision on a film (GET only: the button posts to `film_status`)."""
+    film = get_film_for_organizer(request.user, pk)
+    form = FilmDecisionForm(request.GET)
+    if not form.is_valid() or form.cleaned_data["to"] not in allowed_transitions(
+        film=film, user=request.user
+    ):
+        messages.error(request, _("Cette action n'existe pas. Rechargez la page et réessayez."))
+        return redirect("festival:organizer_film", pk=film.pk)
+    to = form.cleaned_data["to"]
+    return _render_decision(request, film, FilmStatusForm(initial={"to": to}), to)
 
 
 @organizer_required
@@ -347,16 +383,17 @@ def film_status(request, pk):
     film = get_film_for_organizer(request.user, pk)
     form = FilmStatusForm(request.POST)
     if not form.is_valid():
+        if "to" in form.cleaned_data:
+            return _render_decision(request, film, form, form.cleaned_data["to"], status=400)
         messages.error(request, _("Cette action n'existe pas. Rechargez la page et réessayez."))
         return redirect("festival:organizer_film", pk=film.pk)
+    to = form.cleaned_data["to"]
     try:
-        set_film_status(
-            film=film,
-            to=form.cleaned_data["to"],
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-        )
+        set_film_status(film=film, to=to, actor=request.user, reason=form.cleaned_data["reason"])
     except DomainError as error:
+        if error.code == "reason_required":
+            form.add_error("reason", error.text)
+            return _render_decision(request, film, form, to, status=400)
         messages.error(request, error.text)
     else:
         messages.success(

@@ -515,3 +515,17 @@ def remove_assignment(*, assignment: Assignment, organizer: User) -> Assignment:
         _end(assignment, AssignmentEnd.REMOVED, source=AssignmentSource.MANUAL)
         logger.info("Assignment %s removed by hand by user %s", assignment.pk, organizer.pk)
     return assignment
+
+
+# When a film's status changes
+
+
+def assign_film(*, film: Film, organizer: User | None = None) -> list[AssignmentReport]:
+    """Apply the assignment rule of every jury judging the film's category, at once.
+
+    An accepted film goes to its jurors; a film leaving the competition loses its untouched
+    assignments. Started work is kept (`compute_assignments`). A jury's run reads a few rows
+    per film and juror: cheap for a festival's juries.
+    """
+    juries = Jury.objects.filter(edition_id=film.edition_id, categories=film.category_id)
+    return [compute_assignments(jury=jury, organizer=organizer) for jury in juries.order_by("pk")]

@@ -65,6 +65,7 @@ from judging.selectors import (
     jury_progress,
     progress_matrix,
 )
+from judging.unassigned import film_gaps
 
 
 def _redirect_back(request, fallback: str):
@@ -541,6 +542,7 @@ def progress(request, pk):
             "edition": jury.edition,
             "judging_settings": judging_settings,
             "matrix": progress_matrix(jury),
+            "gaps": film_gaps(edition=jury.edition, jury=jury),
         },
     )
 

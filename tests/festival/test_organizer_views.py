@@ -1,4 +1,5 @@
 import csv
+import html
 import io
 import re
 from datetime import UTC, datetime
@@ -14,7 +15,9 @@ from django.utils.http import urlsafe_base64_decode
 
 from festival.enums import ApprovalStatus, ConsentStatus, EditionPhase, FilmStatus, Role
 from festival.models import FilmEvent, Invitation, User
+from media_pipeline.models import VideoStatus
 from tests import factories
+from tests.media_pipeline.versions import make_version
 
 
 def messages_of(response) -> list[str]:
@@ -73,6 +76,11 @@ def pages(submitted_film, consent, pending_teacher):
         "films": ("get", reverse("festival:organizer_films"), {}),
         "films_csv": ("get", reverse("festival:organizer_films_csv"), {}),
         "film": ("get", reverse("festival:organizer_film", args=[submitted_film.pk]), {}),
+        "film_decision": (
+            "get",
+            reverse("festival:organizer_film_decision", args=[submitted_film.pk]),
+            {},
+        ),
         "film_status": (
             "post",
             reverse("festival:organizer_film_status", args=[submitted_film.pk]),
@@ -103,6 +111,7 @@ ALL_PAGES = [
     "films",
     "films_csv",
     "film",
+    "film_decision",
     "film_status",
     "consent_review",
     "teachers",
@@ -135,7 +144,7 @@ def test_juror_gets_404(juror_client, pages, name):
     assert request_page(juror_client, pages, name).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["film", "film_status", "consent_review"])
+@pytest.mark.parametrize("name", ["film", "film_decision", "film_status", "consent_review"])
 def test_other_festivals_organizer_gets_404(other_organizer_client, pages, name, submitted_film):
     assert request_page(other_organizer_client, pages, name).status_code == 404
     submitted_film.refresh_from_db()
@@ -296,7 +305,8 @@ def test_dashboard_without_edition(organizer_client, festival):
 
 def make_many_films(count, *, edition, teacher):
     categories = [factories.make_category(edition) for _ in range(2)]
-    statuses = list(FilmStatus)
+    # Accepted first: a single film already shows on every part of the dashboard.
+    statuses = sorted(FilmStatus, key=lambda status: status != FilmStatus.ACCEPTED)
     for index in range(count):
         film = factories.make_film(
             teacher=factories.make_teacher() if index % 2 else teacher,
@@ -603,11 +613,72 @@ def test_ask_for_changes_with_a_reason(
     assert len(mailoutbox) == 1
 
 
+def decision_page(client, film, to):
+    return client.get(reverse("festival:organizer_film_decision", args=[film.pk]), {"to": to})
+
+
+def test_film_page_asks_for_a_decision_through_the_confirmation(organizer_client, submitted_film):
+    response = organizer_client.get(reverse("festival:organizer_film", args=[submitted_film.pk]))
+    page = response.content.decode()
+    assert [action["to"] for action in response.context["actions"]] == [
+        FilmStatus.ACCEPTED,
+        FilmStatus.NEEDS_CHANGES,
+        FilmStatus.REJECTED,
+        FilmStatus.WITHDRAWN,
+    ]
+    decision_url = reverse("festival:organizer_film_decision", args=[submitted_film.pk])
+    assert f'<form method="get" action="{decision_url}">' in page
+    assert reverse("festival:organizer_film_status", args=[submitted_film.pk]) not in page
+
+
+def test_accept_confirmation_says_what_happens_and_writes_nothing(
+    organizer_client, submitted_film, mailoutbox
+):
+    response = decision_page(organizer_client, submitted_film, "accepted")
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert f"Accepter le film « {submitted_film.title} » ?" in page
+    assert "Le film est aussitôt attribué aux jurés du jury de la catégorie" in page
+    assert "1 autorisation de droit à l'image n'est pas encore validée" in page
+    assert "Confirmer : Accepter le film" in page
+    assert 'name="reason"' not in page
+    submitted_film.refresh_from_db()
+    assert (submitted_film.status, submitted_film.events.count(), mailoutbox) == (
+        FilmStatus.SUBMITTED,
+        0,
+        [],
+    )
+
+
+def test_reject_confirmation_requires_the_reason(organizer_client, submitted_film):
+    page = decision_page(organizer_client, submitted_film, "rejected").content.decode()
+    assert re.search(r'<textarea name="reason"[^>]*required', page)
+
+
+@pytest.mark.parametrize("to", ["published", "draft", ""])
+def test_confirmation_of_an_impossible_decision(organizer_client, submitted_film, to):
+    response = decision_page(organizer_client, submitted_film, to)
+    assert response["Location"] == reverse("festival:organizer_film", args=[submitted_film.pk])
+    assert messages_of(response) == ["Cette action n'existe pas. Rechargez la page et réessayez."]
+
+
+def test_reject_emails_the_reason(
+    organizer_client, submitted_film, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_status(organizer_client, submitted_film, to="rejected", reason="Hors sujet.")
+    assert [message.to for message in mailoutbox] == [[submitted_film.teacher.email]]
+    assert "Hors sujet." in mailoutbox[0].body
+
+
 def test_reject_without_reason_is_refused(organizer_client, submitted_film, mailoutbox):
     response = post_status(organizer_client, submitted_film, to="rejected", reason="  ")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("festival:organizer_film", args=[submitted_film.pk])
-    assert messages_of(response) == ["Indiquez un motif : l'enseignant le recevra par e-mail."]
+    # The confirmation page again, the error at its top and beside the reason.
+    assert response.status_code == 400
+    assert response.templates[0].name == "festival/organizer/film_decision.html"
+    assert response.context["form"].errors == {
+        "reason": ["Indiquez un motif : l'enseignant le recevra par e-mail."]
+    }
     submitted_film.refresh_from_db()
     assert submitted_film.status == FilmStatus.SUBMITTED
     assert submitted_film.events.count() == 0
@@ -833,3 +904,27 @@ def test_invitation_can_be_sent_again(
     assert Invitation.objects.count() == 2
     assert User.objects.filter(email="juliette.faure@example.org").count() == 1
     assert len(mailoutbox) == 2
+
+
+def test_film_page_shows_the_film_before_the_decision(organizer_client, submitted_film):
+    make_version(
+        submitted_film, status=VideoStatus.FAILED, message="Le fichier est coupé.", attempts=3
+    )
+    make_version(submitted_film, status=VideoStatus.READY, probe={"duration": 185.4})
+    response = organizer_client.get(reverse("festival:organizer_film", args=[submitted_film.pk]))
+    page = html.unescape(response.content.decode())
+    assert page.count('<video class="film-player"') == 1
+    assert "<dd>3:05</dd>" in page
+    assert '<span class="badge ready">Prête</span>' in page
+    assert 'alt="Affiche du film' in page
+    assert "Autorisations de droit à l'image" in page
+
+
+def test_film_page_shows_the_processing_notes(organizer_client, submitted_film):
+    make_version(
+        submitted_film, status=VideoStatus.REJECTED, message="Le film dure 12:01.", attempts=1
+    )
+    response = organizer_client.get(reverse("festival:organizer_film", args=[submitted_film.pk]))
+    page = html.unescape(response.content.decode())
+    assert '<video class="film-player"' not in page
+    assert page.count("Le film dure 12:01.") == 2  # the media block, and the processing notes
