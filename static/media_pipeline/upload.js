@@ -117,6 +117,15 @@
       window.addEventListener("online", () => upload && !sending && start(), { once: true });
     }
 
+    // The widget now tells what happened to the video: the media block's own message
+    // (no video yet, or the previous version's state) would contradict it until the page
+    // shows the new version. The mark is on the block itself, which polling never replaces.
+    function quietMediaBlock() {
+      const statusBlock = document.getElementById(`film-media-status-${filmId}`);
+      const block = statusBlock && statusBlock.closest(".film-media");
+      if (block) block.dataset.uploadFinished = "1";
+    }
+
     function finished() {
       setSending(false);
       upload = null;
@@ -124,6 +133,7 @@
       show(startButton, false);
       progress.value = 100;
       say(msg.msgSuccess);
+      quietMediaBlock();
       const event = new CustomEvent("filmit:upload-complete", {
         bubbles: true,
         cancelable: true,
