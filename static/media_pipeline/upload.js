@@ -117,9 +117,9 @@
       window.addEventListener("online", () => upload && !sending && start(), { once: true });
     }
 
-    // The widget now tells what happened to the video: the media block's own message
-    // (no video yet, or the previous version's state) would contradict it until the page
-    // shows the new version. The mark is on the block itself, which polling never replaces.
+    // Until the page reloads, the widget tells what happened to the video: the media block's
+    // own message (no video yet, or the previous version's state) would contradict it. The
+    // mark is on the block itself, which the status polling never replaces.
     function quietMediaBlock() {
       const statusBlock = document.getElementById(`film-media-status-${filmId}`);
       const block = statusBlock && statusBlock.closest(".film-media");
@@ -133,7 +133,6 @@
       show(startButton, false);
       progress.value = 100;
       say(msg.msgSuccess);
-      quietMediaBlock();
       const event = new CustomEvent("filmit:upload-complete", {
         bubbles: true,
         cancelable: true,
@@ -142,6 +141,7 @@
       // A page that refreshes its media block itself cancels the event (htmx: listen
       // to filmit:upload-complete); otherwise the whole page is reloaded.
       if (widget.dispatchEvent(event)) {
+        quietMediaBlock();
         window.setTimeout(() => window.location.reload(), 1500);
       }
     }
