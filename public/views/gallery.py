@@ -82,7 +82,9 @@ def gallery(request):
         {"film": film, "poster": poster_of(film, request.user), "prizes": prizes.get(film.pk, [])}
         for film in page
     ]
-    context = {"filter": filterset, "page_obj": page, "cards": cards}
+    # Filters in use stay unfolded on a phone, to show what is chosen.
+    filtering = any(value for key, value in request.GET.items() if key != "page")
+    context = {"filter": filterset, "page_obj": page, "cards": cards, "filtering": filtering}
     return render(request, "public/gallery.html", context)
 
 

@@ -405,5 +405,7 @@ def test_gallery_filters_fold_and_open_once_used(edition, category, client):
     open_gallery(edition)
 
     assert '<details class="filters-panel">' in client.get(GALLERY).content.decode()
+    next_page = client.get(GALLERY, {"page": "2", "q": ""}).content.decode()
+    assert '<details class="filters-panel">' in next_page
     filtered_page = client.get(GALLERY, {"edition": edition.pk}).content.decode()
     assert '<details class="filters-panel" open>' in filtered_page
