@@ -921,3 +921,20 @@ def test_the_jury_feedback_sheet_is_offered_once_the_palmares_is_published(teach
     after = teacher_client.get(url).content.decode()
 
     assert (sheet in before, sheet in after) == (False, True)
+
+
+def test_check_your_answers_for_a_film_sent_back(teacher_client, complete_film, sent_emails):
+    Film.objects.filter(pk=complete_film.pk).update(
+        status=FilmStatus.NEEDS_CHANGES, status_reason="Le son sature."
+    )
+    url = film_url("teacher_film_submit", complete_film)
+
+    response = teacher_client.get(url)
+
+    assert response.context["resubmission"] is True
+    assert '<button type="submit" class="primary">Déposer à nouveau le film</button>' in page(
+        response
+    )
+    teacher_client.post(url)
+    complete_film.refresh_from_db()
+    assert complete_film.status == FilmStatus.SUBMITTED
