@@ -13,7 +13,17 @@ FESTIVAL_SECTIONS = {
     "festival:organizer_film": "films",
     "festival:organizer_teachers": "teachers",
     "festival:organizer_invite": "invite",
+    "festival:organizer_festival": "edition",
+    "festival:organizer_editions": "edition",
+    "festival:organizer_trades": "edition",
+    "festival:organizer_trade_edit": "edition",
+    "festival:organizer_trade_delete": "edition",
 }
+# The festival's and its editions' set-up pages (edition, its categories), by name start.
+FESTIVAL_PREFIXES = (
+    ("festival:organizer_edition", "edition"),
+    ("festival:organizer_category_", "edition"),
+)
 # The judging pages, by the start of their URL name (the first that matches wins).
 JUDGING_SECTIONS = (
     ("judging:results", "ranking"),
@@ -28,7 +38,7 @@ def menu_section(view_name: str | None) -> str:
         return ""
     if view_name in FESTIVAL_SECTIONS:
         return FESTIVAL_SECTIONS[view_name]
-    for start, section in JUDGING_SECTIONS:
+    for start, section in FESTIVAL_PREFIXES + JUDGING_SECTIONS:
         if view_name.startswith(start):
             return section
     return ""

@@ -26,6 +26,7 @@ teacher_urls = [
         name="teacher_consent_delete",
     ),
     path("films/<int:pk>/deposer/", teacher.film_submit, name="teacher_film_submit"),
+    path("films/<int:pk>/depose/", teacher.film_submitted, name="teacher_film_submitted"),
     path("films/<int:pk>/retirer/", teacher.film_withdraw, name="teacher_film_withdraw"),
     path("films/<int:pk>/reprendre/", teacher.film_restore, name="teacher_film_restore"),
 ]

@@ -3,7 +3,6 @@ palmarès from their frozen snapshots. Every film comes through `judging.visibil
 the public may not see is a 404.
 """
 
-
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -108,6 +107,37 @@ def palmares_sections(publication: Publication, public_ids: set[int]) -> dict:
 def public_ids(edition: Edition, publication: Publication) -> set[int]:
     films = public_films(palmares=LivePalmares([publication])).filter(edition=edition)
     return set(films.values_list("pk", flat=True))
+
+
+def public_posters(edition: Edition, publication: Publication, user) -> dict:
+    """film id -> its poster (or None), for the edition's films the public may see: two queries.
+
+    Its keys are the films a palmarès may link to, as `public_ids()`.
+    """
+    films = (
+        public_films(palmares=LivePalmares([publication]))
+        .filter(edition=edition)
+        .only("pk")
+        .prefetch_related(ready_versions())
+    )
+    return {film.pk: poster_of(film, user) for film in films}
+
+
+def with_posters(sections: dict, posters: dict) -> dict:
+    """`palmares_sections()` with each public award's poster (`award.poster`)."""
+    for award in sections["awards"]:
+        award["poster"] = posters.get(int(award["film_id"])) if award["public"] else None
+    return sections
+
+
+def latest_publication() -> Publication | None:
+    """The palmarès published last, whatever the edition, with its edition: one query."""
+    return (
+        live_publications()
+        .select_related("edition", "edition__festival")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
 
 
 def film_url(film: Film) -> str:

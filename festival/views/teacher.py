@@ -31,6 +31,7 @@ from festival.domain.films import (
 )
 from festival.enums import FilmStatus
 from festival.forms.teacher import ConsentForm, FilmForm, VideoForm, WithdrawForm
+from festival.history import teacher_history
 from festival.rules import (
     films_for_teacher,
     get_consent_for_teacher,
@@ -174,7 +175,7 @@ def film_detail(request, pk):
             "film": film,
             "trades": film.trades.all(),
             "consents": film.consents.all(),
-            "events": list(film.events.select_related("actor")),
+            "history": teacher_history(list(film.events.all()), request.user),
             "missing": missing,
             "window_error": window_error,
             "can_submit": FilmStatus.SUBMITTED in allowed and not missing and not window_error,
@@ -252,23 +253,44 @@ def consent_delete(request, pk, consent_pk):
 
 
 @teacher_required
-@require_POST
 def film_submit(request, pk):
+    """GOV.UK "check your answers": what will be sent, then the button that sends it."""
     film = get_film_for_teacher(request.user, pk)
+    if request.method == "POST":
+        try:
+            submit_film(film=film, user=request.user)
+        except DomainError as error:
+            _error_messages(request, error)
+            return redirect(film)
+        return redirect("festival:teacher_film_submitted", pk=film.pk)
+    prefetch_related_objects([film], *submission_prefetch())
     try:
-        submit_film(film=film, user=request.user)
-    except DomainError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _(
-                "Le film « %(title)s » est déposé. L'organisation va le vérifier : vous "
-                "recevrez un e-mail à chaque étape."
-            )
-            % {"title": film.title},
-        )
-    return redirect(film)
+        if film.status == FilmStatus.DRAFT:
+            check_submissions_window(edition=film.edition)
+    except DomainError:
+        return redirect(film)
+    if film.status not in PREPARING or missing_for_submission(film):
+        # Nothing to check: the film page says what is missing or where the film stands.
+        return redirect(film)
+    return render(
+        request,
+        "festival/teacher/film_submit.html",
+        {
+            "film": film,
+            "trades": film.trades.all(),
+            "consents": film.consents.all(),
+            "resubmission": film.status == FilmStatus.NEEDS_CHANGES,
+        },
+    )
+
+
+@teacher_required
+def film_submitted(request, pk):
+    """The confirmation page: the film is sent, and what happens next."""
+    film = get_film_for_teacher(request.user, pk)
+    if film.status != FilmStatus.SUBMITTED:
+        return redirect(film)
+    return render(request, "festival/teacher/film_submitted.html", {"film": film})
 
 
 @teacher_required

@@ -29,9 +29,10 @@ from public.selectors import (
     poster_of,
     poster_url,
     public_film_or_404,
-    public_ids,
+    public_posters,
     published_editions,
     ready_versions,
+    with_posters,
 )
 
 PAGE_SIZE = 24
@@ -46,9 +47,10 @@ def archive(request):
 @require_GET
 def palmares(request, festival, year):
     edition, publication = edition_with_palmares(festival, year)
+    posters = public_posters(edition, publication, request.user)
     context = {
         "edition": edition,
-        **palmares_sections(publication, public_ids(edition, publication)),
+        **with_posters(palmares_sections(publication, set(posters)), posters),
     }
     return render(request, "public/palmares.html", context)
 
@@ -80,7 +82,9 @@ def gallery(request):
         {"film": film, "poster": poster_of(film, request.user), "prizes": prizes.get(film.pk, [])}
         for film in page
     ]
-    context = {"filter": filterset, "page_obj": page, "cards": cards}
+    # Filters in use stay unfolded on a phone, to show what is chosen.
+    filtering = any(value for key, value in request.GET.items() if key != "page")
+    context = {"filter": filterset, "page_obj": page, "cards": cards, "filtering": filtering}
     return render(request, "public/gallery.html", context)
 
 
@@ -101,6 +105,7 @@ def film_detail(request, pk):
         "trades": list(film.trades.all()),
         "prizes": live.prizes_by_film().get(film.pk, []),
         "page_url": page_url,
+        "embed_code": embed_code(request, film),
         "og_image": request.build_absolute_uri(poster_url(film)) if poster else "",
         "oembed_url": request.build_absolute_uri(reverse("public:oembed"))
         + "?"
@@ -147,6 +152,19 @@ def _dimension(value: str | None, default: int) -> int:
         return default
 
 
+def embed_code(request, film, width: int = EMBED_WIDTH, height: int = EMBED_HEIGHT) -> str:
+    """The <iframe> a partner pastes: oEmbed's `html`, and the film page's "Intégrer"."""
+    return render_to_string(
+        "public/_oembed_iframe.html",
+        {
+            "src": request.build_absolute_uri(reverse("public:embed", args=[film.pk])),
+            "film": film,
+            "width": width,
+            "height": height,
+        },
+    ).strip()
+
+
 @require_GET
 def oembed(request):
     """oEmbed (https://oembed.com) for film pages: JSON, type video, an <iframe> player."""
@@ -164,15 +182,7 @@ def oembed(request):
         width * EMBED_HEIGHT // EMBED_WIDTH, _dimension(request.GET.get("maxheight"), 1080)
     )
     width = min(width, height * EMBED_WIDTH // EMBED_HEIGHT)
-    html = render_to_string(
-        "public/_oembed_iframe.html",
-        {
-            "src": request.build_absolute_uri(reverse("public:embed", args=[film.pk])),
-            "film": film,
-            "width": width,
-            "height": height,
-        },
-    ).strip()
+    html = embed_code(request, film, width, height)
     data = {
         "version": "1.0",
         "type": "video",

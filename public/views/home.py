@@ -10,6 +10,10 @@ from django.utils.translation import gettext as _
 from festival.enums import EditionPhase
 from festival.models import Edition
 from festival.rules import current_edition
+from public.selectors import latest_publication, palmares_sections, public_posters, with_posters
+
+# The home page shows this many awards of the latest palmarès; the palmarès page has them all.
+HOME_AWARDS = 6
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,26 @@ def duration_label(value: timedelta) -> str:
     return _("%(minutes)d min") % {"minutes": minutes}
 
 
+def latest_palmares(user) -> dict | None:
+    """The palmarès published last, its awards with their posters: four queries."""
+    publication = latest_publication()
+    if publication is None:
+        return None
+    edition = publication.edition
+    posters = public_posters(edition, publication, user)
+    sections = with_posters(palmares_sections(publication, set(posters)), posters)
+    awards = [a for c in sections["categories"] for a in c["awards"]] + sections["specials"]
+    return {
+        "edition": edition,
+        "title": (sections["snapshot"].get("edition") or {}).get("title") or edition.title,
+        "awards": awards[:HOME_AWARDS],
+        "more": len(awards) > HOME_AWARDS,
+    }
+
+
 def home(request):
     edition = current_edition()
-    context = {"edition": edition}
+    context = {"edition": edition, "palmares": latest_palmares(request.user)}
     if edition is not None:
         now = timezone.now()
         phase = edition.phase(now)

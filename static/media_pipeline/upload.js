@@ -117,6 +117,15 @@
       window.addEventListener("online", () => upload && !sending && start(), { once: true });
     }
 
+    // Until the page reloads, the widget tells what happened to the video: the media block's
+    // own message (no video yet, or the previous version's state) would contradict it. The
+    // mark is on the block itself, which the status polling never replaces.
+    function quietMediaBlock() {
+      const statusBlock = document.getElementById(`film-media-status-${filmId}`);
+      const block = statusBlock && statusBlock.closest(".film-media");
+      if (block) block.dataset.uploadFinished = "1";
+    }
+
     function finished() {
       setSending(false);
       upload = null;
@@ -132,6 +141,7 @@
       // A page that refreshes its media block itself cancels the event (htmx: listen
       // to filmit:upload-complete); otherwise the whole page is reloaded.
       if (widget.dispatchEvent(event)) {
+        quietMediaBlock();
         window.setTimeout(() => window.location.reload(), 1500);
       }
     }

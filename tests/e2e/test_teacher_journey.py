@@ -8,6 +8,7 @@ from festival.models import Film
 from media_pipeline.models import VideoVersion
 from tests import factories
 from tests.e2e.conftest import log_in
+from tests.e2e.test_public_share import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +44,8 @@ def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     expect(page.locator("[data-tus-start]")).to_be_enabled()
     page.locator("[data-tus-start]").click()
     expect(page.locator("[data-tus-status]")).to_contain_text("Vidéo reçue")
+    # One state at a time: "no video yet" is gone while the widget says it was received.
+    assert page.locator("[data-film-media-empty]").is_hidden()
     film = Film.objects.get(title="Souder l'avenir")
     version = VideoVersion.objects.get(film=film)
     assert version.original_size == video.stat().st_size
@@ -52,9 +55,26 @@ def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     page.get_by_role("button", name="Envoyer les autorisations").click()
     expect(page.get_by_role("cell", name="autorisations.pdf", exact=True)).to_be_visible()
 
+    # Check your answers: what is sent, then the button.
+    page.get_by_role("link", name="Vérifier puis déposer le film").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez avant de déposer le film")
+    answers = page.locator(".check-answers").first
+    expect(answers).to_contain_text("Souder l'avenir")
+    expect(answers).to_contain_text("Forges de Franche-Comté")
+    expect(page.locator(".check-answers").nth(1)).to_contain_text("notre-film.mp4")
+    assert Film.objects.get(pk=film.pk).status == FilmStatus.DRAFT
+    shoot(page, "teacher-check")
     page.get_by_role("button", name="Déposer le film").click()
 
-    expect(page.locator(".message.success")).to_contain_text("Souder l'avenir")
+    # What happens next.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Film déposé")
+    expect(page.get_by_role("heading", name="Et maintenant ?")).to_be_visible()
+    expect(page.get_by_text("L'organisation du festival vérifie le film")).to_be_visible()
+    expect(page.get_by_text(f"à l'adresse {teacher.email}")).to_be_visible()
+    shoot(page, "teacher-submitted")
+    page.get_by_role("link", name="Voir le film").click()
+    expect(page.locator("#historique")).to_contain_text("Vous avez déposé le film")
+    shoot(page, "teacher-film")
     film.refresh_from_db()
     assert (film.status, film.teacher_id, film.company_id) == (
         FilmStatus.SUBMITTED,

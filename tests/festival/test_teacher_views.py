@@ -65,14 +65,15 @@ FILM_VIEWS = [
     ("teacher_film_edit", "post", {}),
     ("teacher_consent_upload", "post", {}),
     ("teacher_consent_delete", "post", {"consent_pk": "consent"}),
+    ("teacher_film_submit", "get", {}),
     ("teacher_film_submit", "post", {}),
+    ("teacher_film_submitted", "get", {}),
     ("teacher_film_withdraw", "post", {}),
     ("teacher_film_restore", "post", {}),
 ]
 POST_ONLY = [
     "teacher_consent_upload",
     "teacher_consent_delete",
-    "teacher_film_submit",
     "teacher_film_withdraw",
     "teacher_film_restore",
 ]
@@ -609,7 +610,7 @@ def test_film_page(teacher_client, complete_film):
     assert f'<dd><a href="{video_link}">Notre film.mp4</a></dd>' in content
     assert "<dd>3,0\xa0Mio</dd>" in content
     assert "<dd>10 février 2027 16:30</dd>" in content
-    assert f'action="{film_url("teacher_film_submit", complete_film)}"' in content
+    assert f'href="{film_url("teacher_film_submit", complete_film)}"' in content
     assert 'data-confirm="Retirer « ' in content
     for attribute in ('data-max-bytes="', 'data-note-id="video-size-note"', "data-too-large="):
         assert attribute in content
@@ -670,9 +671,42 @@ def test_film_page_shows_the_organizer_s_reason(teacher_client, teacher, categor
 
     content = page(response)
     assert "<p>Il manque l'autorisation de Tom.</p>" in content
-    assert [event.to_status for event in response.context["events"]] == [FilmStatus.NEEDS_CHANGES]
-    assert "Déposé → À compléter" in content
-    assert "(par l'organisation)" in content
+    assert [(line.text, line.reason) for line in response.context["history"]] == [
+        ("L'organisation a demandé des compléments", "Il manque l'autorisation de Tom.")
+    ]
+    assert (
+        "L'organisation a demandé des compléments : "
+        '<q class="history-reason">Il manque l\'autorisation de Tom.</q>'
+    ) in content
+
+
+def test_history_speaks_to_the_teacher(teacher_client, teacher, organizer, category):
+    film = factories.make_film(teacher=teacher, category=category, status=FilmStatus.ACCEPTED)
+    moves = [
+        (teacher, "", FilmStatus.DRAFT, ""),
+        (teacher, FilmStatus.DRAFT, FilmStatus.SUBMITTED, ""),
+        (organizer, FilmStatus.SUBMITTED, FilmStatus.NEEDS_CHANGES, "Le son sature."),
+        (teacher, FilmStatus.NEEDS_CHANGES, FilmStatus.SUBMITTED, ""),
+        (organizer, FilmStatus.SUBMITTED, FilmStatus.ACCEPTED, ""),
+        (teacher, FilmStatus.ACCEPTED, FilmStatus.WITHDRAWN, "Classe partie."),
+        (teacher, FilmStatus.WITHDRAWN, FilmStatus.DRAFT, ""),
+    ]
+    for actor, src, dst, reason in moves:
+        FilmEvent.objects.create(
+            film=film, actor=actor, from_status=src, to_status=dst, reason=reason
+        )
+
+    response = teacher_client.get(film_url("teacher_film", film))
+
+    assert [(line.text, line.reason) for line in response.context["history"]] == [
+        ("Vous avez créé le film", ""),
+        ("Vous avez déposé le film", ""),
+        ("L'organisation a demandé des compléments", "Le son sature."),
+        ("Vous avez déposé à nouveau le film, avec les compléments demandés", ""),
+        ("L'organisation a accepté le film : il participe au festival", ""),
+        ("Vous avez retiré le film du festival", "Classe partie."),
+        ("Vous avez repris le film en brouillon", ""),
+    ]
 
 
 def test_withdrawn_film_page_offers_restore(teacher_client, teacher, category):
@@ -775,15 +809,45 @@ def test_validated_consent_is_not_deleted(teacher_client, film):
 # Submission and the workflow buttons.
 
 
+def test_check_your_answers_before_submitting(teacher_client, complete_film, sent_emails):
+    url = film_url("teacher_film_submit", complete_film)
+
+    response = teacher_client.get(url)
+
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "festival/teacher/film_submit.html"
+    content = page(response)
+    assert f'<form method="post" action="{url}" class="actions">' in content
+    assert f"<dd>{complete_film.title}</dd>" in content
+    assert f"<dd>{complete_film.category.name}</dd>" in content
+    assert "autorisation envoyée" in content
+    # Reading the page sends nothing.
+    complete_film.refresh_from_db()
+    assert (complete_film.status, sent_emails) == (FilmStatus.DRAFT, [])
+
+
+@pytest.mark.parametrize("status", [FilmStatus.SUBMITTED, FilmStatus.ACCEPTED])
+def test_check_your_answers_only_for_a_film_to_submit(teacher_client, complete_film, status):
+    Film.objects.filter(pk=complete_film.pk).update(status=status)
+    response = teacher_client.get(film_url("teacher_film_submit", complete_film))
+    assert (response.status_code, response.url) == (302, complete_film.get_absolute_url())
+
+
+def test_check_your_answers_sends_an_incomplete_film_back(teacher_client, film):
+    response = teacher_client.get(film_url("teacher_film_submit", film))
+    assert (response.status_code, response.url) == (302, film.get_absolute_url())
+
+
 def test_submit_film(teacher_client, teacher, complete_film, organizer, sent_emails):
     response = teacher_client.post(film_url("teacher_film_submit", complete_film), follow=True)
 
     complete_film.refresh_from_db()
     assert complete_film.status == FilmStatus.SUBMITTED
-    assert messages_of(response) == [
-        f"Le film « {complete_film.title} » est déposé. L'organisation va le vérifier : vous "
-        "recevrez un e-mail à chaque étape."
-    ]
+    assert response.redirect_chain == [(film_url("teacher_film_submitted", complete_film), 302)]
+    content = page(response)
+    assert "<h1>Film déposé</h1>" in content
+    assert "L'organisation du festival vérifie le film" in content
+    assert f"Vous recevez un e-mail de confirmation à l'adresse {teacher.email}." in content
     assert sent_emails == [
         ("film_submitted", [teacher.email]),
         ("film_submitted_organizers", [organizer.email]),
@@ -800,6 +864,11 @@ def test_incomplete_film_is_not_submitted(teacher_client, film, sent_emails):
     film.refresh_from_db()
     assert film.status == FilmStatus.DRAFT
     assert sent_emails == []
+
+
+def test_confirmation_page_only_for_a_submitted_film(teacher_client, complete_film):
+    response = teacher_client.get(film_url("teacher_film_submitted", complete_film))
+    assert (response.status_code, response.url) == (302, complete_film.get_absolute_url())
 
 
 def test_withdraw_then_restore(teacher_client, teacher, film):
@@ -852,3 +921,20 @@ def test_the_jury_feedback_sheet_is_offered_once_the_palmares_is_published(teach
     after = teacher_client.get(url).content.decode()
 
     assert (sheet in before, sheet in after) == (False, True)
+
+
+def test_check_your_answers_for_a_film_sent_back(teacher_client, complete_film, sent_emails):
+    Film.objects.filter(pk=complete_film.pk).update(
+        status=FilmStatus.NEEDS_CHANGES, status_reason="Le son sature."
+    )
+    url = film_url("teacher_film_submit", complete_film)
+
+    response = teacher_client.get(url)
+
+    assert response.context["resubmission"] is True
+    assert '<button type="submit" class="primary">Déposer à nouveau le film</button>' in page(
+        response
+    )
+    teacher_client.post(url)
+    complete_film.refresh_from_db()
+    assert complete_film.status == FilmStatus.SUBMITTED

@@ -96,6 +96,25 @@ def test_palmares_shows_prizes_from_the_snapshot(palmares, edition, category, cl
     assert re.findall(r"<h1[ >]", html) == ["<h1>"]
 
 
+def test_palmares_cards_carry_the_posters_of_public_films(edition, category, client):
+    public = cleared_film(category, title="Les mains d'or")
+    make_version(public, status=VideoStatus.READY)
+    hidden = factories.make_film(category=category, status="accepted", title="Sans autorisation")
+    make_version(hidden, status=VideoStatus.READY)
+    publish(edition, [award(public), award(hidden, "2e prix", kind="second")])
+
+    response = client.get(palmares_url(edition))
+
+    awards = response.context["categories"][0]["awards"]
+    assert [(a["film_title"], a["poster"] is not None) for a in awards] == [
+        ("Les mains d'or", True),
+        ("Sans autorisation", False),
+    ]
+    html = response.content.decode()
+    assert html.count(awards[0]["poster"].webp) == 1
+    assert html.count('class="poster-placeholder prize-poster"') == 1
+
+
 def test_palmares_of_an_unpublished_edition_is_a_404(edition, client):
     assert client.get(palmares_url(edition)).status_code == 404
     unpublish(publish(edition, []))
@@ -365,3 +384,28 @@ def test_palmares_gives_its_publication_date_in_a_machine_readable_time(palmares
     published = timezone.localtime(live_publication(edition).published_at).isoformat()
     # To the minute: the test helper stamps the snapshot a moment after the publication row.
     assert [iso[:16] for iso in re.findall(r'<time datetime="([^"]+)"', body)] == [published[:16]]
+
+
+def test_film_page_shares_the_link_and_the_oembed_code(public_film, client):
+    response = client.get(film_url(public_film))
+
+    html = response.content.decode()
+    page_url = f"http://testserver{film_url(public_film)}"
+    oembed = client.get(reverse("public:oembed"), {"url": page_url}).json()
+    assert response.context["embed_code"] == oembed["html"]
+    assert f'<input type="text" id="share-link" value="{page_url}" readonly' in html
+    assert f"{escape(oembed['html'])}</textarea>" in html
+    # The copy buttons wait for their script; without it the texts are there to select.
+    assert html.count("data-copy=") == 2
+    assert html.count('data-copy="share-link" hidden>') == 1
+
+
+def test_gallery_filters_fold_and_open_once_used(edition, category, client):
+    cleared_film(category)
+    open_gallery(edition)
+
+    assert '<details class="filters-panel">' in client.get(GALLERY).content.decode()
+    next_page = client.get(GALLERY, {"page": "2", "q": ""}).content.decode()
+    assert '<details class="filters-panel">' in next_page
+    filtered_page = client.get(GALLERY, {"edition": edition.pk}).content.decode()
+    assert '<details class="filters-panel" open>' in filtered_page

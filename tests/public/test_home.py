@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from festival.enums import EditionPhase
+from media_pipeline.models import VideoStatus
 from public.views.home import duration_label
 from tests import factories
+from tests.festival.palmares import award, cleared_film, publish, unpublish
+from tests.media_pipeline.versions import make_version
 
 HOME = reverse("public:home")
 DEADLINE_RE = re.compile(r"<strong>(Les films sont à déposer[^<]*)</strong>")
@@ -19,8 +22,8 @@ def hrefs(response, url):
 
 
 def test_home_without_any_edition(client, db, django_assert_num_queries):
-    # The view's and the footer's current-edition lookups.
-    with django_assert_num_queries(2):
+    # The view's and the footer's current-edition lookups, the latest palmarès.
+    with django_assert_num_queries(3):
         response = client.get(HOME)
     assert response.status_code == 200
     assert response.context["edition"] is None
@@ -91,8 +94,8 @@ def test_home_queries_do_not_grow_with_categories(
     for _ in range(count):
         factories.make_category(edition)
     # The view's current edition, its palmarès date, its categories, the footer's current
-    # edition.
-    with django_assert_num_queries(4):
+    # edition, the latest palmarès.
+    with django_assert_num_queries(5):
         response = client.get(HOME)
     assert len(response.context["categories"]) == count
 
@@ -100,7 +103,7 @@ def test_home_queries_do_not_grow_with_categories(
 def test_home_queries_for_a_teacher(teacher_client, edition, django_assert_num_queries):
     factories.make_category(edition)
     # Plus the session and the user.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         teacher_client.get(HOME)
 
 
@@ -152,3 +155,50 @@ def test_home_states_the_deadline(client, festival):
     assert DEADLINE_RE.findall(response.content.decode()) == [
         "Les films sont à déposer au plus tard le 20 mars 2099 à 23:59."
     ]
+
+
+# The latest palmarès, pictures first.
+
+
+def test_home_leads_with_the_latest_palmares_and_its_posters(client, festival, category):
+    old = factories.make_edition(festival, year=2024, is_current=False, title="FILM'IT 2024")
+    edition = category.edition
+    winner = cleared_film(category, title="Les mains d'or")
+    make_version(winner, status=VideoStatus.READY)
+    hidden = factories.make_film(category=category, status="accepted", title="Sans autorisation")
+    publish(old, [])
+    publish(edition, [award(winner), award(hidden, "2e prix", kind="second")])
+
+    response = client.get(HOME)
+
+    palmares = response.context["palmares"]
+    assert palmares["edition"] == edition
+    assert [(a["film_title"], a["poster"] is not None) for a in palmares["awards"]] == [
+        ("Les mains d'or", True),
+        ("Sans autorisation", False),
+    ]
+    html = response.content.decode()
+    assert html.count(f'href="{reverse("public:film", args=[winner.pk])}"') == 1
+    assert reverse("public:film", args=[hidden.pk]) not in html
+    assert palmares["awards"][0]["poster"].webp in html
+    assert html.index('id="palmares-title"') < html.index('id="how-title"')
+
+
+def test_home_without_a_live_palmares(client, edition):
+    unpublish(publish(edition, []))
+    assert client.get(HOME).context["palmares"] is None
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_home_palmares_queries_do_not_grow_with_winners(
+    client, edition, category, count, django_assert_num_queries
+):
+    films = [cleared_film(category) for _ in range(count)]
+    for film in films:
+        make_version(film, status=VideoStatus.READY)
+    publish(edition, [award(film) for film in films])
+    # The current edition, its palmarès date, its categories, the footer's current edition;
+    # the latest palmarès, its public films and their posters' versions.
+    with django_assert_num_queries(7):
+        response = client.get(HOME)
+    assert len(response.context["palmares"]["awards"]) == min(count, 6)
