@@ -23,11 +23,12 @@ WIDTHS = {
     "bureau": {"width": 1280, "height": 800},
     "téléphone": {"width": 390, "height": 844},
 }
+# Each role's login and the page it lands on.
 ROLES = {
-    "visiteur": None,
-    "enseignante": demo.TEACHER_EMAIL,
-    "juré": demo.JUROR_EMAIL,
-    "organisatrice": demo.ORGANIZER_EMAIL,
+    "visiteur": (None, "public:home"),
+    "enseignante": (demo.TEACHER_EMAIL, "festival:teacher_dashboard"),
+    "juré": (demo.JUROR_EMAIL, "judging:juror_dashboard"),
+    "organisatrice": (demo.ORGANIZER_EMAIL, "festival:organizer_dashboard"),
 }
 # Pages of one kind look alike: two of each are enough to find what is wrong with the kind.
 PER_VIEW = 2
@@ -190,15 +191,16 @@ def demo_data(transactional_db):
 
 def test_every_page_of_every_role_is_accessible_and_fits_a_phone(browser, live_server, demo_data):
     problems, report = [], []
-    for role, email in ROLES.items():
+    for role, (email, landing) in ROLES.items():
         started = time.monotonic()
         crawl = Crawl(browser, live_server.url, role)
         if email:
             log_in(crawl.page, email, demo.DEMO_PASSWORD)
             crawl.page.wait_for_url(lambda url: "/compte/" not in url)
-            start = crawl.page.url
         else:
-            start = live_server.url + "/"
+            crawl.page.goto("/")
+        start = crawl.page.url
+        assert view_name(urlsplit(start).path) == landing
         crawl.run(start)
         problems += crawl.problems
         report.append(f"{role}: {len(crawl.visited)} pages, {time.monotonic() - started:.0f} s")
