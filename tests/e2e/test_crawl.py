@@ -27,6 +27,8 @@ WIDTHS = {
 ROLES = {
     "visiteur": (None, "public:home"),
     "enseignante": (demo.TEACHER_EMAIL, "festival:teacher_dashboard"),
+    # Julien Faivre's class still has a film in draft: its forms (details, video, consents).
+    "enseignant": ("julien.faivre@filmit.example", "festival:teacher_dashboard"),
     "juré": (demo.JUROR_EMAIL, "judging:juror_dashboard"),
     "organisatrice": (demo.ORGANIZER_EMAIL, "festival:organizer_dashboard"),
 }
