@@ -1,5 +1,5 @@
-"""Every page a visitor, a teacher, a juror and an organizer can reach from their landing page,
-crawled in Debian's Chromium over the demo data, at desktop and phone widths.
+"""Every page a visitor, two teachers, a juror and an organizer can reach from their landing
+page, crawled in Debian's Chromium over the demo data, at desktop and phone widths.
 
 A page fails on a serious or critical axe-core violation, a console error, a failed request, a
 request to another host than the platform, or a sideways scroll at phone width.
@@ -104,6 +104,7 @@ class Crawl:
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.current = "?"
+        self.leaving = False
         self.problems = []
         self.visited = []
         self.page.on("console", self.on_console)
@@ -125,6 +126,9 @@ class Crawl:
             self.fail("autre hôte", request.url)
 
     def on_request_failed(self, request):
+        # Leaving a page cancels what it was still loading (lazy images, htmx polling).
+        if self.leaving and request.failure == "net::ERR_ABORTED":
+            return
         self.fail("requête échouée", f"{request.url} {request.failure}")
 
     def on_response(self, response):
@@ -176,7 +180,9 @@ class Crawl:
                 continue
             per_view[name] += 1
             self.current = url.removeprefix(self.base_url)
+            self.leaving = True
             response = self.page.goto(url)
+            self.leaving = False
             if response is None or "text/html" not in response.headers.get("content-type", ""):
                 continue
             self.visited.append(self.current)
