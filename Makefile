@@ -13,28 +13,41 @@ PORT ?= 8000
 
 .PHONY: demo test install system-deps venv migrate demo-data serve test-sqlite test-postgres lint messages
 
-$(BIN)/python:
-	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required: install it (pyenv, apt)."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+# What installing prints (pip, apt-get, migrations, demo data) goes to this log; `make demo` itself
+# says in a few French lines what it does, and shows the log's end only when a step fails.
+LOGS := $(or $(FILMIT_VAR_DIR),var)/logs
+INSTALL_LOG := $(LOGS)/install.log
+logged = { $(1); } >>$(INSTALL_LOG) 2>&1 || { echo "Échec. Fin de $(INSTALL_LOG) :"; \
+	tail -n 25 $(INSTALL_LOG); exit 1; }
+
+$(LOGS):
+	@mkdir -p $@
+
+$(BIN)/python: | $(LOGS)
+	@test -n "$(PYTHON)" || { echo "Il faut Python 3.12 ou plus récent (pyenv, apt)."; exit 1; }
+	@echo "• Environnement Python ($(VENV))…"
+	@$(call logged,$(PYTHON) -m venv $(VENV))
 
 venv: $(BIN)/python
 
-system-deps:
-	@bash scripts/system-deps.sh
+system-deps: | $(LOGS)
+	@FILMIT_INSTALL_LOG=$(INSTALL_LOG) bash scripts/system-deps.sh
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "• Dépendances Python (pip, une à deux minutes la première fois)…"
+	@$(call logged,$(BIN)/pip install --upgrade pip && $(BIN)/pip install -e '.[test]')
 	@touch $@
 
 install: system-deps $(VENV)/.installed
 
 migrate: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
-	$(BIN)/python manage.py migrate --noinput
+	@echo "• Base de données et traductions…"
+	@$(call logged,$(BIN)/python manage.py compilemessages --ignore=.venv -v0 \
+		&& $(BIN)/python manage.py migrate --noinput)
 
 demo-data: migrate
-	$(BIN)/python manage.py load_demo_data
+	@echo "• Données de démonstration (la première fois, les films sont fabriqués : une minute)…"
+	@$(call logged,$(BIN)/python manage.py load_demo_data)
 
 demo: demo-data
 	@bash scripts/serve.sh $(HOST) $(PORT)

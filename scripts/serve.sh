@@ -9,6 +9,7 @@ BIN=.venv/bin
 LOGS="${FILMIT_VAR_DIR:-var}/logs"
 mkdir -p "$LOGS"
 
+echo "• Démarrage du site et de ses tâches de fond (journaux et e-mails envoyés : $LOGS/)…"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -35,13 +36,24 @@ pids+=($!)
 ) >>"$LOGS/chores.log" 2>&1 &
 pids+=($!)
 
+# The web server too writes to its log: the terminal keeps only the address and the logins.
+$BIN/python manage.py runserver "$HOST:$PORT" --noreload >>"$LOGS/server.log" 2>&1 &
+server=$!
+pids+=("$server")
+# The demo data is there (`make demo` loads it first); this only makes sure and prints the logins.
+accounts="$($BIN/python manage.py load_demo_data --no-videos 2>>"$LOGS/server.log" | sed -n '/Comptes/,$p')"
+until $BIN/python -c "import urllib.request as u; u.urlopen('http://$HOST:$PORT/', timeout=2)" \
+  2>/dev/null; do
+  kill -0 "$server" 2>/dev/null || { echo "Le serveur ne démarre pas : voir $LOGS/server.log."; exit 1; }
+  sleep 0.5
+done
+
 cat <<MSG
 
-  FILM'IT runs on http://$HOST:$PORT/
-  Task workers and watchdog write to $LOGS/ (emails sent by the workers are printed there).
-MSG
-$BIN/python manage.py load_demo_data --no-videos 2>/dev/null | sed -n '/Comptes/,$p'
-echo "  Stop with Ctrl-C."
-echo
+  FILM'IT est ouvert sur http://$HOST:$PORT/
 
-$BIN/python manage.py runserver "$HOST:$PORT" --noreload
+$accounts
+
+  Arrêt : Ctrl-C.
+MSG
+wait "$server"

@@ -16,14 +16,15 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
+LOG="${FILMIT_INSTALL_LOG:-/dev/null}"
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing ${missing[*]} with apt-get…"
+  echo "• Paquets du système (apt-get) : ${missing[*]}…"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+    >>"$LOG" 2>&1 || { echo "Échec d'apt-get (journal : $LOG)." >&2; exit 1; }
 else
-  echo "Missing system packages: ${missing[*]}." >&2
-  echo "Install them with your package manager, for example:" >&2
+  echo "Paquets du système manquants : ${missing[*]}." >&2
+  echo "Installez-les avec le gestionnaire de paquets, par exemple :" >&2
   echo "  sudo apt-get install ${missing[*]}      (Debian, Ubuntu)" >&2
   echo "  brew install ${missing[*]}              (macOS)" >&2
   exit 1

@@ -213,6 +213,17 @@ def test_teachers_and_jurors_are_emailed(
     assert "1er prix (Lycée) : « Acier »" in acier_mail.body
 
 
+def test_the_email_links_to_the_published_palmares(
+    decided, organizer, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://filmit.example"
+    edition = decided.edition
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_palmares(edition=edition, user=organizer)
+    links = {re.search(r"https?://\S+", message.body).group() for message in mailoutbox}
+    assert links == {f"https://filmit.example/palmares/{edition.festival.slug}/{edition.year}/"}
+
+
 def test_palmares_and_certificates_are_pdfs(decided, organizer):
     publication = publish_palmares(edition=decided.edition, user=organizer)
     assert palmares_pdf(publication.snapshot).startswith(b"%PDF")
