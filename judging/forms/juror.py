@@ -1,8 +1,10 @@
 """Forms of the juror's pages: the scoring form, watch reports, conflicts, the jury's decisions."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from festival.domain import DomainError
@@ -123,12 +125,40 @@ class ScoringForm(forms.Form):
         }
 
 
+WATCH_SALT = "judging.watch-session"
+
+
+def watch_session_token(*, juror_id: int, film_id: int, opened_at: datetime) -> str:
+    """When the juror opened the watch page, signed: the page sends it back with each passage."""
+    return signing.dumps(
+        {"juror": juror_id, "film": film_id, "opened": opened_at.timestamp()}, salt=WATCH_SALT
+    )
+
+
 class WatchProgressForm(forms.Form):
-    """A passage of the film the player reports as watched, in seconds."""
+    """A passage of the film the player reports as watched, in seconds, with the signed time
+    its watch page was opened."""
 
     start = forms.FloatField()
     end = forms.FloatField()
     duration = forms.FloatField(min_value=0)
+    session = forms.CharField(max_length=500)
+
+    def __init__(self, data=None, *, juror_id: int, film_id: int, **kwargs):
+        super().__init__(data, **kwargs)
+        self.juror_id, self.film_id = juror_id, film_id
+
+    def clean_session(self) -> datetime:
+        try:
+            payload = signing.loads(self.cleaned_data["session"], salt=WATCH_SALT)
+            if (payload["juror"], payload["film"]) != (self.juror_id, self.film_id):
+                raise ValueError
+            return datetime.fromtimestamp(float(payload["opened"]), tz=UTC)
+        except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+            raise forms.ValidationError(
+                _("Rechargez la page du film pour continuer à enregistrer votre visionnage."),
+                code="bad_session",
+            ) from error
 
 
 class ConflictForm(forms.Form):

@@ -35,7 +35,13 @@ from judging.domain.scoring import (
     watched_percent,
 )
 from judging.enums import EvaluationState
-from judging.forms.juror import ConflictForm, DecisionsForm, ScoringForm, WatchProgressForm
+from judging.forms.juror import (
+    ConflictForm,
+    DecisionsForm,
+    ScoringForm,
+    WatchProgressForm,
+    watch_session_token,
+)
 from judging.models import Assignment, Criterion, Evaluation, JuryMember, Score
 from judging.rules import (
     assignments_for_juror,
@@ -201,6 +207,9 @@ def _watch_context(request, assignment: Assignment, *, form=None, conflict_form=
             jury=assignment.jury, juror=request.user, is_trainee=True
         ).exists(),
         "has_player": _has_player(),
+        "watch_session": watch_session_token(
+            juror_id=request.user.pk, film_id=film.pk, opened_at=timezone.now()
+        ),
     }
 
 
@@ -317,12 +326,18 @@ def _same_as_validated(juror: User, film: Film, form: ScoringForm) -> bool:
 def progress(request, film_pk):
     """The passages the player reports as watched (static/judging/watch.js)."""
     assignment = get_assignment_for_juror(request.user, film_pk)
-    form = WatchProgressForm(request.POST)
+    form = WatchProgressForm(request.POST, juror_id=request.user.pk, film_id=assignment.film_id)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
+    cleaned = form.cleaned_data
     try:
         evaluation = record_watch_progress(
-            juror=request.user, film=assignment.film, **form.cleaned_data
+            juror=request.user,
+            film=assignment.film,
+            start=cleaned["start"],
+            end=cleaned["end"],
+            duration=cleaned["duration"],
+            opened_at=cleaned["session"],
         )
     except DomainError as error:
         return JsonResponse({"errors": error.messages}, status=409)

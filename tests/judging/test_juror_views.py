@@ -14,10 +14,11 @@ from django.utils import timezone
 from festival.enums import FilmStatus
 from judging.domain.scoring import record_watch_progress, save_draft, validate_evaluation
 from judging.enums import AssignmentEnd, EvaluationState
+from judging.forms.juror import WatchProgressForm, watch_session_token
 from judging.models import Assignment, ConflictDeclaration, Evaluation, Jury, Score, ScoreChange
 from judging.views import juror as juror_views
 from media_pipeline import delivery
-from media_pipeline.models import VideoStatus
+from media_pipeline.models import VideoStatus, VideoVersion
 from tests import factories
 from tests.media_pipeline.versions import make_version
 
@@ -134,9 +135,18 @@ def scores_of(juror, film):
     }
 
 
+def progress(juror, film, **kwargs):
+    """A passage reported during a viewing session opened long enough ago to allow it, of a
+    film with a playable video (one of the reported duration if it has none yet)."""
+    if VideoVersion.objects.playable_for(film) is None:
+        make_version(film, status=VideoStatus.READY, probe={"duration": kwargs["duration"]})
+    kwargs.setdefault("opened_at", timezone.now() - timedelta(hours=1))
+    return record_watch_progress(juror=juror, film=film, **kwargs)
+
+
 def watch(juror, film, seconds=60):
     for start in range(0, seconds, 10):
-        record_watch_progress(juror=juror, film=film, start=start, end=start + 10, duration=seconds)
+        progress(juror, film, start=start, end=start + 10, duration=seconds)
 
 
 def open_deliberation(edition):
@@ -613,7 +623,7 @@ def test_validation_without_a_required_score(juror_client, juror, film, criteria
 
 
 def test_validation_of_a_film_not_watched_enough(juror_client, juror, film, criteria, assignment):
-    record_watch_progress(juror=juror, film=film, start=0, end=27, duration=60)
+    progress(juror, film, start=0, end=27, duration=60)
     data = form_data(criteria, {criteria[0]: "7", criteria[1]: "8"})
 
     response = juror_client.post(url("juror_validate", film), data, follow=True)
@@ -669,14 +679,107 @@ def test_the_same_notes_sent_twice_are_simply_validated(
 # Watch reports.
 
 
-def test_the_player_reports_watched_passages(juror_client, film, assignment):
-    path = url("juror_progress", film)
-    juror_client.post(path, {"start": "0", "end": "10.5", "duration": "60"})
+def session_opened(juror, film, seconds_ago):
+    opened_at = timezone.now() - timedelta(seconds=seconds_ago)
+    return watch_session_token(juror_id=juror.pk, film_id=film.pk, opened_at=opened_at)
 
-    response = juror_client.post(path, {"start": "10.5", "end": "21", "duration": "60"})
+
+def report(client, film, session, start, end, duration="60"):
+    data = {"start": start, "end": end, "duration": duration, "session": session}
+    return client.post(url("juror_progress", film), data)
+
+
+@pytest.fixture
+def ready_video(film):
+    return make_version(film, status=VideoStatus.READY, probe={"duration": 60.0})
+
+
+def test_the_player_reports_watched_passages(juror_client, juror, film, assignment, ready_video):
+    session = session_opened(juror, film, seconds_ago=60)
+    report(juror_client, film, session, "0", "10.5")
+
+    response = report(juror_client, film, session, "10.5", "21")
 
     assert response.json() == {"watched_percent": 35, "watched_seconds": 21.0}
     assert Evaluation.objects.get().watched_ranges == [[0.0, 21.0]]
+
+
+def test_the_watch_page_signs_when_it_was_opened(juror_client, juror, film, assignment):
+    text = page(juror_client.get(url("juror_film", film)))
+    session = re.search(r'data-watch-session="([^"]+)"', text).group(1)
+    form = WatchProgressForm(
+        {"start": "0", "end": "1", "duration": "60", "session": session},
+        juror_id=juror.pk,
+        film_id=film.pk,
+    )
+    assert form.is_valid()
+    assert abs((timezone.now() - form.cleaned_data["session"]).total_seconds()) < 5
+
+
+def test_a_big_passage_posted_right_after_opening_is_not_counted(
+    juror_client, juror, film, assignment, ready_video
+):
+    session = session_opened(juror, film, seconds_ago=0)
+
+    response = report(juror_client, film, session, "0", "25")
+
+    assert response.status_code == 200
+    assert Evaluation.objects.get().watched_seconds < 1.0
+
+
+def test_forged_passages_are_cut_to_twice_the_time_elapsed(
+    juror_client, juror, film, assignment, ready_video
+):
+    session = session_opened(juror, film, seconds_ago=15)  # 30 s of film at most
+    for start in range(0, 60, 10):
+        report(juror_client, film, session, str(start), str(start + 10))
+
+    evaluation = Evaluation.objects.get()
+    assert round(evaluation.watched_seconds) == 30
+    assert evaluation.watched_ranges[0][0] == 0.0
+
+
+def test_passages_within_twice_the_time_elapsed_are_counted(
+    juror_client, juror, film, assignment, ready_video
+):
+    session = session_opened(juror, film, seconds_ago=30)  # 60 s of film at 2×
+    for start in range(0, 60, 10):
+        report(juror_client, film, session, str(start), str(start + 10))
+
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.watched_ranges, evaluation.watched_seconds) == ([[0.0, 60.0]], 60.0)
+
+
+def test_a_page_opened_before_the_latest_one_credits_nothing(
+    juror_client, juror, film, assignment, ready_video
+):
+    old, new = session_opened(juror, film, 600), session_opened(juror, film, 5)
+    report(juror_client, film, new, "0", "10")
+
+    report(juror_client, film, old, "10", "30")
+
+    assert Evaluation.objects.get().watched_seconds == 10.0
+
+
+def test_a_forged_or_foreign_session_is_refused(
+    juror_client, juror, bruno, film, assignment, ready_video
+):
+    for session in ["", "not-signed", session_opened(bruno, film, 600)]:
+        response = report(juror_client, film, session, "0", "10")
+        assert response.status_code == 400
+    assert Evaluation.objects.count() == 0
+
+
+def test_watching_a_film_without_a_playable_video_is_refused(juror_client, juror, film, assignment):
+    make_version(film, status=VideoStatus.FAILED)
+
+    response = report(juror_client, film, session_opened(juror, film, 600), "0", "10")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "errors": ["La vidéo de ce film n'est pas encore disponible : rien n'est enregistré."]
+    }
+    assert Evaluation.objects.count() == 0
 
 
 def test_a_bad_watch_report_is_refused(juror_client, film, assignment):
