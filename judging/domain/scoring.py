@@ -99,35 +99,50 @@ def is_locked(evaluation: Evaluation | None, edition, now: datetime | None = Non
 # Checks, each with the message a juror reads.
 
 
+def out_of_scale_message(criterion: Criterion) -> str:
+    return _("« %(criterion)s » : la note doit être comprise entre %(min)s et %(max)s.") % {
+        "criterion": criterion.name,
+        "min": shown_number(criterion.min_score),
+        "max": shown_number(criterion.max_score),
+    }
+
+
+def too_many_places_message(criterion: Criterion) -> str:
+    return _("« %(criterion)s » : la note a deux décimales au plus.") % {
+        "criterion": criterion.name
+    }
+
+
+def off_step_message(criterion: Criterion, *, below: str, above: str) -> str:
+    """`below` and `above` are the nearest scores on the step, as shown: the juror's page
+    fills them in as the juror types, from placeholders."""
+    return _(
+        "« %(criterion)s » : la note va de %(step)s en %(step)s, par exemple "
+        "%(below)s ou %(above)s."
+    ) % {
+        "criterion": criterion.name,
+        "step": shown_number(criterion.step),
+        "below": below,
+        "above": above,
+    }
+
+
 def check_value(*, criterion: Criterion, value: Decimal) -> None:
     """Refuse a score outside the criterion's scale or off its step."""
     low, high = criterion.min_score, criterion.max_score
     if not value.is_finite() or value < low or value > high:
-        raise DomainError(
-            _("« %(criterion)s » : la note doit être comprise entre %(min)s et %(max)s.")
-            % {"criterion": criterion.name, "min": shown_number(low), "max": shown_number(high)},
-            code="out_of_scale",
-        )
+        raise DomainError(out_of_scale_message(criterion), code="out_of_scale")
     if value != value.quantize(TWO_PLACES):
-        raise DomainError(
-            _("« %(criterion)s » : la note a deux décimales au plus.")
-            % {"criterion": criterion.name},
-            code="off_step",
-        )
+        raise DomainError(too_many_places_message(criterion), code="off_step")
     step = criterion.step
     if step > 0 and (value - low) % step != 0:
         below = low + (value - low) // step * step
         raise DomainError(
-            _(
-                "« %(criterion)s » : la note va de %(step)s en %(step)s, par exemple "
-                "%(below)s ou %(above)s."
-            )
-            % {
-                "criterion": criterion.name,
-                "step": shown_number(step),
-                "below": shown_number(below),
-                "above": shown_number(min(below + step, high)),
-            },
+            off_step_message(
+                criterion,
+                below=shown_number(below),
+                above=shown_number(min(below + step, high)),
+            ),
             code="off_step",
         )
 
@@ -420,6 +435,14 @@ def _refusal(
             code="not_watched",
         )
     return None
+
+
+def validation_refusal(*, evaluation: Evaluation) -> DomainError | None:
+    """Why these saved notes may not be validated yet, if they may not: what the confirmation
+    step checks before asking."""
+    film = evaluation.film
+    criteria = Criterion.objects.filter(edition_id=film.edition_id)
+    return _refusal(evaluation, criteria, min_watched_ratio(film.edition))
 
 
 def validate_evaluation(

@@ -17,6 +17,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from judging.domain.scoring import (
     score_on_20,
     shown_number,
     validate_evaluation,
+    validation_refusal,
     watched_percent,
 )
 from judging.enums import EvaluationState
@@ -207,6 +209,7 @@ def _watch_context(request, assignment: Assignment, *, form=None, conflict_form=
             jury=assignment.jury, juror=request.user, is_trainee=True
         ).exists(),
         "has_player": _has_player(),
+        "decimal_separator": get_format("DECIMAL_SEPARATOR"),
         "watch_session": watch_session_token(
             juror_id=request.user.pk, film_id=film.pk, opened_at=timezone.now()
         ),
@@ -255,6 +258,7 @@ def draft(request, film_pk):
                 "form": form,
                 "errors": errors,
                 "evaluation": evaluation,
+                "state": evaluation.state if evaluation else EvaluationState.TO_WATCH,
                 "on_20": score_on_20(evaluation) if evaluation else None,
             },
         )
@@ -286,6 +290,8 @@ def validate(request, film_pk):
         )
         context = _watch_context(request, assignment, form=form)
         return render(request, "judging/juror/watch.html", context)
+    if not form.cleaned_data["confirmed"]:
+        return _confirmation(request, assignment, form)
     try:
         # The notes as posted are saved and validated at once: a draft still on its way from
         # htmx cannot come in between.
@@ -306,6 +312,36 @@ def validate(request, film_pk):
         _("Vos notes pour « %(title)s » sont validées. Merci !") % {"title": film.title},
     )
     return redirect("judging:juror_film", film_pk=film.pk)
+
+
+def _confirmation(request, assignment: Assignment, form: ScoringForm):
+    """Check your notes before validating them: a page that works without JavaScript. The notes
+    are saved as a draft first, and nothing is asked while they may not be validated yet."""
+    film = assignment.film
+    evaluation, errors = _save_from_form(request, film, form)
+    if evaluation is not None:
+        refusal = validation_refusal(evaluation=evaluation)
+        errors = refusal.messages if refusal else []
+    if errors:
+        for text in errors:
+            messages.error(request, text)
+        return redirect("judging:juror_film", film_pk=film.pk)
+    evaluation = _evaluation(request.user, film)
+    return render(
+        request,
+        "judging/juror/confirm.html",
+        {
+            "film": film,
+            "edition": film.edition,
+            "form": form,
+            "scores": [
+                (criterion, value, shown_number(value) if value is not None else "")
+                for criterion in form.criteria
+                for value in [form.cleaned_data[form.field_name(criterion.pk)]]
+            ],
+            "on_20": score_on_20(evaluation),
+        },
+    )
 
 
 def _same_as_validated(juror: User, film: Film, form: ScoringForm) -> bool:
