@@ -97,6 +97,38 @@ def _own_evaluations(user: User, film_ids: list[int]) -> dict[int, Evaluation]:
     return {evaluation.film_id: evaluation for evaluation in evaluations}
 
 
+def _film_rows(assignments: list[Assignment], evaluations, user: User) -> list[dict]:
+    """The films of one edition, by jury and category, each with the juror's state and score."""
+    groups = []
+    for (jury, category), items in groupby(assignments, key=lambda a: (a.jury, a.film.category)):
+        rows = []
+        for assignment in items:
+            film = assignment.film
+            evaluation = evaluations.get(film.pk)
+            state = evaluation.state if evaluation else EvaluationState.TO_WATCH
+            rows.append(
+                {
+                    "film": film,
+                    "state": state,
+                    "state_label": EvaluationState(state).label,
+                    "on_20": score_on_20(evaluation) if evaluation else None,
+                    "poster": _poster_url(film, user),
+                }
+            )
+        groups.append({"jury": jury, "category": category, "rows": rows})
+    return groups
+
+
+def _edition_order(edition, now) -> tuple:
+    """The current edition first, then those still being judged (the nearest deadline first),
+    then past ones, the latest first."""
+    if edition.is_current:
+        return (0, 0)
+    if not edition.judging_is_over(now):
+        return (1, edition.judging_end_at.timestamp())
+    return (2, -edition.judging_end_at.timestamp())
+
+
 @juror_required
 def dashboard(request):
     user = request.user
@@ -112,7 +144,7 @@ def dashboard(request):
             )
         )
         .order_by(
-            "jury__edition__judging_end_at",
+            "jury__edition_id",
             "jury__name",
             "jury_id",
             "film__category__position",
@@ -122,48 +154,42 @@ def dashboard(request):
         )
     )
     evaluations = _own_evaluations(user, [a.film_id for a in assignments])
-    groups = []
-    for (jury, category), items in groupby(assignments, key=lambda a: (a.jury, a.film.category)):
-        rows = []
-        for assignment in items:
-            film = assignment.film
-            evaluation = evaluations.get(film.pk)
-            rows.append(
-                {
-                    "film": film,
-                    "state": evaluation.state if evaluation else EvaluationState.TO_WATCH,
-                    "state_label": EvaluationState(
-                        evaluation.state if evaluation else EvaluationState.TO_WATCH
-                    ).label,
-                    "on_20": score_on_20(evaluation) if evaluation else None,
-                    "poster": _poster_url(film, user),
-                }
-            )
-        groups.append({"jury": jury, "category": category, "rows": rows})
-    editions = {a.jury.edition_id: a.jury.edition for a in assignments}.values()
-    deadlines = [
-        {
-            "edition": edition,
-            "passed": edition.judging_is_over(now),
-            "days_left": _days_left(edition.judging_end_at, now),
-        }
-        for edition in editions
-    ]
     presided = {a.jury.pk: a.jury for a in assignments if a.jury.president_id == user.pk}
     load_palmares_dates(jury.edition for jury in presided.values())  # one query, not one a jury
-    deliberations = [jury for jury in presided.values() if jury.edition.deliberation_is_open(now)]
-    validated = sum(e.state == EvaluationState.VALIDATED for e in evaluations.values())
+    editions = []
+    # Each edition counts only its own films: nothing of one is added to another.
+    for _edition_id, items in groupby(assignments, key=lambda a: a.jury.edition_id):
+        items = list(items)
+        edition = items[0].jury.edition
+        validated = sum(
+            evaluations[a.film_id].state == EvaluationState.VALIDATED
+            for a in items
+            if a.film_id in evaluations
+        )
+        passed = edition.judging_is_over(now)
+        editions.append(
+            {
+                "edition": edition,
+                "folded": passed and not edition.is_current,
+                "passed": passed,
+                "days_left": _days_left(edition.judging_end_at, now),
+                "assigned": len(items),
+                "validated": validated,
+                "percent": round(100 * validated / len(items)),
+                "groups": _film_rows(items, evaluations, user),
+                "deliberations": [
+                    jury
+                    for jury in presided.values()
+                    # The presided jury's own edition object carries the palmarès date read above.
+                    if jury.edition_id == edition.pk and jury.edition.deliberation_is_open(now)
+                ],
+            }
+        )
+    editions.sort(key=lambda item: _edition_order(item["edition"], now))
     return render(
         request,
         "judging/juror/dashboard.html",
-        {
-            "groups": groups,
-            "deadlines": deadlines,
-            "assigned": len(assignments),
-            "validated": validated,
-            "percent": round(100 * validated / len(assignments)) if assignments else 0,
-            "deliberations": deliberations,
-        },
+        {"editions": editions, "assigned": len(assignments)},
     )
 
 

@@ -265,7 +265,7 @@ def test_dashboard_lists_the_assigned_films_with_their_state(
     assert response.status_code == 200
     groups = [
         (g["jury"].name, g["category"].name, [(r["film"].title, r["state"]) for r in g["rows"]])
-        for g in response.context["groups"]
+        for g in response.context["editions"][0]["groups"]
     ]
     assert groups == [
         ("Jury A", "Lycée", [("Acier trempé", "draft"), ("Les régleurs", "to_watch")]),
@@ -274,7 +274,10 @@ def test_dashboard_lists_the_assigned_films_with_their_state(
     text = page(response)
     assert "Retiré du jury" not in text
     assert "1 film validé sur 3" in text
-    assert '<progress id="juror-progress" class="juror-progress" max="3" value="1">' in text
+    assert (
+        f'<progress id="juror-progress-{edition.pk}" class="juror-progress" max="3" value="1">'
+        in text
+    )
     assert "Brouillon" in text and "À regarder" in text and "Validée" in text
     # 20 × (2 × 1 + 1 × 0.5) / 3
     assert "16,7 sur 20" in text
@@ -286,14 +289,14 @@ def test_dashboard_shows_the_deadline_and_the_days_left(juror_client, edition, a
 
     text = page(juror_client.get(dashboard_url()))
 
-    assert "notez vos films avant le" in text
+    assert "Notez vos films avant le" in text
     assert "(encore 12 jours)" in text
 
 
 def test_dashboard_says_when_the_deadline_has_passed(juror_client, edition, assignment):
     open_deliberation(edition)
     text = page(juror_client.get(dashboard_url()))
-    assert "l'évaluation est terminée depuis le" in text
+    assert "L'évaluation est terminée depuis le" in text
 
 
 def test_dashboard_shows_the_poster_of_a_ready_film(juror_client, film, assignment):
@@ -301,7 +304,7 @@ def test_dashboard_shows_the_poster_of_a_ready_film(juror_client, film, assignme
 
     response = juror_client.get(dashboard_url())
 
-    poster = response.context["groups"][0]["rows"][0]["poster"]
+    poster = response.context["editions"][0]["groups"][0]["rows"][0]["poster"]
     assert poster.startswith("/medias/v/") and poster.endswith("/poster/first/poster-list.webp")
     assert juror_client.get(poster).status_code == 200
 
@@ -328,6 +331,33 @@ def test_dashboard_links_the_president_to_an_open_deliberation(
     open_deliberation(edition)
 
     assert deliberation_url(jury) in page(client.get(dashboard_url()))
+
+
+def test_dashboard_groups_the_films_by_edition_the_current_one_first(
+    juror_client, juror, festival, edition, teacher, film, criteria, jury, assignment
+):
+    past = factories.make_edition(festival, open_now=False, is_current=False, title="FILM'IT 2025")
+    open_deliberation(past)
+    past_category = factories.make_category(past, name="Lycée", slug="lycee-2025")
+    past_jury = factories.make_jury(past, categories=[past_category], name="Jury 2025")
+    for title in ["Forge", "Fonderie"]:
+        old = factories.make_film(
+            teacher=teacher, category=past_category, status=FilmStatus.ACCEPTED, title=title
+        )
+        factories.make_assignment(jury=past_jury, juror=juror, film=old)
+        factories.make_evaluation(juror=juror, film=old, state=EvaluationState.VALIDATED)
+
+    response = juror_client.get(dashboard_url())
+
+    summary = [
+        (i["edition"].title, i["folded"], i["validated"], i["assigned"])
+        for i in response.context["editions"]
+    ]
+    assert summary == [("FILM'IT 2027", False, 0, 1), ("FILM'IT 2025", True, 2, 2)]
+    text = page(response)
+    assert text.index("Les régleurs") < text.index("Forge")
+    assert "0 film validé sur 1" in text and "2 films validés sur 2" in text
+    assert re.search(r'<details class="juror-edition past">\s*<summary>', text)
 
 
 def make_scored_films(count, *, juror, jury, teacher, category, criteria):
@@ -358,7 +388,7 @@ def test_dashboard_query_count_does_not_grow_with_films(
     with django_assert_num_queries(expected):
         response = juror_client.get(dashboard_url())
 
-    assert len(response.context["groups"][0]["rows"]) == 30
+    assert len(response.context["editions"][0]["groups"][0]["rows"]) == 30
 
 
 def test_presidents_dashboard_query_count_does_not_grow_with_films(
@@ -377,10 +407,8 @@ def test_presidents_dashboard_query_count_does_not_grow_with_films(
     with django_assert_num_queries(expected):
         response = client.get(dashboard_url())
 
-    assert (len(response.context["groups"][0]["rows"]), response.context["deliberations"]) == (
-        30,
-        [],
-    )
+    item = response.context["editions"][0]
+    assert (len(item["groups"][0]["rows"]), item["deliberations"]) == (30, [])
 
 
 # The watch page.
@@ -1078,3 +1106,29 @@ def test_deliberation_query_count_does_not_grow_with_films(
         response = client.get(deliberation_url(jury))
 
     assert len(response.context["films"]) == 30
+
+
+def test_dashboard_query_count_does_not_grow_with_editions(
+    juror_client, juror, festival, jury, teacher, category, criteria, django_assert_num_queries
+):
+    make_scored_films(
+        1, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria
+    )
+    expected = count_queries(juror_client, dashboard_url())
+    for year in (2030, 2031):
+        other = factories.make_edition(festival, is_current=False, year=year)
+        other_category = factories.make_category(other)
+        other_jury = factories.make_jury(other, categories=[other_category])
+        make_scored_films(
+            3,
+            juror=juror,
+            jury=other_jury,
+            teacher=teacher,
+            category=other_category,
+            criteria=criteria,
+        )
+
+    with django_assert_num_queries(expected):
+        response = juror_client.get(dashboard_url())
+
+    assert [item["assigned"] for item in response.context["editions"]] == [1, 3, 3]
