@@ -58,7 +58,7 @@ class ScoringForm(forms.Form):
     comment = forms.CharField(
         label=_("Commentaire général"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Ce que vous retenez du film. Lu par le jury lors de la délibération."),
     )
     favourite = forms.BooleanField(

@@ -103,9 +103,15 @@
       }
     }
 
+    // The badge says "Brouillon" as soon as something the server will keep is typed.
     form.addEventListener("input", function (event) {
-      if (event.target.matches("input.score-input")) refresh(event.target);
-      markDraft();
+      const target = event.target;
+      if (target.matches("input.score-input")) {
+        refresh(target);
+        if (target.value.trim() !== "" && !problem(target, separator)) markDraft();
+      } else {
+        markDraft();
+      }
     });
     // After htmx puts the server's status in, the live state stays the one on screen.
     document.body.addEventListener("htmx:afterSettle", function () {
@@ -115,6 +121,9 @@
 
     const validate = form.querySelector("[data-validate-dialog]");
     if (!validate || !dialog || typeof dialog.showModal !== "function") return;
+    // The dialog's own button validates. htmx sends a form's drafts to the formaction of the
+    // last button clicked in it: this one must not have any once the dialog takes over.
+    validate.removeAttribute("formaction");
     validate.addEventListener("click", function (event) {
       event.preventDefault();
       const state = refresh();
@@ -123,9 +132,6 @@
         first.focus();
         return;
       }
-      const on20 = form.querySelector("[data-on-20]");
-      const text = dialog.querySelector("[data-dialog-on-20]");
-      if (text) text.textContent = on20 && !on20.hidden ? on20.textContent.trim() : "";
       dialog.showModal();
     });
     dialog.querySelectorAll("[data-close-dialog]").forEach(function (button) {
