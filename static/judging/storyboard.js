@@ -96,6 +96,8 @@
       .then(function (text) {
         cues = parseCues(text, base);
         if (!cues.length) return;
+        // Right under the picture, above the player's other links.
+        video.insertAdjacentElement("afterend", box);
         box.hidden = false;
         sync();
       })
