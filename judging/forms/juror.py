@@ -136,8 +136,9 @@ class ScoringForm(forms.Form):
 
     def missing(self) -> list[Criterion]:
         """The required criteria without a valid score yet: what "il manque" lists."""
-        values = self.valid_values() if self.is_bound else {}
-        if not self.is_bound:
+        if self.is_bound:
+            values = self.valid_values()
+        else:
             values = {c.pk: self.initial.get(self.field_name(c.pk)) for c in self.criteria}
         return [c for c in self.criteria if c.required and values.get(c.pk) in (None, "")]
 
