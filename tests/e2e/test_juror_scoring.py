@@ -263,3 +263,66 @@ def test_the_watch_page_is_a_theatre_on_a_desktop_and_stacks_on_a_phone(
     page.goto("/jury/jure/")
     screenshot(page, "dashboard-desktop")
     context.close()
+
+
+def test_without_javascript_validating_leads_to_a_confirmation_page(browser, live_server, scene):
+    factories.make_evaluation(juror=scene["juror"], film=scene["film"], watched=SECONDS)
+    client = Client()
+    client.force_login(scene["juror"])
+    context = browser.new_context(
+        locale="fr-FR", base_url=live_server.url, java_script_enabled=False
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(f"/jury/jure/films/{scene['film'].pk}/")
+    page.get_by_label("Scénario").fill("7,5")
+    page.get_by_label("Qualité de l'image").fill("8")
+
+    page.get_by_role("button", name="Valider mes notes", exact=True).click()
+
+    expect(
+        page.get_by_role("heading", name="Vérifiez vos notes avant de les valider")
+    ).to_be_visible()
+    expect(page.locator(".summary-list")).to_contain_text("7,5")
+    expect(page.get_by_text("le jury les lit lors de la délibération")).to_be_visible()
+    screenshot(page, "confirm-page")
+    assert Evaluation.objects.get().state == EvaluationState.DRAFT
+
+    page.get_by_role("button", name="Oui, valider mes notes").click()
+
+    expect(page.get_by_text("Vos notes sont validées depuis le")).to_be_visible()
+    assert saved_scores(scene) == {"Scénario": Decimal("7.5"), "Qualité de l'image": Decimal("8")}
+    context.close()
+
+
+def test_past_editions_are_folded_on_the_dashboard(browser, live_server, scene):
+    past = factories.make_edition(
+        scene["film"].edition.festival, open_now=False, is_current=False, title="FILM'IT 2025"
+    )
+    past.judging_end_at = past.submissions_close_at
+    past.save()
+    category = factories.make_category(past, name="Collège", slug="college-2025")
+    jury = factories.make_jury(past, categories=[category], name="Jury 2025")
+    old = factories.make_film(category=category, status=FilmStatus.ACCEPTED, title="La forge")
+    factories.make_assignment(jury=jury, juror=scene["juror"], film=old)
+    context, page = open_watch_page(browser, live_server, scene)
+    page.goto("/jury/jure/")
+
+    headings = page.get_by_role("heading", level=2)
+    expect(headings).to_have_text(["FILM'IT 2027", "FILM'IT 2025"])
+    expect(page.get_by_role("link", name="Les mains de l'usine")).to_be_visible()
+    expect(page.get_by_role("link", name="La forge")).to_be_hidden()
+    screenshot(page, "dashboard-editions")
+
+    page.get_by_text("FILM'IT 2025").click()
+
+    expect(page.get_by_role("link", name="La forge")).to_be_visible()
+    context.close()
