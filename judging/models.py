@@ -298,6 +298,12 @@ class Evaluation(models.Model):
     )
     watched_seconds = models.FloatField(_("secondes regardées"), default=0)
     film_duration = models.FloatField(_("durée du film"), null=True, blank=True)
+    # The latest viewing session: when its watch page was opened, and the seconds of film it
+    # has credited so far (at most twice the time elapsed since then).
+    watch_opened_at = models.DateTimeField(
+        _("page de visionnage ouverte le"), null=True, blank=True
+    )
+    watch_session_seconds = models.FloatField(_("secondes créditées à cette séance"), default=0)
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 

@@ -29,8 +29,8 @@ from judging.domain.assignment import compute_assignments
 from judging.domain.awards import decide_award, proposals, seed_prizes
 from judging.domain.juries import add_member, create_jury
 from judging.domain.publication import publish_palmares
-from judging.domain.scoring import record_watch_progress, validate_evaluation
-from judging.models import Criterion
+from judging.domain.scoring import validate_evaluation
+from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
 
 DEMO_PASSWORD = "filmit-demo-2027"
@@ -415,7 +415,11 @@ def judge_and_publish(*, edition, jurors, organizer) -> None:
     films = list(edition.films.order_by("pk"))
     for juror_index, juror in enumerate(jurors):
         for film_index, film in enumerate(films):
-            record_watch_progress(juror=juror, film=film, start=0, end=4, duration=4)
+            # Last year's films have no video here: what the jurors watched is seeded as is.
+            Evaluation.objects.create(
+                juror=juror, film=film, watched_ranges=[[0.0, 4.0]], watched_seconds=4.0,
+                film_duration=4.0,
+            )  # fmt: skip
             validate_evaluation(
                 juror=juror,
                 film=film,

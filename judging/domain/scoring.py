@@ -37,6 +37,9 @@ DEFAULT_MIN_WATCHED_RATIO = Decimal("0.90")
 # A player reports the passage played since its last report, every ten seconds or so. A longer
 # passage is a seek taken for playback, a sleeping laptop or a forged request: it is ignored.
 MAX_REPORTED_SPAN = 30.0
+# A juror may play the film up to twice as fast: a viewing session credits at most twice the
+# real time elapsed since the watch page was opened, so a few forged requests cannot fake it.
+MAX_PLAYBACK_SPEED = 2.0
 # Passages closer than this are one: players report their position a few times a second.
 MERGE_GAP = 0.5
 # How many times a save that lost a race against another tab is replayed.
@@ -96,35 +99,50 @@ def is_locked(evaluation: Evaluation | None, edition, now: datetime | None = Non
 # Checks, each with the message a juror reads.
 
 
+def out_of_scale_message(criterion: Criterion) -> str:
+    return _("« %(criterion)s » : la note doit être comprise entre %(min)s et %(max)s.") % {
+        "criterion": criterion.name,
+        "min": shown_number(criterion.min_score),
+        "max": shown_number(criterion.max_score),
+    }
+
+
+def too_many_places_message(criterion: Criterion) -> str:
+    return _("« %(criterion)s » : la note a deux décimales au plus.") % {
+        "criterion": criterion.name
+    }
+
+
+def off_step_message(criterion: Criterion, *, below: str, above: str) -> str:
+    """`below` and `above` are the nearest scores on the step, as shown: the juror's page
+    fills them in as the juror types, from placeholders."""
+    return _(
+        "« %(criterion)s » : la note va de %(step)s en %(step)s, par exemple "
+        "%(below)s ou %(above)s."
+    ) % {
+        "criterion": criterion.name,
+        "step": shown_number(criterion.step),
+        "below": below,
+        "above": above,
+    }
+
+
 def check_value(*, criterion: Criterion, value: Decimal) -> None:
     """Refuse a score outside the criterion's scale or off its step."""
     low, high = criterion.min_score, criterion.max_score
     if not value.is_finite() or value < low or value > high:
-        raise DomainError(
-            _("« %(criterion)s » : la note doit être comprise entre %(min)s et %(max)s.")
-            % {"criterion": criterion.name, "min": shown_number(low), "max": shown_number(high)},
-            code="out_of_scale",
-        )
+        raise DomainError(out_of_scale_message(criterion), code="out_of_scale")
     if value != value.quantize(TWO_PLACES):
-        raise DomainError(
-            _("« %(criterion)s » : la note a deux décimales au plus.")
-            % {"criterion": criterion.name},
-            code="off_step",
-        )
+        raise DomainError(too_many_places_message(criterion), code="off_step")
     step = criterion.step
     if step > 0 and (value - low) % step != 0:
         below = low + (value - low) // step * step
         raise DomainError(
-            _(
-                "« %(criterion)s » : la note va de %(step)s en %(step)s, par exemple "
-                "%(below)s ou %(above)s."
-            )
-            % {
-                "criterion": criterion.name,
-                "step": shown_number(step),
-                "below": shown_number(below),
-                "above": shown_number(min(below + step, high)),
-            },
+            off_step_message(
+                criterion,
+                below=shown_number(below),
+                above=shown_number(min(below + step, high)),
+            ),
             code="off_step",
         )
 
@@ -299,27 +317,63 @@ def merge_ranges(ranges: Iterable[Iterable[float]]) -> list[list[float]]:
     return [[round(start, 2), round(end, 2)] for start, end in merged]
 
 
-def film_duration(film: Film) -> float | None:
-    """The duration measured by the media pipeline, when the film has a ready video."""
-    version = VideoVersion.objects.playable_for(film)
-    duration = (version.probe or {}).get("duration") if version is not None else None
+def film_duration(version: VideoVersion) -> float | None:
+    """The duration the media pipeline measured for the film's playable video."""
+    duration = (version.probe or {}).get("duration")
     return float(duration) if duration else None
 
 
-def record_watch_progress(
-    *, juror: User, film: Film, start: float, end: float, duration: float
-) -> Evaluation:
-    """Add a passage the player reports as watched.
+def _no_video() -> DomainError:
+    return DomainError(
+        _("La vidéo de ce film n'est pas encore disponible : rien n'est enregistré."),
+        code="no_video",
+    )
 
-    The film's duration is the one the media pipeline measured when there is one, the
-    player's otherwise. Passages are clamped to the film; an absurd one (backwards, longer than
-    a report can be, not a number) changes nothing. Nothing is recorded once the notes are
+
+def _session_budget(evaluation: Evaluation, opened_at: datetime, now: datetime) -> float | None:
+    """How many seconds of film this viewing session may still credit; None for a stale tab.
+
+    The latest session wins: a report from a page opened before the latest one is ignored, so
+    two sessions never credit the same real time twice.
+    """
+    current = evaluation.watch_opened_at
+    if current is not None and opened_at < current:
+        return None
+    if current is None or opened_at > current:
+        evaluation.watch_opened_at = opened_at
+        evaluation.watch_session_seconds = 0.0
+    elapsed = max(0.0, (now - opened_at).total_seconds())
+    return max(0.0, MAX_PLAYBACK_SPEED * elapsed - evaluation.watch_session_seconds)
+
+
+def record_watch_progress(
+    *,
+    juror: User,
+    film: Film,
+    start: float,
+    end: float,
+    duration: float,
+    opened_at: datetime,
+    now: datetime | None = None,
+) -> Evaluation:
+    """Add a passage the player reports as watched, during a viewing session opened at
+    `opened_at` (the watch page's signed time).
+
+    Only a film with a playable video is watched. Its duration is the one the media pipeline
+    measured, the player's when it measured none. Passages are clamped to the film, and a
+    session credits at most MAX_PLAYBACK_SPEED times the time elapsed since it was opened: a
+    passage beyond that is cut to what the clock allows. An absurd one (backwards, longer than a
+    report can be, not a number) changes nothing. Nothing is recorded once the notes are
     validated: the gate they passed is behind them.
     """
+    now = now or timezone.now()
     _check_assigned(juror=juror, film=film)
+    version = VideoVersion.objects.playable_for(film)
+    if version is None:
+        raise _no_video()
     if not all(isinstance(v, int | float) and math.isfinite(v) for v in (start, end, duration)):
         return get_or_create_evaluation(juror=juror, film=film)
-    known = film_duration(film)
+    known = film_duration(version)
 
     def save() -> Evaluation:
         evaluation = _locked_evaluation(juror=juror, film=film)
@@ -331,14 +385,21 @@ def record_watch_progress(
         low, high = max(0.0, start), min(float(length), end)
         if end < start or end - start > MAX_REPORTED_SPAN or high <= low:
             return evaluation
-        ranges = merge_ranges([*evaluation.watched_ranges, [low, high]])
-        seconds = round(sum(e - s for s, e in ranges), 2)
-        if ranges == evaluation.watched_ranges and length == evaluation.film_duration:
+        budget = _session_budget(evaluation, opened_at, now)
+        if budget is None:
             return evaluation
-        evaluation.watched_ranges = ranges
-        evaluation.watched_seconds = seconds
-        evaluation.film_duration = float(length)
-        evaluation.save(update_fields=["watched_ranges", "watched_seconds", "film_duration"])
+        high = min(high, low + budget)
+        fields = ["watch_opened_at", "watch_session_seconds"]
+        if high > low:
+            evaluation.watch_session_seconds = round(
+                evaluation.watch_session_seconds + (high - low), 3
+            )
+            ranges = merge_ranges([*evaluation.watched_ranges, [low, high]])
+            evaluation.watched_ranges = ranges
+            evaluation.watched_seconds = round(sum(e - s for s, e in ranges), 2)
+            evaluation.film_duration = float(length)
+            fields += ["watched_ranges", "watched_seconds", "film_duration"]
+        evaluation.save(update_fields=fields)
         return evaluation
 
     return _with_retries(save)
@@ -374,6 +435,14 @@ def _refusal(
             code="not_watched",
         )
     return None
+
+
+def validation_refusal(*, evaluation: Evaluation) -> DomainError | None:
+    """Why these saved notes may not be validated yet, if they may not: what the confirmation
+    step checks before asking."""
+    film = evaluation.film
+    criteria = Criterion.objects.filter(edition_id=film.edition_id)
+    return _refusal(evaluation, criteria, min_watched_ratio(film.edition))
 
 
 def validate_evaluation(

@@ -17,6 +17,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,10 +33,17 @@ from judging.domain.scoring import (
     score_on_20,
     shown_number,
     validate_evaluation,
+    validation_refusal,
     watched_percent,
 )
 from judging.enums import EvaluationState
-from judging.forms.juror import ConflictForm, DecisionsForm, ScoringForm, WatchProgressForm
+from judging.forms.juror import (
+    ConflictForm,
+    DecisionsForm,
+    ScoringForm,
+    WatchProgressForm,
+    watch_session_token,
+)
 from judging.models import Assignment, Criterion, Evaluation, JuryMember, Score
 from judging.rules import (
     assignments_for_juror,
@@ -89,6 +97,38 @@ def _own_evaluations(user: User, film_ids: list[int]) -> dict[int, Evaluation]:
     return {evaluation.film_id: evaluation for evaluation in evaluations}
 
 
+def _film_rows(assignments: list[Assignment], evaluations, user: User) -> list[dict]:
+    """The films of one edition, by jury and category, each with the juror's state and score."""
+    groups = []
+    for (jury, category), items in groupby(assignments, key=lambda a: (a.jury, a.film.category)):
+        rows = []
+        for assignment in items:
+            film = assignment.film
+            evaluation = evaluations.get(film.pk)
+            state = evaluation.state if evaluation else EvaluationState.TO_WATCH
+            rows.append(
+                {
+                    "film": film,
+                    "state": state,
+                    "state_label": EvaluationState(state).label,
+                    "on_20": score_on_20(evaluation) if evaluation else None,
+                    "poster": _poster_url(film, user),
+                }
+            )
+        groups.append({"jury": jury, "category": category, "rows": rows})
+    return groups
+
+
+def _edition_order(edition, now) -> tuple:
+    """The current edition first, then those still being judged (the nearest deadline first),
+    then past ones, the latest first."""
+    if edition.is_current:
+        return (0, 0)
+    if not edition.judging_is_over(now):
+        return (1, edition.judging_end_at.timestamp())
+    return (2, -edition.judging_end_at.timestamp())
+
+
 @juror_required
 def dashboard(request):
     user = request.user
@@ -104,7 +144,7 @@ def dashboard(request):
             )
         )
         .order_by(
-            "jury__edition__judging_end_at",
+            "jury__edition_id",
             "jury__name",
             "jury_id",
             "film__category__position",
@@ -114,48 +154,42 @@ def dashboard(request):
         )
     )
     evaluations = _own_evaluations(user, [a.film_id for a in assignments])
-    groups = []
-    for (jury, category), items in groupby(assignments, key=lambda a: (a.jury, a.film.category)):
-        rows = []
-        for assignment in items:
-            film = assignment.film
-            evaluation = evaluations.get(film.pk)
-            rows.append(
-                {
-                    "film": film,
-                    "state": evaluation.state if evaluation else EvaluationState.TO_WATCH,
-                    "state_label": EvaluationState(
-                        evaluation.state if evaluation else EvaluationState.TO_WATCH
-                    ).label,
-                    "on_20": score_on_20(evaluation) if evaluation else None,
-                    "poster": _poster_url(film, user),
-                }
-            )
-        groups.append({"jury": jury, "category": category, "rows": rows})
-    editions = {a.jury.edition_id: a.jury.edition for a in assignments}.values()
-    deadlines = [
-        {
-            "edition": edition,
-            "passed": edition.judging_is_over(now),
-            "days_left": _days_left(edition.judging_end_at, now),
-        }
-        for edition in editions
-    ]
     presided = {a.jury.pk: a.jury for a in assignments if a.jury.president_id == user.pk}
     load_palmares_dates(jury.edition for jury in presided.values())  # one query, not one a jury
-    deliberations = [jury for jury in presided.values() if jury.edition.deliberation_is_open(now)]
-    validated = sum(e.state == EvaluationState.VALIDATED for e in evaluations.values())
+    editions = []
+    # Each edition counts only its own films: nothing of one is added to another.
+    for _edition_id, items in groupby(assignments, key=lambda a: a.jury.edition_id):
+        items = list(items)
+        edition = items[0].jury.edition
+        validated = sum(
+            evaluations[a.film_id].state == EvaluationState.VALIDATED
+            for a in items
+            if a.film_id in evaluations
+        )
+        passed = edition.judging_is_over(now)
+        editions.append(
+            {
+                "edition": edition,
+                "folded": passed and not edition.is_current,
+                "passed": passed,
+                "days_left": _days_left(edition.judging_end_at, now),
+                "assigned": len(items),
+                "validated": validated,
+                "percent": round(100 * validated / len(items)),
+                "groups": _film_rows(items, evaluations, user),
+                "deliberations": [
+                    jury
+                    for jury in presided.values()
+                    # The presided jury's own edition object carries the palmarès date read above.
+                    if jury.edition_id == edition.pk and jury.edition.deliberation_is_open(now)
+                ],
+            }
+        )
+    editions.sort(key=lambda item: _edition_order(item["edition"], now))
     return render(
         request,
         "judging/juror/dashboard.html",
-        {
-            "groups": groups,
-            "deadlines": deadlines,
-            "assigned": len(assignments),
-            "validated": validated,
-            "percent": round(100 * validated / len(assignments)) if assignments else 0,
-            "deliberations": deliberations,
-        },
+        {"editions": editions, "assigned": len(assignments)},
     )
 
 
@@ -201,6 +235,10 @@ def _watch_context(request, assignment: Assignment, *, form=None, conflict_form=
             jury=assignment.jury, juror=request.user, is_trainee=True
         ).exists(),
         "has_player": _has_player(),
+        "decimal_separator": get_format("DECIMAL_SEPARATOR"),
+        "watch_session": watch_session_token(
+            juror_id=request.user.pk, film_id=film.pk, opened_at=timezone.now()
+        ),
     }
 
 
@@ -246,6 +284,7 @@ def draft(request, film_pk):
                 "form": form,
                 "errors": errors,
                 "evaluation": evaluation,
+                "state": evaluation.state if evaluation else EvaluationState.TO_WATCH,
                 "on_20": score_on_20(evaluation) if evaluation else None,
             },
         )
@@ -277,6 +316,8 @@ def validate(request, film_pk):
         )
         context = _watch_context(request, assignment, form=form)
         return render(request, "judging/juror/watch.html", context)
+    if not form.cleaned_data["confirmed"]:
+        return _confirmation(request, assignment, form)
     try:
         # The notes as posted are saved and validated at once: a draft still on its way from
         # htmx cannot come in between.
@@ -299,6 +340,36 @@ def validate(request, film_pk):
     return redirect("judging:juror_film", film_pk=film.pk)
 
 
+def _confirmation(request, assignment: Assignment, form: ScoringForm):
+    """Check your notes before validating them: a page that works without JavaScript. The notes
+    are saved as a draft first, and nothing is asked while they may not be validated yet."""
+    film = assignment.film
+    evaluation, errors = _save_from_form(request, film, form)
+    if evaluation is not None:
+        refusal = validation_refusal(evaluation=evaluation)
+        errors = refusal.messages if refusal else []
+    if errors:
+        for text in errors:
+            messages.error(request, text)
+        return redirect("judging:juror_film", film_pk=film.pk)
+    evaluation = _evaluation(request.user, film)
+    return render(
+        request,
+        "judging/juror/confirm.html",
+        {
+            "film": film,
+            "edition": film.edition,
+            "form": form,
+            "scores": [
+                (criterion, value, shown_number(value) if value is not None else "")
+                for criterion in form.criteria
+                for value in [form.cleaned_data[form.field_name(criterion.pk)]]
+            ],
+            "on_20": score_on_20(evaluation),
+        },
+    )
+
+
 def _same_as_validated(juror: User, film: Film, form: ScoringForm) -> bool:
     evaluation = Evaluation.objects.filter(juror=juror, film=film).first()
     if evaluation is None:
@@ -317,12 +388,18 @@ def _same_as_validated(juror: User, film: Film, form: ScoringForm) -> bool:
 def progress(request, film_pk):
     """The passages the player reports as watched (static/judging/watch.js)."""
     assignment = get_assignment_for_juror(request.user, film_pk)
-    form = WatchProgressForm(request.POST)
+    form = WatchProgressForm(request.POST, juror_id=request.user.pk, film_id=assignment.film_id)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
+    cleaned = form.cleaned_data
     try:
         evaluation = record_watch_progress(
-            juror=request.user, film=assignment.film, **form.cleaned_data
+            juror=request.user,
+            film=assignment.film,
+            start=cleaned["start"],
+            end=cleaned["end"],
+            duration=cleaned["duration"],
+            opened_at=cleaned["session"],
         )
     except DomainError as error:
         return JsonResponse({"errors": error.messages}, status=409)

@@ -30,6 +30,7 @@
         start: from.toFixed(3),
         end: to.toFixed(3),
         duration: video.duration.toFixed(3),
+        session: section.dataset.watchSession || "",
       });
       fetch(url, {
         method: "POST",

@@ -99,7 +99,9 @@ def test_a_juror_watches_scores_and_validates_a_film(page, scene):
     # 20 × (2 × 0.75 + 0.8) / 3
     expect(status).to_contain_text("15,3 sur 20")
 
-    page.get_by_role("button", name="Valider mes notes").click()
+    # Validating asks first: it cannot be undone.
+    page.get_by_role("button", name="Valider mes notes", exact=True).click()
+    page.get_by_role("dialog").get_by_role("button", name="Oui, valider mes notes").click()
 
     expect(
         page.get_by_text("Vos notes pour « Les mains de l'usine » sont validées.")

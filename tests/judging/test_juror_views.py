@@ -14,10 +14,11 @@ from django.utils import timezone
 from festival.enums import FilmStatus
 from judging.domain.scoring import record_watch_progress, save_draft, validate_evaluation
 from judging.enums import AssignmentEnd, EvaluationState
+from judging.forms.juror import WatchProgressForm, watch_session_token
 from judging.models import Assignment, ConflictDeclaration, Evaluation, Jury, Score, ScoreChange
 from judging.views import juror as juror_views
 from media_pipeline import delivery
-from media_pipeline.models import VideoStatus
+from media_pipeline.models import VideoStatus, VideoVersion
 from tests import factories
 from tests.media_pipeline.versions import make_version
 
@@ -125,6 +126,11 @@ def form_data(criteria, values=(), comment="", favourite=False):
     return data
 
 
+def confirmed(data):
+    """The notes as sent by the confirmation's "Oui, valider mes notes"."""
+    return {**data, "confirmed": "1"}
+
+
 def scores_of(juror, film):
     return {
         s.criterion.name: s.value
@@ -134,9 +140,18 @@ def scores_of(juror, film):
     }
 
 
+def progress(juror, film, **kwargs):
+    """A passage reported during a viewing session opened long enough ago to allow it, of a
+    film with a playable video (one of the reported duration if it has none yet)."""
+    if VideoVersion.objects.playable_for(film) is None:
+        make_version(film, status=VideoStatus.READY, probe={"duration": kwargs["duration"]})
+    kwargs.setdefault("opened_at", timezone.now() - timedelta(hours=1))
+    return record_watch_progress(juror=juror, film=film, **kwargs)
+
+
 def watch(juror, film, seconds=60):
     for start in range(0, seconds, 10):
-        record_watch_progress(juror=juror, film=film, start=start, end=start + 10, duration=seconds)
+        progress(juror, film, start=start, end=start + 10, duration=seconds)
 
 
 def open_deliberation(edition):
@@ -250,7 +265,7 @@ def test_dashboard_lists_the_assigned_films_with_their_state(
     assert response.status_code == 200
     groups = [
         (g["jury"].name, g["category"].name, [(r["film"].title, r["state"]) for r in g["rows"]])
-        for g in response.context["groups"]
+        for g in response.context["editions"][0]["groups"]
     ]
     assert groups == [
         ("Jury A", "Lycée", [("Acier trempé", "draft"), ("Les régleurs", "to_watch")]),
@@ -259,7 +274,10 @@ def test_dashboard_lists_the_assigned_films_with_their_state(
     text = page(response)
     assert "Retiré du jury" not in text
     assert "1 film validé sur 3" in text
-    assert '<progress id="juror-progress" class="juror-progress" max="3" value="1">' in text
+    assert (
+        f'<progress id="juror-progress-{edition.pk}" class="juror-progress" max="3" value="1">'
+        in text
+    )
     assert "Brouillon" in text and "À regarder" in text and "Validée" in text
     # 20 × (2 × 1 + 1 × 0.5) / 3
     assert "16,7 sur 20" in text
@@ -271,14 +289,14 @@ def test_dashboard_shows_the_deadline_and_the_days_left(juror_client, edition, a
 
     text = page(juror_client.get(dashboard_url()))
 
-    assert "notez vos films avant le" in text
+    assert "Notez vos films avant le" in text
     assert "(encore 12 jours)" in text
 
 
 def test_dashboard_says_when_the_deadline_has_passed(juror_client, edition, assignment):
     open_deliberation(edition)
     text = page(juror_client.get(dashboard_url()))
-    assert "l'évaluation est terminée depuis le" in text
+    assert "L'évaluation est terminée depuis le" in text
 
 
 def test_dashboard_shows_the_poster_of_a_ready_film(juror_client, film, assignment):
@@ -286,7 +304,7 @@ def test_dashboard_shows_the_poster_of_a_ready_film(juror_client, film, assignme
 
     response = juror_client.get(dashboard_url())
 
-    poster = response.context["groups"][0]["rows"][0]["poster"]
+    poster = response.context["editions"][0]["groups"][0]["rows"][0]["poster"]
     assert poster.startswith("/medias/v/") and poster.endswith("/poster/first/poster-list.webp")
     assert juror_client.get(poster).status_code == 200
 
@@ -313,6 +331,33 @@ def test_dashboard_links_the_president_to_an_open_deliberation(
     open_deliberation(edition)
 
     assert deliberation_url(jury) in page(client.get(dashboard_url()))
+
+
+def test_dashboard_groups_the_films_by_edition_the_current_one_first(
+    juror_client, juror, festival, edition, teacher, film, criteria, jury, assignment
+):
+    past = factories.make_edition(festival, open_now=False, is_current=False, title="FILM'IT 2025")
+    open_deliberation(past)
+    past_category = factories.make_category(past, name="Lycée", slug="lycee-2025")
+    past_jury = factories.make_jury(past, categories=[past_category], name="Jury 2025")
+    for title in ["Forge", "Fonderie"]:
+        old = factories.make_film(
+            teacher=teacher, category=past_category, status=FilmStatus.ACCEPTED, title=title
+        )
+        factories.make_assignment(jury=past_jury, juror=juror, film=old)
+        factories.make_evaluation(juror=juror, film=old, state=EvaluationState.VALIDATED)
+
+    response = juror_client.get(dashboard_url())
+
+    summary = [
+        (i["edition"].title, i["folded"], i["validated"], i["assigned"])
+        for i in response.context["editions"]
+    ]
+    assert summary == [("FILM'IT 2027", False, 0, 1), ("FILM'IT 2025", True, 2, 2)]
+    text = page(response)
+    assert text.index("Les régleurs") < text.index("Forge")
+    assert "0 film validé sur 1" in text and "2 films validés sur 2" in text
+    assert re.search(r'<details class="juror-edition past">\s*<summary>', text)
 
 
 def make_scored_films(count, *, juror, jury, teacher, category, criteria):
@@ -343,7 +388,7 @@ def test_dashboard_query_count_does_not_grow_with_films(
     with django_assert_num_queries(expected):
         response = juror_client.get(dashboard_url())
 
-    assert len(response.context["groups"][0]["rows"]) == 30
+    assert len(response.context["editions"][0]["groups"][0]["rows"]) == 30
 
 
 def test_presidents_dashboard_query_count_does_not_grow_with_films(
@@ -362,10 +407,8 @@ def test_presidents_dashboard_query_count_does_not_grow_with_films(
     with django_assert_num_queries(expected):
         response = client.get(dashboard_url())
 
-    assert (len(response.context["groups"][0]["rows"]), response.context["deliberations"]) == (
-        30,
-        [],
-    )
+    item = response.context["editions"][0]
+    assert (len(item["groups"][0]["rows"]), item["deliberations"]) == (30, [])
 
 
 # The watch page.
@@ -383,7 +426,9 @@ def test_watch_page_shows_the_scoring_form(juror_client, film, criteria, assignm
         assert f'id="{field}"' in text
         assert f'aria-describedby="{field}_helptext {field}_errors"' in text
         assert f'<div id="{field}_errors" class="field-errors" aria-live="polite">' in text
-    assert 'min="1" max="5"' in text and 'step="1"' in text
+    assert 'data-min="1" data-max="5" data-step="1"' in text
+    assert 'type="text" name="criterion_' in text and 'inputmode="decimal"' in text
+    assert 'type="number"' not in text
     assert f'hx-post="{url("juror_draft", film)}"' in text
     assert 'hx-trigger="change, keyup changed delay:800ms"' in text
     assert 'id="draft-status" class="draft-status" role="status" aria-live="polite"' in text
@@ -459,7 +504,7 @@ def test_watch_page_is_locked_once_validated(juror_client, juror, film, criteria
     assert "Vos notes sont validées depuis le" in text
     assert "hx-post" not in text
     assert "Valider mes notes" not in text
-    assert len(re.findall(r"<input type=\"number\"[^>]* disabled", text)) == 3
+    assert len(re.findall(r"<input type=\"text\" name=\"criterion_[^>]* disabled", text)) == 3
     assert re.search(r"<textarea[^>]*name=\"comment\"[^>]* disabled", text)
     assert "Déclarer un conflit d'intérêts" not in text
 
@@ -469,7 +514,7 @@ def test_watch_page_is_locked_after_the_deadline(juror_client, film, criteria, a
     text = page(juror_client.get(url("juror_film", film)))
     assert "L'évaluation s'est terminée le" in text
     assert "hx-post" not in text
-    assert len(re.findall(r"<input type=\"number\"[^>]* disabled", text)) == 3
+    assert len(re.findall(r"<input type=\"text\" name=\"criterion_[^>]* disabled", text)) == 3
 
 
 def test_watch_page_tells_a_trainee_their_scores_do_not_count(
@@ -591,7 +636,7 @@ def test_validation_locks_the_scores(juror_client, juror, film, criteria, assign
     watch(juror, film)
     data = form_data(criteria, {criteria[0]: "7", criteria[1]: "8"}, "Bravo")
 
-    response = juror_client.post(url("juror_validate", film), data, follow=True)
+    response = juror_client.post(url("juror_validate", film), confirmed(data), follow=True)
 
     evaluation = Evaluation.objects.get()
     assert evaluation.state == EvaluationState.VALIDATED
@@ -604,7 +649,7 @@ def test_validation_without_a_required_score(juror_client, juror, film, criteria
     watch(juror, film)
     data = form_data(criteria, {criteria[1]: "8"}, "À finir")
 
-    response = juror_client.post(url("juror_validate", film), data, follow=True)
+    response = juror_client.post(url("juror_validate", film), confirmed(data), follow=True)
 
     assert messages_of(response) == ["Il manque encore la note de : Scénario."]
     evaluation = Evaluation.objects.get()
@@ -613,10 +658,10 @@ def test_validation_without_a_required_score(juror_client, juror, film, criteria
 
 
 def test_validation_of_a_film_not_watched_enough(juror_client, juror, film, criteria, assignment):
-    record_watch_progress(juror=juror, film=film, start=0, end=27, duration=60)
+    progress(juror, film, start=0, end=27, duration=60)
     data = form_data(criteria, {criteria[0]: "7", criteria[1]: "8"})
 
-    response = juror_client.post(url("juror_validate", film), data, follow=True)
+    response = juror_client.post(url("juror_validate", film), confirmed(data), follow=True)
 
     assert messages_of(response) == [
         "Vous avez regardé 45 % du film : il faut en avoir vu au moins 90 % pour valider vos "
@@ -630,7 +675,7 @@ def test_validation_with_a_bad_score(juror_client, juror, film, criteria, assign
     watch(juror, film)
     data = form_data(criteria, {criteria[0]: "7", criteria[1]: "80"})
 
-    response = juror_client.post(url("juror_validate", film), data)
+    response = juror_client.post(url("juror_validate", film), confirmed(data))
 
     assert response.status_code == 200
     assert "« Image » : la note doit être comprise entre 0 et 10." in page(response)
@@ -641,10 +686,10 @@ def test_validation_with_a_bad_score(juror_client, juror, film, criteria, assign
 def test_validation_twice_is_refused(juror_client, juror, film, criteria, assignment):
     watch(juror, film)
     data = form_data(criteria, {criteria[0]: "7", criteria[1]: "8"})
-    juror_client.post(url("juror_validate", film), data, follow=True)
+    juror_client.post(url("juror_validate", film), confirmed(data), follow=True)
 
     response = juror_client.post(
-        url("juror_validate", film), form_data(criteria, {criteria[0]: "2"}), follow=True
+        url("juror_validate", film), confirmed(form_data(criteria, {criteria[0]: "2"})), follow=True
     )
 
     assert messages_of(response)[0].startswith("Vous avez déjà validé vos notes pour ce film")
@@ -657,26 +702,202 @@ def test_the_same_notes_sent_twice_are_simply_validated(
     """A double click on "Valider" must not greet the juror with an error."""
     watch(juror, film)
     data = form_data(criteria, {criteria[0]: "7", criteria[1]: "8"})
-    juror_client.post(url("juror_validate", film), data, follow=True)
+    juror_client.post(url("juror_validate", film), confirmed(data), follow=True)
 
-    response = juror_client.post(url("juror_validate", film), data, follow=True)
+    response = juror_client.post(url("juror_validate", film), confirmed(data), follow=True)
 
     assert messages_of(response) == [f"Vos notes pour « {film.title} » sont validées. Merci !"]
     assert Evaluation.objects.get().state == EvaluationState.VALIDATED
     assert ScoreChange.objects.filter(field="state", after="validated").count() == 1
 
 
+@pytest.mark.parametrize("typed", ["7,5", "7.5", " 7,5 "])
+def test_a_score_is_read_with_a_comma_or_a_dot(
+    juror_client, juror, film, criteria, assignment, typed
+):
+    htmx(juror_client, url("juror_draft", film), form_data(criteria, {criteria[0]: typed}))
+    assert scores_of(juror, film) == {"Scénario": D("7.5")}
+
+
+@pytest.mark.parametrize("typed", ["sept", "7,5,5", "7.", "1e1", "7 5"])
+def test_what_is_not_a_score_is_refused_in_words(
+    juror_client, juror, film, criteria, assignment, typed
+):
+    response = htmx(
+        juror_client, url("juror_draft", film), form_data(criteria, {criteria[0]: typed})
+    )
+    text = page(response)
+    assert text.count("Saisissez une note comme 7,5.") == 1
+    assert scores_of(juror, film) == {}
+
+
+def test_the_draft_status_says_what_is_missing_and_the_score_only_when_valid(
+    juror_client, juror, film, criteria, assignment
+):
+    path = url("juror_draft", film)
+    text = page(htmx(juror_client, path, form_data(criteria, {criteria[0]: "8"})))
+    assert re.search(r"Il manque encore la note de :\s*<span data-missing-list>Image</span>", text)
+    assert "sur 20" in text
+    assert (
+        '<span id="evaluation-state" class="badge draft" hx-swap-oob="true">Brouillon</span>'
+        in text
+    )
+
+    text = page(htmx(juror_client, path, form_data(criteria, {criteria[0]: "8", criteria[1]: "x"})))
+    assert "sur 20" not in text
+
+    text = page(htmx(juror_client, path, form_data(criteria, {criteria[0]: "8", criteria[1]: "6"})))
+    assert re.search(r'<p class="missing-scores" data-missing\s+hidden>', text)
+
+
+def test_validating_asks_to_check_the_notes_first(juror_client, juror, film, criteria, assignment):
+    watch(juror, film)
+    data = form_data(criteria, {criteria[0]: "7,5", criteria[1]: "8"}, "Bravo", favourite=True)
+
+    response = juror_client.post(url("juror_validate", film), data)
+
+    assert response.status_code == 200
+    text = page(response)
+    assert "Vérifiez vos notes avant de les valider" in text
+    assert "<dt>Scénario</dt><dd>7,5</dd>" in text
+    assert "Une fois validées, vos notes ne peuvent plus être modifiées." in text
+    assert f'name="criterion_{criteria[0].pk}" value="7.5"' in text
+    assert 'name="confirmed" value="1"' in text
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.state, evaluation.favourite) == (EvaluationState.DRAFT, True)
+    assert scores_of(juror, film) == {"Scénario": D("7.5"), "Image": D("8")}
+
+    confirm = {
+        f"criterion_{criteria[0].pk}": "7.5",
+        f"criterion_{criteria[1].pk}": "8",
+        f"criterion_{criteria[2].pk}": "",
+        "comment": "Bravo",
+        "favourite": "on",
+    }
+    juror_client.post(url("juror_validate", film), confirmed(confirm))
+    assert Evaluation.objects.get().state == EvaluationState.VALIDATED
+
+
+def test_nothing_is_asked_while_the_notes_may_not_be_validated(
+    juror_client, juror, film, criteria, assignment
+):
+    data = form_data(criteria, {criteria[1]: "8"})
+    response = juror_client.post(url("juror_validate", film), data, follow=True)
+    assert messages_of(response) == ["Il manque encore la note de : Scénario."]
+    assert "Vérifiez vos notes" not in page(response)
+
+
+def test_the_watch_page_has_the_validation_dialog(juror_client, film, criteria, assignment):
+    text = page(juror_client.get(url("juror_film", film)))
+    assert '<dialog id="validate-dialog"' in text
+    assert 'data-validate-dialog="validate-dialog"' in text
+    assert "<script>" not in text
+
+
 # Watch reports.
 
 
-def test_the_player_reports_watched_passages(juror_client, film, assignment):
-    path = url("juror_progress", film)
-    juror_client.post(path, {"start": "0", "end": "10.5", "duration": "60"})
+def session_opened(juror, film, seconds_ago):
+    opened_at = timezone.now() - timedelta(seconds=seconds_ago)
+    return watch_session_token(juror_id=juror.pk, film_id=film.pk, opened_at=opened_at)
 
-    response = juror_client.post(path, {"start": "10.5", "end": "21", "duration": "60"})
+
+def report(client, film, session, start, end, duration="60"):
+    data = {"start": start, "end": end, "duration": duration, "session": session}
+    return client.post(url("juror_progress", film), data)
+
+
+@pytest.fixture
+def ready_video(film):
+    return make_version(film, status=VideoStatus.READY, probe={"duration": 60.0})
+
+
+def test_the_player_reports_watched_passages(juror_client, juror, film, assignment, ready_video):
+    session = session_opened(juror, film, seconds_ago=60)
+    report(juror_client, film, session, "0", "10.5")
+
+    response = report(juror_client, film, session, "10.5", "21")
 
     assert response.json() == {"watched_percent": 35, "watched_seconds": 21.0}
     assert Evaluation.objects.get().watched_ranges == [[0.0, 21.0]]
+
+
+def test_the_watch_page_signs_when_it_was_opened(juror_client, juror, film, assignment):
+    text = page(juror_client.get(url("juror_film", film)))
+    session = re.search(r'data-watch-session="([^"]+)"', text).group(1)
+    form = WatchProgressForm(
+        {"start": "0", "end": "1", "duration": "60", "session": session},
+        juror_id=juror.pk,
+        film_id=film.pk,
+    )
+    assert form.is_valid()
+    assert abs((timezone.now() - form.cleaned_data["session"]).total_seconds()) < 5
+
+
+def test_a_big_passage_posted_right_after_opening_is_not_counted(
+    juror_client, juror, film, assignment, ready_video
+):
+    session = session_opened(juror, film, seconds_ago=0)
+
+    response = report(juror_client, film, session, "0", "25")
+
+    assert response.status_code == 200
+    assert Evaluation.objects.get().watched_seconds < 1.0
+
+
+def test_forged_passages_are_cut_to_twice_the_time_elapsed(
+    juror_client, juror, film, assignment, ready_video
+):
+    session = session_opened(juror, film, seconds_ago=15)  # 30 s of film at most
+    for start in range(0, 60, 10):
+        report(juror_client, film, session, str(start), str(start + 10))
+
+    evaluation = Evaluation.objects.get()
+    assert 30 <= evaluation.watched_seconds < 32  # the requests themselves take a moment
+    assert evaluation.watched_ranges[0][0] == 0.0
+
+
+def test_passages_within_twice_the_time_elapsed_are_counted(
+    juror_client, juror, film, assignment, ready_video
+):
+    session = session_opened(juror, film, seconds_ago=30)  # 60 s of film at 2×
+    for start in range(0, 60, 10):
+        report(juror_client, film, session, str(start), str(start + 10))
+
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.watched_ranges, evaluation.watched_seconds) == ([[0.0, 60.0]], 60.0)
+
+
+def test_a_page_opened_before_the_latest_one_credits_nothing(
+    juror_client, juror, film, assignment, ready_video
+):
+    old, new = session_opened(juror, film, 600), session_opened(juror, film, 5)
+    report(juror_client, film, new, "0", "10")
+
+    report(juror_client, film, old, "10", "30")
+
+    assert Evaluation.objects.get().watched_seconds == 10.0
+
+
+def test_a_forged_or_foreign_session_is_refused(
+    juror_client, juror, bruno, film, assignment, ready_video
+):
+    for session in ["", "not-signed", session_opened(bruno, film, 600)]:
+        response = report(juror_client, film, session, "0", "10")
+        assert response.status_code == 400
+    assert Evaluation.objects.count() == 0
+
+
+def test_watching_a_film_without_a_playable_video_is_refused(juror_client, juror, film, assignment):
+    make_version(film, status=VideoStatus.FAILED)
+
+    response = report(juror_client, film, session_opened(juror, film, 600), "0", "10")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "errors": ["La vidéo de ce film n'est pas encore disponible : rien n'est enregistré."]
+    }
+    assert Evaluation.objects.count() == 0
 
 
 def test_a_bad_watch_report_is_refused(juror_client, film, assignment):
@@ -885,3 +1106,29 @@ def test_deliberation_query_count_does_not_grow_with_films(
         response = client.get(deliberation_url(jury))
 
     assert len(response.context["films"]) == 30
+
+
+def test_dashboard_query_count_does_not_grow_with_editions(
+    juror_client, juror, festival, jury, teacher, category, criteria, django_assert_num_queries
+):
+    make_scored_films(
+        1, juror=juror, jury=jury, teacher=teacher, category=category, criteria=criteria
+    )
+    expected = count_queries(juror_client, dashboard_url())
+    for year in (2030, 2031):
+        other = factories.make_edition(festival, is_current=False, year=year)
+        other_category = factories.make_category(other)
+        other_jury = factories.make_jury(other, categories=[other_category])
+        make_scored_films(
+            3,
+            juror=juror,
+            jury=other_jury,
+            teacher=teacher,
+            category=other_category,
+            criteria=criteria,
+        )
+
+    with django_assert_num_queries(expected):
+        response = juror_client.get(dashboard_url())
+
+    assert [item["assigned"] for item in response.context["editions"]] == [1, 3, 3]

@@ -55,7 +55,12 @@ def test_the_juror_pages_and_the_ranking_show_the_same_score(
     client.force_login(juror)
     watch = client.get(reverse("judging:juror_film", args=[film.pk]))
     dashboard = client.get(reverse("judging:juror_dashboard"))
-    [row] = [row for group in dashboard.context["groups"] for row in group["rows"]]
+    [row] = [
+        row
+        for item in dashboard.context["editions"]
+        for group in item["groups"]
+        for row in group["rows"]
+    ]
     [item] = deliberation_table(jury)
     client.force_login(organizer)
     explanation = client.get(reverse("judging:results_film", args=[edition.pk, film.pk]))

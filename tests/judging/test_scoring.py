@@ -19,7 +19,7 @@ from judging.domain.scoring import (
 )
 from judging.enums import AssignmentEnd, EvaluationState
 from judging.models import Evaluation, Score, ScoreChange
-from media_pipeline.models import VideoStatus
+from media_pipeline.models import VideoStatus, VideoVersion
 from tests import factories
 from tests.media_pipeline.versions import make_version
 
@@ -52,6 +52,15 @@ def assignment(jury, juror, film):
     return factories.make_assignment(jury=jury, juror=juror, film=film)
 
 
+def progress(juror, film, **kwargs):
+    """A passage reported during a viewing session opened long enough ago to allow it, of a
+    film with a playable video (one of the reported duration if it has none yet)."""
+    if VideoVersion.objects.playable_for(film) is None:
+        make_version(film, status=VideoStatus.READY, probe={"duration": kwargs["duration"]})
+    kwargs.setdefault("opened_at", timezone.now() - timedelta(hours=1))
+    return record_watch_progress(juror=juror, film=film, **kwargs)
+
+
 def draft(juror, film, values=None, **kwargs):
     return save_draft(juror=juror, film=film, values=values or {}, **kwargs)
 
@@ -67,9 +76,7 @@ def scores_of(evaluation):
 
 def watch_all(juror, film, seconds=60.0):
     for start in range(0, int(seconds), 10):
-        record_watch_progress(
-            juror=juror, film=film, start=float(start), end=float(start + 10), duration=seconds
-        )
+        progress(juror, film, start=float(start), end=float(start + 10), duration=seconds)
 
 
 # Drafts and their audit trail.
@@ -346,7 +353,7 @@ def test_a_double_click_creates_one_evaluation(juror, film, assignment):
 
 def test_passages_are_merged(juror, film, assignment):
     for start, end in [(0, 10), (10, 20), (30, 40), (20.3, 25)]:
-        record_watch_progress(juror=juror, film=film, start=start, end=end, duration=60)
+        progress(juror, film, start=start, end=end, duration=60)
 
     evaluation = Evaluation.objects.get()
     assert evaluation.watched_ranges == [[0.0, 25.0], [30.0, 40.0]]
@@ -357,7 +364,7 @@ def test_passages_are_merged(juror, film, assignment):
 
 def test_watching_the_same_passage_twice_counts_once(juror, film, assignment):
     for _ in range(3):
-        record_watch_progress(juror=juror, film=film, start=0, end=10, duration=60)
+        progress(juror, film, start=0, end=10, duration=60)
     assert Evaluation.objects.get().watched_seconds == 10.0
 
 
@@ -374,14 +381,14 @@ def test_watching_the_same_passage_twice_counts_once(juror, film, assignment):
     ],
 )
 def test_absurd_passages_are_clamped_or_ignored(juror, film, assignment, start, end, expected):
-    record_watch_progress(juror=juror, film=film, start=start, end=end, duration=60)
+    progress(juror, film, start=start, end=end, duration=60)
     assert Evaluation.objects.get().watched_ranges == expected
 
 
 def test_the_measured_duration_wins_over_the_player_s(juror, film, assignment):
     make_version(film, status=VideoStatus.READY, probe={"duration": 40.0})
 
-    record_watch_progress(juror=juror, film=film, start=30, end=50, duration=1000)
+    progress(juror, film, start=30, end=50, duration=1000)
 
     evaluation = Evaluation.objects.get()
     assert (evaluation.watched_ranges, evaluation.film_duration) == ([[30.0, 40.0]], 40.0)
@@ -392,7 +399,7 @@ def test_watching_after_validation_changes_nothing(juror, film, criteria, assign
     watch_all(juror, film)
     validate_evaluation(juror=juror, film=film)
 
-    record_watch_progress(juror=juror, film=film, start=0, end=10, duration=90)
+    progress(juror, film, start=0, end=10, duration=90)
 
     evaluation = Evaluation.objects.get()
     assert (evaluation.watched_seconds, evaluation.film_duration) == (60.0, 60.0)
@@ -400,7 +407,7 @@ def test_watching_after_validation_changes_nothing(juror, film, criteria, assign
 
 def test_watch_reports_of_a_film_not_assigned_are_refused(juror, film):
     with pytest.raises(DomainError):
-        record_watch_progress(juror=juror, film=film, start=0, end=10, duration=60)
+        progress(juror, film, start=0, end=10, duration=60)
     assert Evaluation.objects.count() == 0
 
 
@@ -500,7 +507,7 @@ def test_an_optional_criterion_may_stay_empty(juror, film, criteria, assignment)
 def test_validation_requires_ninety_percent_watched_by_default(juror, film, criteria, assignment):
     draft(juror, film, {criteria[0].pk: D("7"), criteria[1].pk: D("8")})
     for start in range(0, 50, 10):  # 50 s of a 60 s film: 83 %
-        record_watch_progress(juror=juror, film=film, start=start, end=start + 10, duration=60)
+        progress(juror, film, start=start, end=start + 10, duration=60)
 
     with pytest.raises(DomainError) as error:
         validate_evaluation(juror=juror, film=film)
@@ -511,7 +518,7 @@ def test_validation_requires_ninety_percent_watched_by_default(juror, film, crit
     ]
     assert Evaluation.objects.get().state == EvaluationState.DRAFT
 
-    record_watch_progress(juror=juror, film=film, start=50, end=54, duration=60)  # exactly 90 %
+    progress(juror, film, start=50, end=54, duration=60)  # exactly 90 %
     assert validate_evaluation(juror=juror, film=film).state == EvaluationState.VALIDATED
 
 
@@ -526,13 +533,13 @@ def test_a_film_never_played_cannot_be_validated(juror, film, criteria, assignme
 def test_the_watched_share_is_set_per_edition(juror, film, criteria, assignment, edition):
     factories.make_judging_settings(edition, min_watched_ratio=D("0.50"))
     draft(juror, film, {criteria[0].pk: D("7"), criteria[1].pk: D("8")})
-    record_watch_progress(juror=juror, film=film, start=0, end=20, duration=60)
+    progress(juror, film, start=0, end=20, duration=60)
 
     with pytest.raises(DomainError) as error:
         validate_evaluation(juror=juror, film=film)
     assert "il faut en avoir vu au moins 50 %" in error.value.messages[0]
 
-    record_watch_progress(juror=juror, film=film, start=20, end=30, duration=60)
+    progress(juror, film, start=20, end=30, duration=60)
     assert validate_evaluation(juror=juror, film=film).state == EvaluationState.VALIDATED
 
 
@@ -580,3 +587,29 @@ def test_score_on_20_counts_only_the_scored_criteria(juror, film, criteria, assi
 
 def test_score_on_20_of_nothing_is_none(juror, film, assignment):
     assert score_on_20(scoring.get_or_create_evaluation(juror=juror, film=film)) is None
+
+
+def test_a_film_without_a_playable_video_cannot_be_watched(juror, film, assignment):
+    opened_at = timezone.now() - timedelta(hours=1)
+    with pytest.raises(DomainError) as error:
+        record_watch_progress(
+            juror=juror, film=film, start=0, end=10, duration=60, opened_at=opened_at
+        )
+    assert error.value.code == "no_video"
+    assert Evaluation.objects.count() == 0
+
+
+def test_a_session_credits_at_most_twice_the_time_elapsed(juror, film, assignment):
+    opened_at = timezone.now()
+    for start in (0, 10, 20):
+        progress(
+            juror,
+            film,
+            start=start,
+            end=start + 10,
+            duration=60,
+            opened_at=opened_at,
+            now=opened_at + timedelta(seconds=10),
+        )
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.watched_ranges, evaluation.watch_session_seconds) == ([[0.0, 20.0]], 20.0)
