@@ -59,10 +59,27 @@ def main():
         log_in(organizer, "organisation@filmit.example")
         shot(organizer, "organizer-dashboard")
         shot(organizer, "organizer-films", "/organisation/films/")
+        organizer.locator("main table a[href^='/organisation/films/']").first.click()
+        organizer.wait_for_load_state("networkidle")
+        shot(organizer, "organizer-film")
+        organizer.goto(f"{BASE}/organisation/editions/")
+        organizer.locator("main a[href^='/organisation/editions/']").first.click()
+        organizer.wait_for_load_state("networkidle")
+        shot(organizer, "organizer-edition")
 
         juror = context().new_page()
         log_in(juror, "marc.petit@filmit.example")
         shot(juror, "juror-dashboard")
+        juror.locator("main a[href*='/jury/jure/films/']").first.click()
+        juror.wait_for_load_state("networkidle")
+        shot(juror, "juror-watch")
+
+        phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+        shot(phone.new_page(), "phone-home", "/")
+        organizer_phone = phone.new_page()
+        log_in(organizer_phone, "organisation@filmit.example")
+        organizer_phone.locator(".org-menu > summary").click()
+        shot(organizer_phone, "phone-organizer-menu")
         browser.close()
 
 
