@@ -345,6 +345,15 @@ class Trade(models.Model):
 
     name = models.CharField(_("nom"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
+    festival = models.ForeignKey(
+        "festival.Festival",
+        verbose_name=_("ajouté par le festival"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trades_added",
+        help_text=_("Vide : un métier de la liste commune, que seule l'exploitation modifie."),
+    )
 
     class Meta:
         verbose_name = _("métier")

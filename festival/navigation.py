@@ -11,6 +11,7 @@ FESTIVAL_SECTIONS = {
     "festival:organizer_dashboard": "dashboard",
     "festival:organizer_films": "films",
     "festival:organizer_film": "films",
+    "festival:organizer_film_decision": "films",
     "festival:organizer_teachers": "teachers",
     "festival:organizer_invite": "invite",
     "festival:organizer_festival": "edition",

@@ -96,11 +96,14 @@ def trades_for_organizer(user: User):
 
 
 def editable_trades_for_organizer(user: User):
-    """The trades an organizer may rename or delete: none a film of another festival shows."""
+    """The trades an organizer may rename or delete: the ones their festival added, as long as
+    no film of another festival shows them. The common list is the platform operators'."""
     shown_elsewhere = Film.trades.through.objects.exclude(
         film__edition__festival_id=user.festival_id
     ).values("trade_id")
-    return Trade.objects.exclude(pk__in=shown_elsewhere)
+    if user.festival_id is None:
+        return Trade.objects.none()
+    return Trade.objects.filter(festival_id=user.festival_id).exclude(pk__in=shown_elsewhere)
 
 
 def get_trade_for_organizer(user: User, pk: int) -> Trade:

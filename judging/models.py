@@ -304,6 +304,9 @@ class Evaluation(models.Model):
         _("page de visionnage ouverte le"), null=True, blank=True
     )
     watch_session_seconds = models.FloatField(_("secondes créditées à cette séance"), default=0)
+    watch_reported_at = models.DateTimeField(
+        _("dernier passage enregistré à"), null=True, blank=True
+    )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 

@@ -206,7 +206,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
         Company.objects.create(siret=siret_for(4_412_000_000 + i), name=name, town=town, sector=s)
         for i, (name, town, s) in enumerate(COMPANIES)
     ]
-    trades = [Trade.objects.create(name=name) for name in TRADES]
+    trades = [Trade.objects.create(name=name, festival=festival) for name in TRADES]
 
     organizer = User.objects.create_user(
         email=ORGANIZER_EMAIL,

@@ -282,7 +282,9 @@ def create_trade(*, name: str, description: str = "", organizer: User) -> Trade:
     name = name.strip()
     _check_trade_name(name)
     try:
-        trade = Trade.objects.create(name=name, description=description.strip())
+        trade = Trade.objects.create(
+            name=name, description=description.strip(), festival_id=organizer.festival_id
+        )
     except IntegrityError as error:
         raise DomainError({"name": [_("Ce métier est déjà dans la liste.")]}) from error
     logger.info("Trade %s created by user %s", trade.pk, organizer.pk)
@@ -302,11 +304,14 @@ def trade_in_use(trade: Trade) -> bool:
 
 
 def delete_trade(*, trade: Trade, organizer: User) -> None:
-    if trade_in_use(trade):
-        raise DomainError(
-            _("Des films présentent ce métier : il ne peut pas être supprimé."),
-            code="trade_used",
-        )
-    pk = trade.pk
-    trade.delete()
+    with transaction.atomic():
+        # Locked, so that a teacher ticking it meanwhile never loses it from their film silently.
+        trade = Trade.objects.select_for_update().get(pk=trade.pk)
+        if trade_in_use(trade):
+            raise DomainError(
+                _("Des films présentent ce métier : il ne peut pas être supprimé."),
+                code="trade_used",
+            )
+        pk = trade.pk
+        trade.delete()
     logger.info("Trade %s deleted by user %s", pk, organizer.pk)

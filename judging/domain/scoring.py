@@ -40,6 +40,9 @@ MAX_REPORTED_SPAN = 30.0
 # A juror may play the film up to twice as fast: a viewing session credits at most twice the
 # real time elapsed since the watch page was opened, so a few forged requests cannot fake it.
 MAX_PLAYBACK_SPEED = 2.0
+# The player reports every 10 s of playback and on each pause or seek: a longer wait between two
+# reports is a pause or an idle page, which must not save up watching credit.
+MAX_REPORT_GAP = MAX_REPORTED_SPAN
 # Passages closer than this are one: players report their position a few times a second.
 MERGE_GAP = 0.5
 # How many times a save that lost a race against another tab is replayed.
@@ -331,10 +334,13 @@ def _no_video() -> DomainError:
 
 
 def _session_budget(evaluation: Evaluation, opened_at: datetime, now: datetime) -> float | None:
-    """How many seconds of film this viewing session may still credit; None for a stale tab.
+    """How many seconds of film this report may credit; None for a stale tab.
 
     The latest session wins: a report from a page opened before the latest one is ignored, so
-    two sessions never credit the same real time twice.
+    two sessions never credit the same real time twice. Within a session, a report credits at
+    most MAX_PLAYBACK_SPEED times the real time since the previous report (or the opening),
+    counting at most MAX_REPORT_GAP of it: a page left open, or a paused film, saves up no
+    credit, so reaching 90 % always takes real time close to the film's own.
     """
     current = evaluation.watch_opened_at
     if current is not None and opened_at < current:
@@ -342,8 +348,11 @@ def _session_budget(evaluation: Evaluation, opened_at: datetime, now: datetime) 
     if current is None or opened_at > current:
         evaluation.watch_opened_at = opened_at
         evaluation.watch_session_seconds = 0.0
-    elapsed = max(0.0, (now - opened_at).total_seconds())
-    return max(0.0, MAX_PLAYBACK_SPEED * elapsed - evaluation.watch_session_seconds)
+        evaluation.watch_reported_at = None
+    since = evaluation.watch_reported_at or opened_at
+    gap = min(max(0.0, (now - since).total_seconds()), MAX_REPORT_GAP)
+    evaluation.watch_reported_at = now
+    return MAX_PLAYBACK_SPEED * gap
 
 
 def record_watch_progress(
@@ -361,8 +370,9 @@ def record_watch_progress(
 
     Only a film with a playable video is watched. Its duration is the one the media pipeline
     measured, the player's when it measured none. Passages are clamped to the film, and a
-    session credits at most MAX_PLAYBACK_SPEED times the time elapsed since it was opened: a
-    passage beyond that is cut to what the clock allows. An absurd one (backwards, longer than a
+    report credits at most MAX_PLAYBACK_SPEED times the real time since the previous one: a
+    passage beyond that is cut to what the clock allows (see `_session_budget`). An absurd one
+    (backwards, longer than a
     report can be, not a number) changes nothing. Nothing is recorded once the notes are
     validated: the gate they passed is behind them.
     """
@@ -389,7 +399,7 @@ def record_watch_progress(
         if budget is None:
             return evaluation
         high = min(high, low + budget)
-        fields = ["watch_opened_at", "watch_session_seconds"]
+        fields = ["watch_opened_at", "watch_session_seconds", "watch_reported_at"]
         if high > low:
             evaluation.watch_session_seconds = round(
                 evaluation.watch_session_seconds + (high - low), 3

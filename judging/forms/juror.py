@@ -195,7 +195,9 @@ class WatchProgressForm(forms.Form):
 
     def clean_session(self) -> datetime:
         try:
-            payload = signing.loads(self.cleaned_data["session"], salt=WATCH_SALT)
+            payload = signing.loads(
+                self.cleaned_data["session"], salt=WATCH_SALT, max_age=WATCH_SESSION_MAX_AGE
+            )
             if (payload["juror"], payload["film"]) != (self.juror_id, self.film_id):
                 raise ValueError
             return datetime.fromtimestamp(float(payload["opened"]), tz=UTC)
@@ -204,6 +206,10 @@ class WatchProgressForm(forms.Form):
                 _("Rechargez la page du film pour continuer à enregistrer votre visionnage."),
                 code="bad_session",
             ) from error
+
+
+# A watch page left open longer than this must be reloaded before its reports count.
+WATCH_SESSION_MAX_AGE = 12 * 3600
 
 
 class ConflictForm(forms.Form):

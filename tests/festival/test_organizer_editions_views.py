@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -44,7 +45,8 @@ def edition_data(**overrides) -> dict:
 
 @pytest.fixture
 def trade(film):
-    trade = factories.make_trade(name="Soudeur")
+    """A trade this festival added, shown by one of its films."""
+    trade = factories.make_trade(name="Soudeur", festival=film.edition.festival)
     film.trades.add(trade)
     return trade
 
@@ -490,15 +492,31 @@ def test_used_trade_is_not_deleted(organizer_client, trade):
     ]
 
 
-def test_unused_trade_deleted_after_confirmation(organizer_client):
-    trade = factories.make_trade(name="Chaudronnier")
+def test_unused_trade_deleted_after_confirmation(organizer_client, festival):
+    trade = factories.make_trade(name="Chaudronnier", festival=festival)
     url = reverse("festival:organizer_trade_delete", args=[trade.pk])
     assert organizer_client.get(url).context["in_use"] is False
     organizer_client.post(url)
     assert not Trade.objects.filter(pk=trade.pk).exists()
 
 
-def test_unused_trade_is_editable_by_any_organizer(other_organizer_client):
+def test_a_trade_added_by_a_festival_is_only_its_organizers(organizer, other_organizer, festival):
+    organizer_client, other_organizer_client = Client(), Client()
+    organizer_client.force_login(organizer)
+    other_organizer_client.force_login(other_organizer)
     trade = factories.make_trade(name="Chaudronnier")
-    response = other_organizer_client.get(reverse("festival:organizer_trade_edit", args=[trade.pk]))
-    assert response.status_code == 200
+    organizer_client.post(reverse("festival:organizer_trades"), {"name": "Usineur"})
+    added = Trade.objects.get(name="Usineur")
+    assert added.festival == festival
+    for url in (
+        reverse("festival:organizer_trade_edit", args=[added.pk]),
+        reverse("festival:organizer_trade_delete", args=[added.pk]),
+    ):
+        assert other_organizer_client.get(url).status_code == 404
+        assert other_organizer_client.post(url, {"name": "Zzz"}).status_code == 404
+    assert Trade.objects.get(pk=added.pk).name == "Usineur"
+    # The common list (no festival) is the platform operators': no organizer changes it.
+    for client in (organizer_client, other_organizer_client):
+        url = reverse("festival:organizer_trade_edit", args=[trade.pk])
+        assert client.post(url, {"name": "Zzz"}).status_code == 404
+    assert Trade.objects.get(pk=trade.pk).name == "Chaudronnier"

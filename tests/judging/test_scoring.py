@@ -599,17 +599,15 @@ def test_a_film_without_a_playable_video_cannot_be_watched(juror, film, assignme
     assert Evaluation.objects.count() == 0
 
 
-def test_a_session_credits_at_most_twice_the_time_elapsed(juror, film, assignment):
-    opened_at = timezone.now()
-    for start in (0, 10, 20):
+def test_each_report_credits_at_most_twice_the_time_since_the_previous_one(
+    juror, film, assignment
+):
+    opened_at = now = timezone.now()
+    for start, seconds in ((0, 10), (10, 0), (20, 3)):  # real seconds before each report
+        now += timedelta(seconds=seconds)
         progress(
-            juror,
-            film,
-            start=start,
-            end=start + 10,
-            duration=60,
-            opened_at=opened_at,
-            now=opened_at + timedelta(seconds=10),
+            juror, film, start=start, end=start + 10, duration=60, opened_at=opened_at, now=now
         )
     evaluation = Evaluation.objects.get()
-    assert (evaluation.watched_ranges, evaluation.watch_session_seconds) == ([[0.0, 20.0]], 20.0)
+    # 10 s (20 allowed), then nothing (no time passed), then 6 s (3 s at 2×).
+    assert evaluation.watched_ranges == [[0.0, 10.0], [20.0, 26.0]]
