@@ -190,9 +190,9 @@ elif TASKS_BACKEND == "rq":
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'db' or 'rq'.")
 
-# Cache: in the process's memory by default. Counters such as the public vote's rate limits are
-# then per process; when several processes or machines serve the site, point CACHE_URL at a Redis
-# server (redis://host:6379/1) so that they share one count.
+# Cache: in the process's memory by default. Counters such as the rate limits of logins and of the
+# public vote are then per process; when several processes or machines serve the site, point
+# CACHE_URL at a Redis server (redis://host:6379/1) so that they share one count.
 CACHE_URL = envstr("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {
@@ -204,6 +204,12 @@ del CACHE_URL
 # Prix du public: vote requests allowed per hour from one IP address, and for one email address.
 PUBLIC_VOTE_MAX_PER_IP = envint("PUBLIC_VOTE_MAX_PER_IP", 20)
 PUBLIC_VOTE_MAX_PER_EMAIL = envint("PUBLIC_VOTE_MAX_PER_EMAIL", 5)
+# Login: failed attempts allowed per 15 minutes for one account, and from one IP address.
+LOGIN_MAX_PER_ACCOUNT = envint("LOGIN_MAX_PER_ACCOUNT", 5)
+LOGIN_MAX_PER_IP = envint("LOGIN_MAX_PER_IP", 20)
+# Forgotten password: requests allowed per 15 minutes for one address, and from one IP address.
+PASSWORD_RESET_MAX_PER_ACCOUNT = envint("PASSWORD_RESET_MAX_PER_ACCOUNT", 3)
+PASSWORD_RESET_MAX_PER_IP = envint("PASSWORD_RESET_MAX_PER_IP", 10)
 
 # Email: console in development, SMTP in production (a local relay unless EMAIL_HOST is set).
 EMAIL_HOST = envstr("EMAIL_HOST", "")

@@ -1,8 +1,13 @@
-"""Accounts: teacher sign-up and approval, invitations of jurors and organizers."""
+"""Accounts: teacher sign-up and approval, invitations of jurors and organizers, throttling.
+
+Nobody may find out who has an account: sign-up and forgotten password answer the same for a
+known and an unknown address, and the account's owner is told by email instead.
+"""
 
 import logging
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
@@ -11,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from festival import emails
+from festival import emails, throttle
 from festival.domain import DomainError
 from festival.enums import ApprovalStatus, Role
 from festival.models import Festival, Invitation, School, User
@@ -29,16 +34,20 @@ def register_teacher(
     school: School,
     phone: str = "",
     language: str = "fr",
-) -> User:
+) -> User | None:
+    """A pending teacher account, or None when the address is taken.
+
+    A taken address changes nothing: its owner gets an email saying someone tried to sign up
+    with it, and the caller answers as for a new account.
+    """
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError(
-            _(
-                "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez "
-                "votre mot de passe."
-            ),
-            code="email_taken",
-        )
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        # Hashed for nothing, so that a taken address takes as long to answer as a new one.
+        make_password(password)
+        emails.send_to_user(template="signup_address_taken", user=owner, context={})
+        logger.info("Sign-up attempt with the address of user %s", owner.pk)
+        return None
     user = User.objects.create_user(
         email=email,
         password=password,
@@ -171,3 +180,45 @@ def request_password_reset(*, email: str) -> None:
         user=user,
         context={"link": set_password_link(user), "valid_days": link_valid_days()},
     )
+
+
+# Throttling: counted in windows of 15 minutes, per address and per IP address.
+THROTTLE_WINDOW_SECONDS = 15 * 60
+
+
+def login_throttled(*, email: str, ip: str | None) -> bool:
+    """Whether this address, or this IP address, has failed to log in too often lately.
+
+    Read before the password is checked: once throttled, it is not checked at all.
+    """
+    window = THROTTLE_WINDOW_SECONDS
+    if throttle.count("login:account", email, window=window) >= settings.LOGIN_MAX_PER_ACCOUNT:
+        return True
+    return bool(ip) and throttle.count("login:ip", ip, window=window) >= settings.LOGIN_MAX_PER_IP
+
+
+def record_failed_login(*, email: str, ip: str | None) -> None:
+    """Count a wrong password (or unknown address). Successes are never counted, nor reset
+    anything: a user logging in from a shared address does not clear an attacker's count."""
+    throttle.hit("login:account", email, window=THROTTLE_WINDOW_SECONDS)
+    if ip:
+        throttle.hit("login:ip", ip, window=THROTTLE_WINDOW_SECONDS)
+
+
+def password_reset_throttled(*, email: str, ip: str | None) -> bool:
+    """Count this request for a new password; whether there were too many lately.
+
+    Counted per address whether it has an account or not, so the answer reveals nothing.
+    """
+    email = User.objects.normalize_email(email).lower()
+    window = THROTTLE_WINDOW_SECONDS
+    over = (
+        throttle.hit("password-reset:account", email, window=window)
+        > settings.PASSWORD_RESET_MAX_PER_ACCOUNT
+    )
+    if ip:
+        over |= (
+            throttle.hit("password-reset:ip", ip, window=window)
+            > settings.PASSWORD_RESET_MAX_PER_IP
+        )
+    return over

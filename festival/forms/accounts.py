@@ -4,10 +4,12 @@ import re
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from festival.domain.accounts import login_throttled, record_failed_login
 from festival.enums import Academie
 from festival.models import School, User
 from festival.validators import normalize_uai, validate_uai
@@ -35,11 +37,30 @@ class LoginForm(AuthenticationForm):
             "mot de passe avec « Mot de passe oublié ? »."
         ),
         "inactive": _("Ce compte a été désactivé. Contactez l'organisation du festival."),
+        "throttled": _("Trop de tentatives de connexion : réessayez dans quelques minutes."),
     }
 
     def clean_username(self):
         # Addresses are stored in lower case: "Claire.Girard@ac-besancon.fr" must log in too.
         return self.cleaned_data["username"].lower()
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if not email:
+            return super().clean()
+        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+        if login_throttled(email=email, ip=ip):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                record_failed_login(email=email, ip=ip)
+            raise
+
+    @property
+    def throttled(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, "throttled")
 
 
 class SchoolSearchForm(forms.Form):

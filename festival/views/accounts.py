@@ -21,10 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from festival.domain import DomainError
 from festival.domain.accounts import (
     accept_invitation,
     add_school,
+    password_reset_throttled,
     register_teacher,
     request_password_reset,
 )
@@ -55,6 +55,12 @@ class LoginView(auth_views.LoginView):
         if user.is_authenticated and user.role == Role.TEACHER and not user.is_teacher:
             return ""
         return super().get_redirect_url()
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
 
 
 login_view = LoginView.as_view()
@@ -108,14 +114,18 @@ def signup(request):
     if request.method == "POST":
         form = SignupForm(request.POST)
         if form.is_valid():
-            user = _register_teacher(form)
-            if user is not None:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(
-                    request,
-                    _("Votre inscription est enregistrée. Un e-mail de confirmation vous attend."),
+            _register_teacher(form)
+            # The same answer whether the address was free or taken (its owner gets an email
+            # instead): nobody may find out who has an account.
+            messages.success(
+                request,
+                _(
+                    "Merci ! Un e-mail vient d'être envoyé à l'adresse %(email)s : il vous dit "
+                    "la suite. Pensez à regarder dans les courriers indésirables."
                 )
-                return redirect("festival:after_login")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("festival:login")
         selected = form.cleaned_data.get("school")
     else:
         form = SignupForm()
@@ -126,27 +136,24 @@ def signup(request):
 
 def _register_teacher(form: SignupForm) -> User | None:
     data = form.cleaned_data
-    try:
-        # A school added for an address already taken must not stay behind.
-        with transaction.atomic():
-            school = data["school"] or add_school(
-                uai=data["uai"],
-                name=data["school_name"],
-                town=data["school_town"],
-                academie=data["school_academie"],
-            )
-            return register_teacher(
-                email=data["email"],
-                password=data["password1"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                school=school,
-                phone=data["phone"],
-                language=translation.get_language() or "fr",
-            )
-    except DomainError as error:
-        form.add_error("email" if error.code == "email_taken" else None, error)
-        return None
+    # A school typed in is added whether the address was free or not: its appearing in the
+    # search must not tell either.
+    with transaction.atomic():
+        school = data["school"] or add_school(
+            uai=data["uai"],
+            name=data["school_name"],
+            town=data["school_town"],
+            academie=data["school_academie"],
+        )
+        return register_teacher(
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            school=school,
+            phone=data["phone"],
+            language=translation.get_language() or "fr",
+        )
 
 
 @require_GET
@@ -204,6 +211,17 @@ def password_reset(request):
         form = PasswordResetRequestForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"]
+            if password_reset_throttled(email=email, ip=request.META.get("REMOTE_ADDR")):
+                form.add_error(
+                    None,
+                    _(
+                        "Trop de demandes de nouveau mot de passe : réessayez dans quelques "
+                        "minutes."
+                    ),
+                )
+                return render(
+                    request, "festival/accounts/password_reset.html", {"form": form}, status=429
+                )
             request_password_reset(email=email)
             # The same answer whether the address has an account or not.
             messages.success(

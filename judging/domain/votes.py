@@ -4,28 +4,25 @@ A visitor chooses a film of a category and gives their email address; the vote i
 unconfirmed with a random token and a link is emailed. Only confirmed votes count. Until it is
 confirmed, a new vote in the same category with the same address replaces it (a typo in the
 choice is forgiven, and the link of the last request is the one that works); once confirmed,
-the vote is final. Requests are rate-limited per IP address and per email address through the
-cache: the default in-process cache counts per server process, set CACHE_URL to a Redis server
-when several processes serve the site.
+the vote is final. Requests are rate-limited per IP address and per email address
+(`festival.throttle`).
 
 Only accepted films whose image-rights consents are all validated can be voted for: the vote
 pages show pupils' work to the public.
 """
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from festival import emails
+from festival import emails, throttle
 from festival.enums import FilmStatus
 from festival.models import Category, Edition, Film
 from judging.domain import DomainError
@@ -104,26 +101,22 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _hit(key: str) -> int:
-    """Count one request under `key` for the current window; the count so far."""
-    if cache.add(key, 1, RATE_WINDOW_SECONDS):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, RATE_WINDOW_SECONDS)
-        return 1
-
-
 def check_rate_limit(*, ip: str | None, email: str) -> None:
     """At most N vote requests per hour from an IP address, and M for an email address."""
-    bucket = int(timezone.now().timestamp()) // RATE_WINDOW_SECONDS
-    email_key = hashlib.sha256(email.encode()).hexdigest()
+    window = RATE_WINDOW_SECONDS
     counts = []
     if ip:
-        counts.append((_hit(f"public-vote:ip:{ip}:{bucket}"), _limit("PUBLIC_VOTE_MAX_PER_IP", 20)))
+        counts.append(
+            (
+                throttle.hit("public-vote:ip", ip, window=window),
+                _limit("PUBLIC_VOTE_MAX_PER_IP", 20),
+            )
+        )
     counts.append(
-        (_hit(f"public-vote:email:{email_key}:{bucket}"), _limit("PUBLIC_VOTE_MAX_PER_EMAIL", 5))
+        (
+            throttle.hit("public-vote:email", email, window=window),
+            _limit("PUBLIC_VOTE_MAX_PER_EMAIL", 5),
+        )
     )
     if any(count > limit for count, limit in counts):
         raise DomainError(

@@ -1,14 +1,16 @@
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from freezegun import freeze_time
 
 from festival.domain.accounts import invite_member, set_password_link
 from festival.enums import Academie, ApprovalStatus, Role
@@ -22,6 +24,18 @@ SEARCH = reverse("festival:school_search")
 RESET = reverse("festival:password_reset")
 SITE = "https://filmit.example.org"
 NEW_PASSWORD = "Tournage-en-atelier-2027"
+SIGNUP_DONE = (
+    "Merci ! Un e-mail vient d'être envoyé à l'adresse {} : il vous dit la suite. Pensez à "
+    "regarder dans les courriers indésirables."
+)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The login and password-reset counters live in the cache: each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def logged_in_pk(client):
@@ -204,7 +218,8 @@ def test_signup_with_a_school_from_the_list(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(SIGNUP, signup_data(school=school.pk))
-    assert (response.status_code, response.url) == (302, AFTER_LOGIN)
+    assert (response.status_code, response.url) == (302, LOGIN)
+    assert message_texts(response) == [SIGNUP_DONE.format("claire.girard@ac-besancon.fr")]
     user = User.objects.get(email="claire.girard@ac-besancon.fr")
     assert (user.role, user.approval, user.school, user.phone, user.language) == (
         Role.TEACHER,
@@ -213,11 +228,13 @@ def test_signup_with_a_school_from_the_list(
         "03 81 00 00 00",
         "fr",
     )
-    assert logged_in_pk(client) == str(user.pk)
+    # Not logged in: a taken address could not be, and the two answers must be the same.
+    assert logged_in_pk(client) is None
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["claire.girard@ac-besancon.fr"], "FILM'IT : votre inscription est enregistrée"),
         ([organizer.email], "FILM'IT : nouvelle inscription à valider (Claire Girard)"),
     ]
+    client.post(LOGIN, {"username": user.email, "password": NEW_PASSWORD})
     pending_page = client.get(AFTER_LOGIN)
     assert [t.name for t in pending_page.templates][0] == "festival/accounts/account_pending.html"
 
@@ -227,23 +244,50 @@ def test_signup_in_english_keeps_the_language(client, school):
     assert User.objects.get(email="claire.girard@ac-besancon.fr").language == "en"
 
 
-def test_signup_with_a_taken_address(client, school, teacher):
-    response = client.post(SIGNUP, signup_data(school=school.pk, email=teacher.email))
-    assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "email": [
-            "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez "
-            "votre mot de passe."
-        ]
-    }
-    # The school stays chosen for the next try.
-    assert (response.context["schools"], response.context["selected_school_id"]) == (
-        [school],
-        school.pk,
+def test_signup_with_a_taken_address_answers_as_for_a_new_one(
+    site, school, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    answers = []
+    for email in ("nouvelle@example.org", teacher.email):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client().post(SIGNUP, signup_data(school=school.pk, email=email))
+        page = Client().get(response.url)  # what the visitor sees next, without their message
+        answers.append((response.status_code, response.url, message_texts(response), page.content))
+    new, taken = answers
+    assert taken[:2] == new[:2] == (302, LOGIN)
+    assert (new[2], taken[2]) == (
+        [SIGNUP_DONE.format("nouvelle@example.org")],
+        [SIGNUP_DONE.format(teacher.email)],
     )
+    assert re.sub(rb'value="[^"]+"', b"", taken[3]) == re.sub(rb'value="[^"]+"', b"", new[3])
+    assert User.objects.filter(email__in=["nouvelle@example.org", teacher.email]).count() == 2
+    assert [(m.to, m.subject) for m in mailoutbox][-1] == (
+        [teacher.email],
+        "FILM'IT : inscription avec votre adresse",
+    )
+    owner_mail = mailoutbox[-1].body
+    assert "Quelqu'un a voulu créer un compte" in owner_mail
+    assert f"{SITE}{RESET}" in owner_mail
 
 
-def test_signup_with_a_taken_address_adds_no_school(client, teacher):
+def test_signup_with_a_taken_address_changes_no_account(
+    client, school, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    password = teacher.password
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            SIGNUP, signup_data(school=school.pk, email=teacher.email.upper(), first_name="X")
+        )
+    assert (response.status_code, response.url) == (302, LOGIN)
+    assert logged_in_pk(client) is None
+    assert list(User.objects.values_list("email", "first_name", "password")) == [
+        (teacher.email, "Claire", password)
+    ]
+    assert [m.to for m in mailoutbox] == [[teacher.email]]
+
+
+def test_signup_with_a_taken_address_adds_the_school_as_for_a_new_one(client, teacher):
+    """Whether a typed-in school appears in the search must not tell a taken address either."""
     data = signup_data(
         email=teacher.email,
         uai="0250007X",
@@ -252,8 +296,8 @@ def test_signup_with_a_taken_address_adds_no_school(client, teacher):
         school_academie=Academie.BESANCON,
     )
     response = client.post(SIGNUP, data)
-    assert list(response.context["form"].errors) == ["email"]
-    assert School.objects.filter(uai="0250007X").count() == 0
+    assert response.url == LOGIN
+    assert School.objects.filter(uai="0250007X").count() == 1
 
 
 def test_signup_with_an_invalid_uai(client, db):
@@ -283,7 +327,7 @@ def test_signup_adding_a_new_school(client, db):
         school_academie=Academie.BESANCON,
     )
     response = client.post(SIGNUP, data)
-    assert response.url == AFTER_LOGIN
+    assert response.url == LOGIN
     school = School.objects.get()
     assert (school.uai, school.name, school.town, school.academie) == (
         "0250007X",
@@ -296,7 +340,7 @@ def test_signup_adding_a_new_school(client, db):
 
 def test_signup_with_the_uai_of_a_known_school_uses_it(client, school):
     response = client.post(SIGNUP, signup_data(uai=school.uai))
-    assert response.url == AFTER_LOGIN
+    assert response.url == LOGIN
     assert (School.objects.count(), User.objects.get().school) == (1, school)
 
 
@@ -630,3 +674,111 @@ def test_password_reset_link_sets_a_new_password(
 def test_password_reset_needs_an_address(client, db):
     response = client.post(RESET, {"email": "pas-une-adresse"})
     assert list(response.context["form"].errors) == ["email"]
+
+
+# Throttling of login and password reset
+
+THROTTLED_LOGIN = "Trop de tentatives de connexion : réessayez dans quelques minutes."
+THROTTLED_RESET = "Trop de demandes de nouveau mot de passe : réessayez dans quelques minutes."
+
+
+@pytest.fixture
+def limits(settings):
+    """Small limits, and a clock stopped at the start of a window: no test straddles two."""
+    settings.LOGIN_MAX_PER_ACCOUNT = 3
+    settings.LOGIN_MAX_PER_IP = 5
+    settings.PASSWORD_RESET_MAX_PER_ACCOUNT = 2
+    settings.PASSWORD_RESET_MAX_PER_IP = 4
+    with freeze_time(datetime(2027, 3, 1, 9, 0, tzinfo=UTC)) as clock:
+        yield clock
+
+
+def log_in(email, password, ip="192.0.2.1"):
+    return Client(REMOTE_ADDR=ip).post(LOGIN, {"username": email, "password": password})
+
+
+def test_login_is_throttled_per_account_without_checking_the_password(teacher, limits, monkeypatch):
+    for _ in range(3):
+        assert log_in(teacher.email, "nope").status_code == 200
+    checked = []
+    monkeypatch.setattr(
+        "django.contrib.auth.backends.ModelBackend.authenticate",
+        lambda *args, **kwargs: checked.append(kwargs),
+    )
+    # From another address, with the right password: the account is locked for now.
+    response = log_in(teacher.email, factories.PASSWORD, ip="198.51.100.7")
+    assert response.status_code == 429
+    assert response.context["form"].non_field_errors() == [THROTTLED_LOGIN]
+    assert THROTTLED_LOGIN.replace("'", "&#x27;") in response.content.decode()
+    assert checked == []
+
+
+def test_login_is_throttled_per_ip_address(teacher, limits, db):
+    for number in range(5):
+        assert log_in(f"inconnu{number}@example.org", "nope").status_code == 200
+    response = log_in(teacher.email, factories.PASSWORD)
+    assert response.status_code == 429
+    assert response.context["form"].non_field_errors() == [THROTTLED_LOGIN]
+
+
+def test_login_throttling_leaves_users_of_other_addresses_alone(teacher, other_teacher, limits):
+    for number in range(5):
+        log_in(f"inconnu{number}@example.org", "nope", ip="203.0.113.66")
+    assert log_in(f"inconnu{number}@example.org", "nope", ip="203.0.113.66").status_code == 429
+    response = log_in(teacher.email, factories.PASSWORD, ip="192.0.2.1")
+    assert (response.status_code, response.url) == (302, AFTER_LOGIN)
+
+
+def test_login_counts_only_failures(teacher, limits):
+    for _ in range(5):
+        assert log_in(teacher.email, factories.PASSWORD).status_code == 302
+    assert log_in(teacher.email, factories.PASSWORD).status_code == 302
+
+
+def test_a_successful_login_does_not_reset_the_count_of_others(teacher, limits):
+    for number in range(4):
+        log_in(f"inconnu{number}@example.org", "nope")
+    assert log_in(teacher.email, factories.PASSWORD).status_code == 302
+    log_in("inconnu4@example.org", "nope")
+    assert log_in(teacher.email, factories.PASSWORD).status_code == 429
+
+
+def test_login_throttling_lasts_a_window_of_fifteen_minutes(teacher, limits):
+    for _ in range(3):
+        log_in(teacher.email, "nope")
+    limits.tick(timedelta(minutes=14))
+    assert log_in(teacher.email, factories.PASSWORD).status_code == 429
+    limits.tick(timedelta(minutes=1))
+    assert log_in(teacher.email, factories.PASSWORD).status_code == 302
+
+
+def reset(email, ip="192.0.2.1"):
+    return Client(REMOTE_ADDR=ip).post(RESET, {"email": email})
+
+
+def test_password_reset_is_throttled_per_account(
+    teacher, limits, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [reset(teacher.email, ip=f"192.0.2.{n}").status_code for n in range(3)]
+    assert answers == [302, 302, 429]
+    assert [m.to for m in mailoutbox] == [[teacher.email]] * 2
+
+
+def test_password_reset_is_throttled_per_ip_address(
+    teacher, limits, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [reset(f"inconnu{n}@example.org").status_code for n in range(4)]
+        response = reset(teacher.email)
+    assert (answers, response.status_code) == ([302] * 4, 429)
+    assert response.context["form"].non_field_errors() == [THROTTLED_RESET]
+    assert mailoutbox == []
+    # Someone else, elsewhere, still gets their link.
+    assert reset(teacher.email, ip="198.51.100.7").status_code == 302
+
+
+def test_password_reset_throttling_lasts_a_window_of_fifteen_minutes(teacher, limits):
+    assert [reset(teacher.email).status_code for _ in range(3)] == [302, 302, 429]
+    limits.tick(timedelta(minutes=15))
+    assert reset(teacher.email).status_code == 302

@@ -51,11 +51,19 @@ def test_register_teacher_creates_a_pending_account_and_tells_everyone(
     ]
 
 
-def test_register_teacher_refuses_a_taken_address(school, teacher):
-    with pytest.raises(DomainError) as excinfo:
-        register(school, email=teacher.email.upper())
-    assert excinfo.value.code == "email_taken"
+def test_register_teacher_with_a_taken_address_tells_its_owner_and_changes_nothing(
+    school, teacher, organizer, mailoutbox, django_capture_on_commit_callbacks
+):
+    password = teacher.password
+    with django_capture_on_commit_callbacks(execute=True):
+        result = register(school, email=teacher.email.upper(), first_name="Intrus")
+    assert result is None
     assert User.objects.filter(email__iexact=teacher.email).count() == 1
+    teacher.refresh_from_db()
+    assert (teacher.password, teacher.first_name) == (password, "Claire")
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        ([teacher.email], "FILM'IT : inscription avec votre adresse")
+    ]
 
 
 def test_decide_teacher_approves(
