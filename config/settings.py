@@ -243,6 +243,10 @@ FILMIT_MAX_UPLOAD_BYTES = envint("FILMIT_MAX_UPLOAD_BYTES", 8 * 1024**3)
 # when there are several. Abandoned ones expire after this many hours without activity.
 FILMIT_UPLOAD_DIR = Path(envstr("FILMIT_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 FILMIT_UPLOAD_EXPIRY_HOURS = envint("FILMIT_UPLOAD_EXPIRY_HOURS", 24)
+# Unfinished uploads each person (teacher or organizer) may keep open, and the total size they
+# may declare, so that no one fills the upload volume; finished and expired ones do not count.
+FILMIT_MAX_OPEN_UPLOADS = envint("FILMIT_MAX_OPEN_UPLOADS", 3)
+FILMIT_MAX_OPEN_UPLOAD_BYTES = envint("FILMIT_MAX_OPEN_UPLOAD_BYTES", 3 * FILMIT_MAX_UPLOAD_BYTES)
 FILMIT_MAX_CONSENT_BYTES = envint("FILMIT_MAX_CONSENT_BYTES", 20 * 1024**2)
 FILMIT_LOUDNESS_TARGET = envfloat("FILMIT_LOUDNESS_TARGET", -16.0)
 FILMIT_INVITATION_DAYS = envint("FILMIT_INVITATION_DAYS", 14)

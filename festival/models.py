@@ -390,8 +390,20 @@ def original_video_path(instance, filename):
     return f"originals/{instance.edition_id}/{uuid.uuid4().hex}"
 
 
+# The extension of a consent file comes from its type as read from its first bytes
+# (festival.uploads.consent_content_type), never from the name the sender gave it.
+CONSENT_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+}
+
+
 def consent_path(instance, filename):
-    return f"consents/{instance.film_id}/{uuid.uuid4().hex}"
+    """consents/<film>/<random>.<extension of the sniffed type>: a name the server chooses."""
+    extension = CONSENT_EXTENSIONS[instance.content_type]  # an unknown type fails loudly
+    return f"consents/{instance.film_id}/{uuid.uuid4().hex}.{extension}"
 
 
 class Film(models.Model):

@@ -143,7 +143,7 @@ class Publication(models.Model):
 
 
 class PublicVote(models.Model):
-    """One vote per category per confirmed email address."""
+    """One vote per category per mailbox (canonical email address)."""
 
     edition = models.ForeignKey(
         "festival.Edition", on_delete=models.CASCADE, related_name="public_votes"
@@ -153,6 +153,8 @@ class PublicVote(models.Model):
     )
     film = models.ForeignKey("festival.Film", on_delete=models.CASCADE, related_name="public_votes")
     email = models.EmailField(_("adresse e-mail"))
+    # The mailbox behind `email` (see judging.domain.votes.canonical_email): the unique key.
+    email_key = models.CharField(_("adresse e-mail canonique"), max_length=254)
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
@@ -162,7 +164,7 @@ class PublicVote(models.Model):
         verbose_name_plural = _("votes du public")
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "email"], name="public_vote_one_per_category"
+                fields=["edition", "category", "email_key"], name="public_vote_one_per_mailbox"
             ),
         ]
 

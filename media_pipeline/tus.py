@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -154,12 +155,81 @@ def check_length(length: int) -> None:
         raise UploadError(413 if error.code == "too_large" else 400, error.text) from None
 
 
+# What one person may keep open: unfinished uploads take disk space until they expire.
+
+
+def open_uploads(user_id: int, now: datetime | None = None) -> list[Upload]:
+    """The user's uploads still receiving bytes and not expired: finished ones hold no data."""
+    root = upload_root()
+    if not root.is_dir():
+        return []
+    now = now or timezone.now()
+    found = []
+    for folder in root.iterdir():
+        if not folder.is_dir() or len(folder.name) != 43:
+            continue
+        upload = Upload.load(folder.name)
+        if (
+            upload is not None
+            and upload.user_id == user_id
+            and upload.state == RECEIVING
+            and not upload.is_expired(now)
+        ):
+            found.append(upload)
+    return found
+
+
+def check_open_uploads(*, user_id: int, length: int) -> None:
+    """429 beyond FILMIT_MAX_OPEN_UPLOADS open uploads or FILMIT_MAX_OPEN_UPLOAD_BYTES declared."""
+    current = open_uploads(user_id)
+    if len(current) >= settings.FILMIT_MAX_OPEN_UPLOADS:
+        raise UploadError(
+            429,
+            _(
+                "Vous avez déjà %(count)s envois de vidéo en cours : terminez-en ou "
+                "annulez-en un avant d'en commencer un autre."
+            )
+            % {"count": len(current)},
+        )
+    declared = sum(upload.length for upload in current)
+    limit = settings.FILMIT_MAX_OPEN_UPLOAD_BYTES
+    if declared + length > limit:
+        raise UploadError(
+            429,
+            _(
+                "Vos envois de vidéo en cours totalisent déjà %(declared)s, pour %(limit)s au "
+                "plus à la fois : terminez-en ou annulez-en un avant d'envoyer ce fichier."
+            )
+            % {"declared": filesizeformat(declared), "limit": filesizeformat(limit)},
+        )
+
+
+@contextmanager
+def user_lock(user_id: int) -> Iterator[None]:
+    """One creation at a time per user, so that two at once cannot both pass the limits."""
+    upload_root().mkdir(parents=True, exist_ok=True)
+    with open(upload_root() / f".user-{user_id}.lock", "ab") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 # Storage of partial uploads.
 
 
 def create_upload(*, film_id: int, user_id: int, length: int, filename: str, filetype: str):
     check_length(length)
     maybe_expire_uploads()
+    with user_lock(user_id):
+        check_open_uploads(user_id=user_id, length=length)
+        return _create_upload(
+            film_id=film_id, user_id=user_id, length=length, filename=filename, filetype=filetype
+        )
+
+
+def _create_upload(*, film_id: int, user_id: int, length: int, filename: str, filetype: str):
     upload_id = secrets.token_urlsafe(ID_BYTES)
     now = timezone.now()
     upload = Upload(

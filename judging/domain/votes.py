@@ -1,11 +1,12 @@
-"""The prix du public: one confirmed vote per category per email address, in a window.
+"""The prix du public: one confirmed vote per category per mailbox, in a window.
 
 A visitor chooses a film of a category and gives their email address; the vote is recorded
 unconfirmed with a random token and a link is emailed. Only confirmed votes count. Until it is
 confirmed, a new vote in the same category with the same address replaces it (a typo in the
 choice is forgiven, and the link of the last request is the one that works); once confirmed,
-the vote is final. Requests are rate-limited per IP address and per email address
-(`festival.throttle`).
+the vote is final. Addresses are compared by their canonical key (`canonical_email`): the
+variants a provider delivers to the same mailbox (case, plus tags, Gmail's dots) are one
+voter. Requests are rate-limited per IP address and per mailbox (`festival.throttle`).
 
 Only accepted films whose image-rights consents are all validated can be voted for: the vote
 pages show pupils' work to the public.
@@ -97,12 +98,35 @@ def votable_films(edition: Edition, category: Category | None = None) -> list[Fi
     return list(films)
 
 
+# Which parts of an address a mail provider ignores, so that one mailbox has one key. Plus
+# tags ("jean+festival@…", RFC 5233 sub-addressing) are delivered to the same mailbox by
+# Gmail, Outlook/Hotmail/Live, iCloud, Fastmail, Proton and most mail servers: they are dropped
+# for every domain. Dots in the local part are ignored by Gmail only: for every other provider
+# "a.b@…" and "ab@…" are two mailboxes and stay two keys.
+DOTS_IGNORED_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+# Domains that are another name of the same mailboxes.
+DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+
+
 def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """The address as typed, without surrounding spaces: where the confirmation goes."""
+    return (email or "").strip()
+
+
+def canonical_email(email: str) -> str:
+    """The key of the mailbox behind an address: one key, one vote per category."""
+    address = normalize_email(email).lower()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    local = local.split("+", 1)[0]
+    if domain in DOTS_IGNORED_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{DOMAIN_ALIASES.get(domain, domain)}"
 
 
 def check_rate_limit(*, ip: str | None, email: str) -> None:
-    """At most N vote requests per hour from an IP address, and M for an email address."""
+    """At most N vote requests per hour from an IP address, and M for a mailbox."""
     window = RATE_WINDOW_SECONDS
     counts = []
     if ip:
@@ -114,7 +138,7 @@ def check_rate_limit(*, ip: str | None, email: str) -> None:
         )
     counts.append(
         (
-            throttle.hit("public-vote:email", email, window=window),
+            throttle.hit("public-vote:email", canonical_email(email), window=window),
             _limit("PUBLIC_VOTE_MAX_PER_EMAIL", 5),
         )
     )
@@ -156,8 +180,9 @@ def request_vote(
 ) -> PublicVote:
     """Record an unconfirmed vote and email its confirmation link."""
     email = normalize_email(email)
+    email_key = canonical_email(email)
     _check_open(edition)
-    check_rate_limit(ip=ip, email=email)
+    check_rate_limit(ip=ip, email=email_key)
     if (
         category.edition_id != edition.pk
         or film.category_id != category.pk
@@ -172,7 +197,7 @@ def request_vote(
         with transaction.atomic():
             vote = (
                 PublicVote.objects.select_for_update()
-                .filter(category=category, email=email)
+                .filter(edition=edition, category=category, email_key=email_key)
                 .first()
             )
             if vote is not None and vote.confirmed_at is not None:
@@ -186,12 +211,18 @@ def request_vote(
                 )
             if vote is None:
                 vote = PublicVote.objects.create(
-                    edition=edition, category=category, film=film, email=email, token=token
+                    edition=edition,
+                    category=category,
+                    film=film,
+                    email=email,
+                    email_key=email_key,
+                    token=token,
                 )
             else:  # replaces the unconfirmed vote: the older link stops working
                 vote.film = film
+                vote.email = email  # the new link goes to the address typed this time
                 vote.token = token
-                vote.save(update_fields=["film", "token"])
+                vote.save(update_fields=["film", "email", "token"])
     except IntegrityError as error:  # two requests at the same moment for the same address
         raise DomainError(
             _("Un vote est déjà en cours d'enregistrement pour cette adresse. Réessayez."),

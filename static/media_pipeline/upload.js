@@ -8,7 +8,7 @@
   // the "Reprendre" button resumes from the server's offset in any case.
   const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000, 60000, 120000];
   // Answers whose plain-text body is a message written for the teacher.
-  const READABLE = [400, 403, 404, 409, 410, 413, 415, 422];
+  const READABLE = [400, 403, 404, 409, 410, 413, 415, 422, 429];
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, (match, key) => (key in values ? values[key] : match));

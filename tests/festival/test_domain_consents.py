@@ -24,15 +24,19 @@ def upload(name, content):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "content_type"),
+    ("name", "content", "content_type", "extension"),
     [
-        ("autorisation-lea.pdf", factories.PDF_BYTES, "application/pdf"),
-        ("photo.png", factories.PNG_BYTES, "image/png"),
-        ("scan.jpg", JPEG_BYTES, "image/jpeg"),
-        ("scan.webp", WEBP_BYTES, "image/webp"),
+        ("autorisation-lea.pdf", factories.PDF_BYTES, "application/pdf", "pdf"),
+        ("photo.png", factories.PNG_BYTES, "image/png", "png"),
+        ("scan.jpg", JPEG_BYTES, "image/jpeg", "jpg"),
+        ("scan.webp", WEBP_BYTES, "image/webp", "webp"),
+        # The sender's name says nothing: the stored extension is the type of the bytes.
+        ("autorisation.pdf.html", JPEG_BYTES, "image/jpeg", "jpg"),
+        ("photo.png", factories.PDF_BYTES, "application/pdf", "pdf"),
+        ("scan", WEBP_BYTES, "image/webp", "webp"),
     ],
 )
-def test_add_consent(name, content, content_type, film, teacher):
+def test_add_consent(name, content, content_type, extension, film, teacher):
     consent = add_consent(film=film, user=teacher, uploaded_file=upload(name, content))
 
     consent.refresh_from_db()
@@ -43,8 +47,10 @@ def test_add_consent(name, content, content_type, film, teacher):
     )
     assert (consent.original_filename, consent.content_type) == (name, content_type)
     # Stored under a name of ours, never the teacher's.
-    assert consent.file.name.startswith(f"consents/{film.pk}/")
-    assert name not in consent.file.name
+    directory, stored_name = consent.file.name.rsplit("/", 1)
+    stem, stored_extension = stored_name.split(".")
+    assert (directory, stored_extension) == (f"consents/{film.pk}", extension)
+    assert len(stem) == 32 and int(stem, 16) >= 0  # a random uuid, never the teacher's name
     with consent.file.open("rb") as stored:
         assert stored.read() == content
 

@@ -110,6 +110,18 @@ def test_file_missing_from_storage_is_a_404(teacher_client, film_with_files):
     assert teacher_client.get(video_url(film_with_files)).status_code == 404
 
 
+def test_a_consent_stored_before_extensions_still_downloads(teacher_client, consent):
+    # Files sent before the stored names got an extension keep the name they were saved under.
+    old_name = f"consents/{consent.film_id}/{'0' * 32}"
+    old_name = consent.file.storage.save(old_name, ContentFile(factories.PDF_BYTES))
+    consent.file.name = old_name
+    consent.save(update_fields=["file"])
+    response = teacher_client.get(consent_url(consent))
+    assert response.status_code == 200
+    assert (body(response), response["Content-Type"]) == (factories.PDF_BYTES, "application/pdf")
+    consent.file.storage.delete(old_name)
+
+
 def test_files_are_read_only(teacher_client, consent):
     assert teacher_client.post(video_url(consent.film)).status_code == 405
     assert teacher_client.post(consent_url(consent)).status_code == 405

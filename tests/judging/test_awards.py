@@ -114,6 +114,7 @@ def test_ranking_proposes_the_podium_favourites_and_public_votes(scored):
         category=scored.category,
         film=cuivre,
         email="a@example.org",
+        email_key="a@example.org",
         token="t1",
         confirmed_at=timezone.now(),
     )
@@ -122,6 +123,7 @@ def test_ranking_proposes_the_podium_favourites_and_public_votes(scored):
         category=scored.category,
         film=acier,
         email="b@example.org",
+        email_key="b@example.org",
         token="t2",
     )
     proposed = proposals(scored.edition)

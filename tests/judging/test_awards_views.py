@@ -418,6 +418,7 @@ def test_vote_settings_and_counts(organizer_client, scored):
         edition=scored.edition,
         category=scored.category,
         email="a@example.org",
+        email_key="a@example.org",
         token="tok",
         confirmed_at=timezone.now(),
     )

@@ -194,11 +194,17 @@ def test_impact_report(scenario, edition):
             category=film.category,
             film=film,
             email=f"parent{i}@example.org",
+            email_key=f"parent{i}@example.org",
             token=f"token-{i}",
             confirmed_at=now,
         )
     PublicVote.objects.create(
-        edition=edition, category=f.b.category, film=f.b, email="x@example.org", token="t-x"
+        edition=edition,
+        category=f.b.category,
+        film=f.b,
+        email="x@example.org",
+        email_key="x@example.org",
+        token="t-x",
     )
     rows = lines(exports.impact_csv(edition))
     # Films in competition: A, B, C (lycée), D (collège); the rejected film is not.

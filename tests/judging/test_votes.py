@@ -1,16 +1,20 @@
 """The prix du public: window, confirmation, one vote per category per email, rate limit,
 tokens, the consent gate, and its public pages."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from festival.enums import ConsentStatus, FilmStatus
 from judging.domain import DomainError
 from judging.domain.votes import (
+    canonical_email,
     confirm_vote,
     request_vote,
     set_vote_window,
@@ -110,12 +114,12 @@ def test_a_vote_counts_only_once_confirmed(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         pending = vote(open_vote, category, acier, email=" Parent@Example.org ")
-    assert pending.email == "parent@example.org"
+    assert (pending.email, pending.email_key) == ("Parent@Example.org", "parent@example.org")
     assert pending.confirmed_at is None
     assert len(pending.token) >= 40
     assert vote_counts(open_vote) == {acier.pk: {"confirmed": 0, "pending": 1}}
     [message] = mailoutbox
-    assert message.to == ["parent@example.org"]
+    assert message.to == ["Parent@Example.org"]
     assert reverse("public:vote_confirm", args=[pending.token]) in message.body
     confirmed = confirm_vote(token=pending.token)
     assert confirmed.confirmed_at is not None
@@ -161,6 +165,93 @@ def test_one_vote_in_each_category(open_vote, category, acier):
     assert PublicVote.objects.count() == 2
 
 
+# One mailbox, one vote: the variants a provider delivers to the same mailbox are one voter
+
+
+@pytest.mark.parametrize(
+    ("typed", "other"),
+    [
+        ("Jean.Dupont+x@gmail.com", "jeandupont@googlemail.com"),
+        ("a+b@outlook.fr", "a@outlook.fr"),
+        ("Marie+festival@hotmail.com", "marie@HOTMAIL.com"),
+        ("paul+vote@example.org", "Paul@example.org"),
+    ],
+)
+def test_variants_of_one_mailbox_are_one_voter(open_vote, category, acier, bronze, typed, other):
+    assert canonical_email(typed) == canonical_email(other)
+    confirm_vote(token=vote(open_vote, category, acier, email=typed).token)
+    with pytest.raises(DomainError) as error:
+        vote(open_vote, category, bronze, email=other)
+    assert error.value.code == "already_voted"
+    assert list(PublicVote.objects.values_list("film", flat=True)) == [acier.pk]
+
+
+def test_dots_matter_outside_gmail(open_vote, category, acier):
+    assert canonical_email("a.b@example.org") != canonical_email("ab@example.org")
+    assert canonical_email("a.b@outlook.fr") != canonical_email("ab@outlook.fr")
+    confirm_vote(token=vote(open_vote, category, acier, email="a.b@example.org").token)
+    confirm_vote(token=vote(open_vote, category, acier, email="ab@example.org").token)
+    assert vote_counts(open_vote) == {acier.pk: {"confirmed": 2, "pending": 0}}
+
+
+def test_the_link_goes_to_the_address_typed_last(
+    open_vote, category, acier, bronze, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        vote(open_vote, category, acier, email="Jean.Dupont+x@gmail.com")
+        second = vote(open_vote, category, bronze, email="jeandupont@googlemail.com")
+    assert PublicVote.objects.count() == 1
+    assert (second.email, second.email_key) == ("jeandupont@googlemail.com", "jeandupont@gmail.com")
+    assert [message.to for message in mailoutbox] == [
+        ["Jean.Dupont+x@gmail.com"],
+        ["jeandupont@googlemail.com"],
+    ]
+
+
+def test_one_key_per_mailbox_is_enforced_by_the_database(open_vote, category, acier):
+    vote(open_vote, category, acier, email="a+b@outlook.fr")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PublicVote.objects.create(
+            edition=open_vote,
+            category=category,
+            film=acier,
+            email="a@outlook.fr",
+            email_key="a@outlook.fr",
+            token="another-token",
+        )
+
+
+def test_the_migration_keys_existing_votes_and_keeps_the_one_that_counts(
+    open_vote, category, acier, bronze
+):
+    def old_vote(email, film, *, confirmed_minutes_ago=None):
+        return PublicVote.objects.create(
+            edition=open_vote,
+            category=category,
+            film=film,
+            email=email,
+            email_key=f"before-migration-{email}",
+            token=f"token-{email}",
+            confirmed_at=None
+            if confirmed_minutes_ago is None
+            else timezone.now() - timedelta(minutes=confirmed_minutes_ago),
+        )
+
+    pending = old_vote("jean.dupont+x@gmail.com", bronze)
+    first_confirmed = old_vote("jeandupont@googlemail.com", acier, confirmed_minutes_ago=10)
+    old_vote("jeandupont+y@gmail.com", bronze, confirmed_minutes_ago=5)
+    other = old_vote("a.b@example.org", acier)
+    migration = importlib.import_module("judging.migrations.0005_public_vote_email_key")
+    migration.fill_email_keys(django_apps, None)
+    assert sorted(PublicVote.objects.values_list("pk", "email_key", "film")) == sorted(
+        [
+            (first_confirmed.pk, "jeandupont@gmail.com", acier.pk),
+            (other.pk, "a.b@example.org", acier.pk),
+        ]
+    )
+    assert not PublicVote.objects.filter(pk=pending.pk).exists()
+
+
 # Rate limit
 
 
@@ -172,6 +263,17 @@ def test_requests_per_email_are_limited(open_vote, category, acier, settings):
         vote(open_vote, category, acier, ip="203.0.113.99")
     assert error.value.code == "rate_limited"
     assert "Réessayez dans une heure" in error.value.messages[0]
+
+
+def test_requests_per_mailbox_are_limited_whatever_the_spelling(
+    open_vote, category, acier, settings
+):
+    settings.PUBLIC_VOTE_MAX_PER_EMAIL = 2
+    vote(open_vote, category, acier, email="Jean.Dupont+1@gmail.com", ip="203.0.113.1")
+    vote(open_vote, category, acier, email="jeandupont+2@googlemail.com", ip="203.0.113.2")
+    with pytest.raises(DomainError) as error:
+        vote(open_vote, category, acier, email="jean.dupont@gmail.com", ip="203.0.113.3")
+    assert error.value.code == "rate_limited"
 
 
 def test_requests_per_ip_are_limited(open_vote, category, acier, settings):

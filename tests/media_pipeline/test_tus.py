@@ -818,3 +818,59 @@ def test_data_lost_in_a_crash_is_asked_again(teacher_tus, film, received):
     assert patch(teacher_tus, url, 2000, data[2000:]).status_code == 409
     assert patch(teacher_tus, url, 1500, data[1500:]).status_code == 204
     assert [c["sha256"] for c in received] == [sha256(data)]
+
+
+# Open uploads per person: a limit on their number and on the total size they declare.
+
+
+def test_a_teacher_may_keep_only_so_many_uploads_open(teacher_tus, film, settings):
+    settings.FILMIT_MAX_OPEN_UPLOADS = 2
+    for _ in range(2):
+        upload_url(create(teacher_tus, film, 4000))
+
+    response = create(teacher_tus, film, 4000)
+
+    assert response.status_code == 429
+    assert response["Tus-Resumable"] == "1.0.0"
+    assert response.content.decode() == (
+        "Vous avez déjà 2 envois de vidéo en cours : terminez-en ou annulez-en un avant d'en "
+        "commencer un autre."
+    )
+    assert len(tus.open_uploads(film.teacher.pk)) == 2
+
+
+def test_the_total_declared_by_open_uploads_is_limited(teacher_tus, film, settings):
+    settings.FILMIT_MAX_OPEN_UPLOAD_BYTES = 10_000
+    upload_url(create(teacher_tus, film, 6000))
+
+    refused = create(teacher_tus, film, 4001)
+    accepted = create(teacher_tus, film, 4000)
+
+    assert refused.status_code == 429
+    assert refused.content.decode() == (
+        "Vos envois de vidéo en cours totalisent déjà 5,9\xa0Kio, pour 9,8\xa0Kio au plus à la "
+        "fois : terminez-en ou annulez-en un avant d'envoyer ce fichier."
+    )
+    assert accepted.status_code == 201
+
+
+def test_finished_cancelled_and_expired_uploads_do_not_count(teacher_tus, film, settings, received):
+    settings.FILMIT_MAX_OPEN_UPLOADS = 1
+    data = video_bytes(2000)
+    assert create(teacher_tus, film, len(data), body=data).status_code == 201  # complete
+    expire(upload_url(create(teacher_tus, film, 4000)))
+    cancelled = upload_url(create(teacher_tus, film, 4000))
+    assert teacher_tus.delete(cancelled).status_code == 204
+
+    assert create(teacher_tus, film, 4000).status_code == 201
+    assert create(teacher_tus, film, 4000).status_code == 429
+
+
+def test_the_limit_is_per_person(teacher_tus, organizer, film, settings):
+    settings.FILMIT_MAX_OPEN_UPLOADS = 1
+    upload_url(create(teacher_tus, film, 4000))
+    organizer_tus = tus_client(organizer)
+
+    assert create(teacher_tus, film, 4000).status_code == 429
+    assert create(organizer_tus, film, 4000).status_code == 201
+    assert create(organizer_tus, film, 4000).status_code == 429
