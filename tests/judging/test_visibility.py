@@ -287,3 +287,22 @@ def test_each_file_request_costs_the_same_queries(
     with django_assert_num_queries(5 * segments):
         for _ in range(segments):
             assert client.get(segment).status_code == 200
+
+
+@pytest.mark.parametrize("segments", [1, 3])
+def test_the_teacher_and_an_assigned_juror_pay_the_same_per_segment(
+    segments, winner, edition, festival, django_assert_num_queries
+):
+    version = make_version(winner, status=VideoStatus.READY)
+    juror = factories.make_juror(festival)
+    jury = factories.make_jury(edition, categories=[winner.category])
+    factories.make_assignment(jury=jury, juror=juror, film=winner)
+    watchers = [kept_links(version, user) for user in (winner.teacher, juror)]
+    for client, links in watchers:
+        client.get(links[2])
+
+    # session, user, the version with its film; then the juror's assignment
+    for (client, links), queries in zip(watchers, (3, 4), strict=True):
+        with django_assert_num_queries(queries * segments):
+            for _ in range(segments):
+                assert client.get(links[2]).status_code == 200
