@@ -11,11 +11,11 @@ from festival.enums import ConsentStatus, FilmStatus
 from judging.domain.assignment import remove_assignment
 from judging.selectors_results import live_publication, winning_film_ids
 from judging.visibility import is_public, public_films
-from media_pipeline import delivery
+from media_pipeline import delivery, storage_io
 from media_pipeline.models import VideoStatus
 from tests import factories
 from tests.festival.palmares import award, cleared_film, open_gallery, publish, unpublish
-from tests.media_pipeline.versions import MP4_BYTES, make_version
+from tests.media_pipeline.versions import FILES, MP4_BYTES, make_version
 
 
 def public_ids():
@@ -306,3 +306,20 @@ def test_the_teacher_and_an_assigned_juror_pay_the_same_per_segment(
         with django_assert_num_queries(queries * segments):
             for _ in range(segments):
                 assert client.get(links[2]).status_code == 200
+
+
+def test_on_s3_the_playlist_that_presigns_segments_is_checked_again(
+    winner, published, organizer, other_teacher, monkeypatch
+):
+    monkeypatch.setattr(storage_io, "is_s3", lambda storage: True)
+    monkeypatch.setattr(
+        storage_io, "iter_chunks", lambda name, **kw: [FILES["hls/360p/index.m3u8"]]
+    )
+    monkeypatch.setattr(delivery, "presigned_url", lambda name: f"https://s3.test/{name}?sig")
+    client, links = kept_links(published, other_teacher)
+    playlist = links[1]
+    assert "https://s3.test/" in client.get(playlist).content.decode()
+
+    unpublish(live_publication(published.film.edition), by=organizer)
+
+    assert client.get(playlist).status_code == 403
