@@ -26,12 +26,15 @@ class LivePalmares:
     publications: list[Publication] = field(default_factory=list)
 
     @classmethod
-    def load(cls) -> LivePalmares:
+    def load(cls, *, edition_id: int | None = None) -> LivePalmares:
+        publications = live_publications()
+        if edition_id is not None:
+            publications = publications.filter(edition_id=edition_id)
         return cls(
             list(
-                live_publications()
-                .only("pk", "edition_id", "snapshot", "published_at")
-                .order_by("-published_at", "-pk")
+                publications.only("pk", "edition_id", "snapshot", "published_at").order_by(
+                    "-published_at", "-pk"
+                )
             )
         )
 
@@ -74,4 +77,6 @@ def public_films(*, palmares: LivePalmares | None = None) -> QuerySet[Film]:
 
 
 def is_public(film: Film) -> bool:
-    return public_films().filter(pk=film.pk).exists()
+    """One film (checked on every media file): only its own edition's palmarès is read."""
+    palmares = LivePalmares.load(edition_id=film.edition_id)
+    return public_films(palmares=palmares).filter(pk=film.pk).exists()

@@ -1,10 +1,11 @@
 """Who may watch a film before it is public, and the short-lived signed URLs that deliver it.
 
-Permissions are checked once, when the page asks for URLs: `can_watch()` then `sign()`
-a token for one version's output folder and one user. Every file of that folder is
-reached as ``/medias/v/<token>/<relative path>``, so the HLS playlists keep their relative
-references and one token covers a whole film. The token expires after MEDIA_URL_MAX_AGE
-seconds and only works for the user it was issued to.
+The page checks `can_watch()` then `sign()`s a token for one version's output folder and one
+user, and every file request checks `can_watch()` again (`still_watchable()`): a film taken
+down, or a juror's assignment ended, stops playing at once, not when its links expire.
+Every file of that folder is reached as ``/medias/v/<token>/<relative path>``, so the HLS
+playlists keep their relative references and one token covers a whole film.
+The token expires after MEDIA_URL_MAX_AGE seconds and only works for the user it was issued to.
 
 - Local disk: the view serves the file itself, with HTTP Range requests (players seek).
 - S3: the view serves the small text files (HLS playlists, WebVTT) itself and rewrites
@@ -79,29 +80,38 @@ def can_watch(user: User, film: Film) -> bool:
     return film_is_public(film)
 
 
-def prefix_is_public(prefix: str) -> bool:
-    """Whether the film whose output folder this is is public right now.
+def still_watchable(*, version_id: int | None, prefix: str, user: User) -> bool:
+    """Whether the token's user may still watch the film whose output folder this is.
 
-    Anonymous tokens are checked again on every file: a film taken down (a consent refused,
-    the palmarès withdrawn) stops playing at once, not when its links expire.
+    Checked on every file, for every token: a consent refused, the palmarès withdrawn, the
+    gallery closed or an assignment ended stop the film at once, not when its links expire.
+    Cheap and constant per file (HLS players fetch many segments): the version by primary
+    key with its film and edition, then `can_watch()` (nothing more for the teacher and
+    organizers; the assignment, then the edition's live palmarès and the film, for others).
     """
-    version = VideoVersion.objects.filter(output_prefix=prefix).select_related("film").first()
-    return version is not None and film_is_public(version.film)
+    versions = VideoVersion.objects.select_related("film__edition")
+    if version_id is not None:
+        versions = versions.filter(pk=version_id)
+    version = versions.filter(output_prefix=prefix).first()
+    return version is not None and can_watch(user, version.film)
 
 
 # Tokens.
 
 
 def sign(*, version: VideoVersion, user: User) -> str:
-    return signing.dumps({"p": version.output_prefix, "u": user.pk}, salt=SALT, compress=True)
+    payload = {"p": version.output_prefix, "u": user.pk, "v": version.pk}
+    return signing.dumps(payload, salt=SALT, compress=True)
 
 
-def unsign(token: str, *, user: User) -> str:
-    """The output folder a token opens, for this user; raises signing.BadSignature otherwise."""
+def unsign(token: str, *, user: User) -> tuple[int | None, str]:
+    """The version and output folder a token opens, for this user; raises
+    signing.BadSignature otherwise. Tokens signed before versions were named carry no id."""
     data = signing.loads(token, salt=SALT, max_age=settings.MEDIA_URL_MAX_AGE)
     if data.get("u") != user.pk or not str(data.get("p", "")).startswith("renditions/"):
         raise signing.BadSignature("token issued to someone else")
-    return data["p"]
+    version_id = data.get("v")
+    return (version_id if isinstance(version_id, int) else None), data["p"]
 
 
 def clean_path(path: str) -> str | None:

@@ -176,10 +176,12 @@ def retry(request, pk):
 def media(request, token, path):
     """One file of a version's outputs, for the user the token was issued to."""
     try:
-        prefix = delivery.unsign(token, user=request.user)
+        version_id, prefix = delivery.unsign(token, user=request.user)
     except signing.BadSignature:  # tampered, expired or someone else's
         return HttpResponseForbidden()
-    if not request.user.is_authenticated and not delivery.prefix_is_public(prefix):
+    # Every file, every token: a film taken down stops at once (playlists on S3 included,
+    # which is where segments are presigned).
+    if not delivery.still_watchable(version_id=version_id, prefix=prefix, user=request.user):
         return HttpResponseForbidden()
     path = delivery.clean_path(path)
     if path is None:

@@ -8,13 +8,14 @@ from django.urls import reverse
 
 from festival.domain.consents import add_consent, review_consent
 from festival.enums import ConsentStatus, FilmStatus
+from judging.domain.assignment import remove_assignment
 from judging.selectors_results import live_publication, winning_film_ids
 from judging.visibility import is_public, public_films
-from media_pipeline import delivery
+from media_pipeline import delivery, storage_io
 from media_pipeline.models import VideoStatus
 from tests import factories
 from tests.festival.palmares import award, cleared_film, open_gallery, publish, unpublish
-from tests.media_pipeline.versions import MP4_BYTES, make_version
+from tests.media_pipeline.versions import FILES, MP4_BYTES, make_version
 
 
 def public_ids():
@@ -204,3 +205,121 @@ def test_other_users_may_watch_a_public_film(winner, published, other_teacher):
     sources = delivery.sources(version=published, user=other_teacher)
 
     assert client.get(sources.mp4).status_code == 200
+
+
+# Signed-in visitors' kept links: checked again on every file, not only when handed out.
+
+
+def kept_links(version, user) -> tuple[Client, list[str]]:
+    client = Client()
+    client.force_login(user)
+    sources = delivery.sources(version=version, user=user)
+    poster = delivery.poster(version=version, user=user)
+    token_url = sources.mp4.rsplit("/", 1)[0]
+    links = [
+        sources.hls,
+        f"{token_url}/hls/360p/index.m3u8",
+        f"{token_url}/hls/360p/segment-000.m4s",
+        sources.mp4,
+        poster.url,
+    ]
+    return client, links
+
+
+def statuses(client, links) -> list[int]:
+    return [client.get(link).status_code for link in links]
+
+
+def test_a_kept_link_stops_at_once_when_a_consent_is_refused(
+    winner, published, organizer, other_teacher
+):
+    client, links = kept_links(published, other_teacher)
+    assert statuses(client, links) == [200] * 5
+
+    review_consent(
+        consent=winner.consents.get(), organizer=organizer, status=ConsentStatus.REFUSED, note="Non"
+    )
+
+    assert statuses(client, links) == [403] * 5
+
+
+def test_a_kept_link_stops_at_once_when_the_palmares_is_unpublished(
+    edition, published, organizer, other_teacher
+):
+    client, links = kept_links(published, other_teacher)
+    assert statuses(client, links) == [200] * 5
+
+    unpublish(live_publication(edition), by=organizer)
+
+    assert statuses(client, links) == [403] * 5
+
+
+def test_the_teacher_and_organizers_keep_their_links(winner, edition, published, organizer):
+    kept = [kept_links(published, user) for user in (winner.teacher, organizer)]
+
+    unpublish(live_publication(edition), by=organizer)
+
+    assert [statuses(client, links) for client, links in kept] == [[200] * 5, [200] * 5]
+
+
+def test_a_juror_whose_assignment_ended_loses_the_film(winner, edition, festival, organizer):
+    version = make_version(winner, status=VideoStatus.READY)
+    juror = factories.make_juror(festival)
+    jury = factories.make_jury(edition, categories=[winner.category])
+    assignment = factories.make_assignment(jury=jury, juror=juror, film=winner)
+    client, links = kept_links(version, juror)
+    assert statuses(client, links) == [200] * 5
+
+    remove_assignment(assignment=assignment, organizer=organizer)
+
+    assert statuses(client, links) == [403] * 5
+
+
+@pytest.mark.parametrize("segments", [1, 3])
+def test_each_file_request_costs_the_same_queries(
+    segments, winner, published, other_teacher, django_assert_num_queries
+):
+    client, links = kept_links(published, other_teacher)
+    segment = links[2]
+    client.get(segment)  # the session and user are loaded like on any page
+
+    # session, user, the version with its film, the edition's live palmarès, the film
+    with django_assert_num_queries(5 * segments):
+        for _ in range(segments):
+            assert client.get(segment).status_code == 200
+
+
+@pytest.mark.parametrize("segments", [1, 3])
+def test_the_teacher_and_an_assigned_juror_pay_the_same_per_segment(
+    segments, winner, edition, festival, django_assert_num_queries
+):
+    version = make_version(winner, status=VideoStatus.READY)
+    juror = factories.make_juror(festival)
+    jury = factories.make_jury(edition, categories=[winner.category])
+    factories.make_assignment(jury=jury, juror=juror, film=winner)
+    watchers = [kept_links(version, user) for user in (winner.teacher, juror)]
+    for client, links in watchers:
+        client.get(links[2])
+
+    # session, user, the version with its film; then the juror's assignment
+    for (client, links), queries in zip(watchers, (3, 4), strict=True):
+        with django_assert_num_queries(queries * segments):
+            for _ in range(segments):
+                assert client.get(links[2]).status_code == 200
+
+
+def test_on_s3_the_playlist_that_presigns_segments_is_checked_again(
+    winner, published, organizer, other_teacher, monkeypatch
+):
+    monkeypatch.setattr(storage_io, "is_s3", lambda storage: True)
+    monkeypatch.setattr(
+        storage_io, "iter_chunks", lambda name, **kw: [FILES["hls/360p/index.m3u8"]]
+    )
+    monkeypatch.setattr(delivery, "presigned_url", lambda name: f"https://s3.test/{name}?sig")
+    client, links = kept_links(published, other_teacher)
+    playlist = links[1]
+    assert "https://s3.test/" in client.get(playlist).content.decode()
+
+    unpublish(live_publication(published.film.edition), by=organizer)
+
+    assert client.get(playlist).status_code == 403
