@@ -9,6 +9,15 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    close_when_idle(context)
+
+
+def close_when_idle(context):
+    """Close a browser context once its pages have no request in flight: a draft still being
+    saved by the live server would otherwise hold its rows while the test database is flushed
+    (a deadlock on PostgreSQL)."""
+    for open_page in context.pages:
+        open_page.wait_for_load_state("networkidle")
     context.close()
 
 

@@ -20,6 +20,7 @@ from judging.enums import EvaluationState
 from judging.models import Evaluation
 from media_pipeline.models import VideoStatus, VideoVersion
 from tests import factories
+from tests.e2e.conftest import close_when_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -136,7 +137,7 @@ def test_a_decimal_comma_or_dot_is_read_the_same_on_any_browser(
         "Scénario": Decimal("7.5"),
         "Qualité de l'image": Decimal("8.5"),
     }
-    context.close()
+    close_when_idle(context)
 
 
 def test_feedback_is_live_and_single(browser, live_server, scene):
@@ -177,7 +178,7 @@ def test_feedback_is_live_and_single(browser, live_server, scene):
     expect(page.locator("[data-on-20]")).to_contain_text("16,0 sur 20")
     expect(page.locator(".field-errors li")).to_have_count(0)
     screenshot(page, "watch-desktop")
-    context.close()
+    close_when_idle(context)
 
 
 def test_validating_asks_for_confirmation_and_says_what_happens_next(browser, live_server, scene):
@@ -202,7 +203,7 @@ def test_validating_asks_for_confirmation_and_says_what_happens_next(browser, li
     dialog.get_by_role("button", name="Oui, valider mes notes").click()
     expect(page.get_by_text("Vos notes sont validées depuis le")).to_be_visible()
     assert Evaluation.objects.get().state == EvaluationState.VALIDATED
-    context.close()
+    close_when_idle(context)
 
 
 def test_an_invalid_score_is_pointed_at_instead_of_asking(browser, live_server, scene):
@@ -213,7 +214,7 @@ def test_an_invalid_score_is_pointed_at_instead_of_asking(browser, live_server, 
 
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(page.get_by_label("Qualité de l'image")).to_be_focused()
-    context.close()
+    close_when_idle(context)
 
 
 def test_scrubbing_the_timeline_shows_the_storyboard(browser, live_server, scene):
@@ -231,7 +232,7 @@ def test_scrubbing_the_timeline_shows_the_storyboard(browser, live_server, scene
     expect(page.locator(".storyboard-time")).to_have_text("0:01")
     page.mouse.move(box["x"], box["y"] - 200)
     expect(frame).to_be_hidden()
-    context.close()
+    close_when_idle(context)
 
 
 def test_the_watch_page_is_a_theatre_on_a_desktop_and_stacks_on_a_phone(
@@ -248,7 +249,7 @@ def test_the_watch_page_is_a_theatre_on_a_desktop_and_stacks_on_a_phone(
     page.mouse.wheel(0, 300)
     validate = page.get_by_role("button", name="Valider mes notes", exact=True)
     expect(validate).to_be_in_viewport()
-    context.close()
+    close_when_idle(context)
 
     context, page = open_watch_page(browser, live_server, scene, width=390, height=844)
     player = page.locator(".watch-player").bounding_box()
@@ -258,11 +259,11 @@ def test_the_watch_page_is_a_theatre_on_a_desktop_and_stacks_on_a_phone(
     screenshot(page, "watch-phone")
     page.goto("/jury/jure/")
     screenshot(page, "dashboard-phone")
-    context.close()
+    close_when_idle(context)
     context, page = open_watch_page(browser, live_server, scene)
     page.goto("/jury/jure/")
     screenshot(page, "dashboard-desktop")
-    context.close()
+    close_when_idle(context)
 
 
 def test_without_javascript_validating_leads_to_a_confirmation_page(browser, live_server, scene):
@@ -300,7 +301,7 @@ def test_without_javascript_validating_leads_to_a_confirmation_page(browser, liv
 
     expect(page.get_by_text("Vos notes sont validées depuis le")).to_be_visible()
     assert saved_scores(scene) == {"Scénario": Decimal("7.5"), "Qualité de l'image": Decimal("8")}
-    context.close()
+    close_when_idle(context)
 
 
 def test_past_editions_are_folded_on_the_dashboard(browser, live_server, scene):
@@ -325,4 +326,4 @@ def test_past_editions_are_folded_on_the_dashboard(browser, live_server, scene):
     page.get_by_text("FILM'IT 2025").click()
 
     expect(page.get_by_role("link", name="La forge")).to_be_visible()
-    context.close()
+    close_when_idle(context)

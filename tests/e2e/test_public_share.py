@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from festival.enums import ConsentStatus, FilmStatus
 from media_pipeline import originals, processing
 from tests import factories
+from tests.e2e.conftest import close_when_idle
 from tests.festival.palmares import award, publish
 from tests.media_pipeline import clips
 
@@ -49,7 +50,7 @@ def visitor(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
-    context.close()
+    close_when_idle(context)
 
 
 def shoot(page, name):

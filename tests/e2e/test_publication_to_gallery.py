@@ -7,7 +7,7 @@ from judging.enums import PrizeKind
 from judging.models_results import Award, Prize
 from media_pipeline import originals, processing
 from tests import factories
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import close_when_idle, log_in
 from tests.media_pipeline import clips
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,4 +74,4 @@ def test_organizer_publishes_and_a_visitor_watches_the_winner(
         visitor.wait_for_function(f"() => {PLAYER}.currentTime > 0.5")
         assert [text for text in console if "Content Security Policy" in text] == []
     finally:
-        context.close()
+        close_when_idle(context)
