@@ -10,9 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from festival.enums import FilmStatus, Role
-from festival.models import Category, Edition, Film, User
+from festival.models import Category, Film, User
 from festival.rules import (
-    editions_for_organizer,
     is_festival_organizer,
     is_film_organizer,
     is_film_teacher,
@@ -38,10 +37,6 @@ def juror_required(view):
 
 
 # Organizers
-
-
-def get_edition_for_organizer(user: User, pk: int) -> Edition:
-    return get_object_or_404(editions_for_organizer(user), pk=pk)
 
 
 def juries_for_organizer(user: User) -> QuerySet[Jury]:

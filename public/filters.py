@@ -7,16 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from festival.enums import Academie
-from festival.forms.organizer import CategoryChoiceField, EditionChoiceField
+from festival.filters import CategoryFilter, EditionFilter
 from festival.models import Category, Company, Edition, Film, School, Trade
-
-
-class EditionFilter(django_filters.ModelChoiceFilter):
-    field_class = EditionChoiceField
-
-
-class CategoryFilter(django_filters.ModelChoiceFilter):
-    field_class = CategoryChoiceField
 
 
 class GalleryFilter(django_filters.FilterSet):

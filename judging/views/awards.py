@@ -14,7 +14,11 @@ from django.views.decorators.http import require_POST
 
 from festival.domain import DomainError
 from festival.models import Edition, Film
-from festival.rules import default_edition_for_organizer, organizer_required
+from festival.rules import (
+    default_edition_for_organizer,
+    get_edition_for_organizer,
+    organizer_required,
+)
 from judging import certificates
 from judging.domain.awards import (
     awards_of,
@@ -37,7 +41,6 @@ from judging.models_results import Award, Prize
 from judging.results import EditionResults
 from judging.rules import (
     get_category_for_decider,
-    get_edition_for_organizer,
     get_prize_for_decider,
     get_publication_for_organizer,
 )

@@ -20,7 +20,7 @@ from festival.enums import Role
 from festival.forms.organizer import EditionSwitchForm
 from festival.models import Category
 from festival.navigation import edition_links
-from festival.rules import editions_for_organizer, organizer_required
+from festival.rules import editions_for_organizer, get_edition_for_organizer, organizer_required
 from judging.domain.assignment import add_assignment, compute_assignments, remove_assignment
 from judging.domain.juries import (
     add_member,
@@ -51,7 +51,6 @@ from judging.models_results import Prize
 from judging.rules import (
     films_of_jury,
     get_assignment_for_organizer,
-    get_edition_for_organizer,
     get_evaluation_for_organizer,
     get_juror_for_organizer,
     get_jury_for_organizer,

@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from festival.models import Film
-from festival.rules import default_edition_for_organizer, organizer_required
+from festival.rules import (
+    default_edition_for_organizer,
+    get_edition_for_organizer,
+    organizer_required,
+)
 from judging import exports
 from judging.agreement import AGREEMENT_THRESHOLD
 from judging.enums import Aggregation, Normalization
@@ -27,7 +31,7 @@ from judging.results import (
     tie_break_label,
     update_ranking_options,
 )
-from judging.rules import get_edition_for_organizer, get_film_for_feedback
+from judging.rules import get_film_for_feedback
 
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
