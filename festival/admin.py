@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from festival.domain import DomainError
-from festival.domain.accounts import decide_teacher
+from festival.domain.accounts import decide_membership, ensure_membership
 from festival.enums import ApprovalStatus, Role
 from festival.filters import with_consent_counts
 from festival.models import (
@@ -29,6 +29,7 @@ from festival.models import (
     Film,
     FilmEvent,
     Invitation,
+    Membership,
     School,
     Trade,
     User,
@@ -45,7 +46,7 @@ def _normalized_email(value: str) -> str:
 class UserCreationForm(auth_forms.AdminUserCreationForm):
     class Meta:
         model = User
-        fields = ("email", "first_name", "last_name", "role", "approval", "festival", "school")
+        fields = ("email", "first_name", "last_name", "role", "festival", "school")
 
     def clean_email(self):
         email = _normalized_email(self.cleaned_data["email"])
@@ -71,6 +72,18 @@ class UserChangeForm(auth_forms.UserChangeForm):
         return email
 
 
+class MembershipInline(admin.TabularInline):
+    """A person's festivals. Decisions on teachers go through the organizers' pages (or the
+    action of the memberships list), which email the teacher."""
+
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ("festival", "role", "approval", "requested_at", "decided_at", "decided_by")
+    readonly_fields = ("approval", "requested_at", "decided_at", "decided_by")
+    autocomplete_fields = ("festival",)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserChangeForm
@@ -78,7 +91,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name", "phone", "language")}),
-        (_("Rôle sur la plateforme"), {"fields": ("role", "approval", "festival", "school")}),
+        (_("Rôle sur la plateforme"), {"fields": ("role", "festival", "school")}),
         (
             _("Droits"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -95,7 +108,6 @@ class UserAdmin(BaseUserAdmin):
                     "first_name",
                     "last_name",
                     "role",
-                    "approval",
                     "festival",
                     "school",
                     "usable_password",
@@ -110,27 +122,44 @@ class UserAdmin(BaseUserAdmin):
         "first_name",
         "last_name",
         "role",
-        "approval",
         "festival",
         "school",
         "is_active",
         "is_staff",
     )
-    list_filter = ("role", "approval", "festival", "is_active", "is_staff", "is_superuser")
+    list_filter = ("role", "memberships__festival", "is_active", "is_staff", "is_superuser")
     list_select_related = ("festival", "school")
     search_fields = ("email", "first_name", "last_name", "school__name", "school__uai")
     ordering = ("last_name", "first_name", "email")
     readonly_fields = ("last_login", "date_joined")
     autocomplete_fields = ("festival", "school")
+    inlines = (MembershipInline,)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A juror or organizer given a festival here is a member of it.
+        if obj.role != Role.TEACHER and obj.festival_id is not None:
+            ensure_membership(user=obj, festival=obj.festival)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "festival", "role", "approval", "requested_at", "decided_at")
+    list_filter = ("festival", "role", "approval")
+    list_select_related = ("user", "festival")
+    search_fields = ("user__email", "user__first_name", "user__last_name", "festival__name")
+    readonly_fields = ("approval", "refusal_reason", "requested_at", "decided_at", "decided_by")
+    autocomplete_fields = ("user", "festival")
     actions = ("approve_teachers",)
 
-    @admin.action(description=_("Valider les comptes enseignants sélectionnés (avec e-mail)"))
+    @admin.action(description=_("Valider les adhésions d'enseignants sélectionnées (avec e-mail)"))
     def approve_teachers(self, request, queryset):
         # Through the domain, so that the teacher gets the same email as from the dashboard.
         approved = 0
-        for teacher in queryset.filter(role=Role.TEACHER).exclude(approval=ApprovalStatus.APPROVED):
+        pending = queryset.filter(role=Role.TEACHER).exclude(approval=ApprovalStatus.APPROVED)
+        for membership in pending.select_related("user", "festival"):
             try:
-                decide_teacher(teacher=teacher, organizer=request.user, approve=True)
+                decide_membership(membership=membership, organizer=request.user, approve=True)
             except DomainError as error:
                 self.message_user(request, error.text, messages.ERROR)
             else:

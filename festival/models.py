@@ -37,11 +37,21 @@ class UserManager(BaseUserManager):
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
+    def members_of(self, festival_id: int, role: str):
+        """The active people who hold `role` in this festival (approved memberships): the one
+        answer to "the organizers of…", "the jurors of…"."""
+        return self.filter(
+            is_active=True,
+            role=role,
+            memberships__festival_id=festival_id,
+            memberships__role=role,
+            memberships__approval=ApprovalStatus.APPROVED,
+        )
+
     def create_superuser(self, email, password=None, **extra):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         extra.setdefault("role", Role.ORGANIZER)
-        extra.setdefault("approval", ApprovalStatus.APPROVED)
         return self._create_user(email, password, **extra)
 
 
@@ -58,8 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="members",
-        help_text=_("Festival que cette personne organise ou dont elle est jurée."),
+        related_name="working_members",
+        help_text=_(
+            "Festival dont cette personne voit les pages en ce moment : un organisateur de "
+            "plusieurs festivals passe de l'un à l'autre. Ses festivals sont ses adhésions."
+        ),
     )
     school = models.ForeignKey(
         "festival.School",
@@ -68,12 +81,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         related_name="teachers",
-    )
-    approval = models.CharField(
-        _("validation du compte"),
-        max_length=20,
-        choices=ApprovalStatus.choices,
-        default=ApprovalStatus.PENDING,
     )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     language = models.CharField(
@@ -103,9 +110,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.first_name
 
+    def festival_ids(self, role: str) -> frozenset[int]:
+        """The festivals where this person holds `role`, approved: read once per request
+        (request.user lives for one request) and forgotten by `forget_memberships`."""
+        cache = self.__dict__.setdefault("_membership_cache", {})
+        if role not in cache:
+            cache[role] = frozenset(
+                Membership.objects.filter(
+                    user_id=self.pk, role=role, approval=ApprovalStatus.APPROVED
+                ).values_list("festival_id", flat=True)
+            )
+        return cache[role]
+
+    def forget_memberships(self):
+        self.__dict__.pop("_membership_cache", None)
+
     @property
     def is_teacher(self):
-        return self.role == Role.TEACHER and self.approval == ApprovalStatus.APPROVED
+        """A teacher approved by at least one festival (and only there may they act)."""
+        return (
+            self.role == Role.TEACHER and self.is_active and bool(self.festival_ids(Role.TEACHER))
+        )
 
     @property
     def is_organizer(self):
@@ -114,6 +139,66 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_juror(self):
         return self.role == Role.JUROR and self.is_active
+
+
+class MembershipQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(approval=ApprovalStatus.APPROVED)
+
+
+class Membership(models.Model):
+    """A person's place in one festival, with the role they hold there.
+
+    Teachers ask to join a festival and its organizers approve or refuse them there only; jurors
+    and organizers are members of each festival that invited them. A refusal in one festival
+    changes nothing in another.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    festival = models.ForeignKey(
+        "festival.Festival",
+        verbose_name=_("festival"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    approval = models.CharField(
+        _("validation"),
+        max_length=20,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.PENDING,
+    )
+    refusal_reason = models.TextField(_("motif du refus"), blank=True)
+    requested_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adhésion à un festival")
+        verbose_name_plural = _("adhésions aux festivals")
+        ordering = ["festival__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "festival", "role"], name="one_membership_per_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.festival} ({self.get_role_display()})"
 
 
 class Festival(models.Model):
@@ -542,6 +627,13 @@ class Invitation(models.Model):
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    festival = models.ForeignKey(
+        "festival.Festival",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="invitations",
+        help_text=_("Festival qui a invité cette personne."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from festival.models import Category, ConsentForm, Edition, Festival, Film, Trade, User
+from festival.enums import Role
+from festival.models import (
+    Category,
+    ConsentForm,
+    Edition,
+    Festival,
+    Film,
+    Membership,
+    Trade,
+    User,
+)
 
 # Predicates: the one answer to "may this person…?" for every app.
 
@@ -21,7 +31,11 @@ def is_festival_organizer(user: User, festival_id: int | None) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.is_organizer and festival_id is not None and user.festival_id == festival_id
+    return (
+        user.is_organizer
+        and festival_id is not None
+        and festival_id in user.festival_ids(Role.ORGANIZER)
+    )
 
 
 def is_film_organizer(user: User, film: Film) -> bool:
@@ -29,7 +43,35 @@ def is_film_organizer(user: User, film: Film) -> bool:
 
 
 def is_film_teacher(user: User, film: Film) -> bool:
-    return user.is_authenticated and user.is_teacher and film.teacher_id == user.pk
+    """The film's teacher, still approved by the film's festival: a refusal there closes the
+    film to them, a refusal elsewhere changes nothing."""
+    return (
+        user.is_authenticated
+        and film.teacher_id == user.pk
+        and user.is_teacher
+        and film.edition.festival_id in user.festival_ids(Role.TEACHER)
+    )
+
+
+def organized_festivals(user: User):
+    """The festivals an organizer may switch to (every festival for platform operators)."""
+    if user.is_superuser:
+        return Festival.objects.all()
+    return Festival.objects.filter(pk__in=user.festival_ids(Role.ORGANIZER))
+
+
+def working_festival(user: User) -> int | None:
+    """The festival whose organizer pages this person sees: the one they chose, if they still
+    organize it, else the first of theirs (kept in memory for the request: a GET never
+    writes)."""
+    if user.is_superuser and user.festival_id is not None:
+        return user.festival_id
+    own = user.festival_ids(Role.ORGANIZER)
+    if user.festival_id in own:
+        return user.festival_id
+    if user.is_superuser:
+        return Festival.objects.order_by("name", "pk").values_list("pk", flat=True).first()
+    return min(own) if own else None
 
 
 def teacher_required(view):
@@ -47,7 +89,12 @@ def organizer_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_organizer or request.user.festival_id is None:
+        user = request.user
+        if not user.is_organizer:
+            raise Http404
+        # Every organizer lookup scopes by user.festival_id: make it one of theirs.
+        user.festival_id = working_festival(user)
+        if user.festival_id is None:
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -55,7 +102,10 @@ def organizer_required(view):
 
 
 def films_for_teacher(user: User):
-    return Film.objects.filter(teacher=user)
+    """The teacher's films in the festivals that approved them."""
+    return Film.objects.filter(
+        teacher=user, edition__festival_id__in=user.festival_ids(Role.TEACHER)
+    )
 
 
 def get_film_for_teacher(user: User, pk: int) -> Film:
@@ -64,7 +114,10 @@ def get_film_for_teacher(user: User, pk: int) -> Film:
 
 def get_consent_for_teacher(user: User, film_pk: int, pk: int) -> ConsentForm:
     return get_object_or_404(
-        ConsentForm.objects.select_related("film"), film__teacher=user, film_id=film_pk, pk=pk
+        ConsentForm.objects.select_related("film"),
+        film__in=films_for_teacher(user),
+        film_id=film_pk,
+        pk=pk,
     )
 
 
@@ -131,13 +184,23 @@ def get_consent_for_organizer(user: User, pk: int) -> ConsentForm:
     )
 
 
+def teacher_memberships_for_organizer(user: User):
+    """The teachers who asked to take part in the organizer's festival, and only those: an
+    organizer never sees nor decides on another festival's teachers."""
+    return Membership.objects.filter(
+        festival_id=user.festival_id, role=Role.TEACHER, user__role=Role.TEACHER
+    ).select_related("user", "user__school", "festival")
+
+
 def teachers_for_organizer(user: User):
-    """Teachers are not bound to one festival: any organizer reviews sign-ups."""
-    return User.objects.filter(role="teacher").select_related("school")
+    return User.objects.filter(
+        pk__in=teacher_memberships_for_organizer(user).values("user_id")
+    ).select_related("school")
 
 
-def get_teacher_for_organizer(user: User, pk: int) -> User:
-    return get_object_or_404(teachers_for_organizer(user), pk=pk)
+def get_teacher_membership_for_organizer(user: User, pk: int) -> Membership:
+    """A teacher's membership of the organizer's festival, by the teacher's account id."""
+    return get_object_or_404(teacher_memberships_for_organizer(user), user_id=pk)
 
 
 def current_edition(festival: Festival | None = None) -> Edition | None:
@@ -147,13 +210,13 @@ def current_edition(festival: Festival | None = None) -> Edition | None:
     return editions.order_by("festival_id").first()
 
 
-def open_editions():
-    """Current editions of every festival, the ones a teacher can create a film for."""
-    return (
-        Edition.objects.filter(is_current=True)
-        .select_related("festival")
-        .order_by("festival__name")
-    )
+def open_editions(user: User | None = None):
+    """Current editions, the ones a teacher can create a film for: with a teacher, only those
+    of the festivals that approved them."""
+    editions = Edition.objects.filter(is_current=True)
+    if user is not None:
+        editions = editions.filter(festival_id__in=user.festival_ids(Role.TEACHER))
+    return editions.select_related("festival").order_by("festival__name")
 
 
 def file_owner_check(user: User, film: Film) -> bool:

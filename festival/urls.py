@@ -12,6 +12,7 @@ account_urls = [
     path("inscription/etablissements/", accounts.school_search, name="school_search"),
     path("mot-de-passe/<uidb64>/<token>/", accounts.set_password, name="set_password"),
     path("mot-de-passe-oublie/", accounts.password_reset, name="password_reset"),
+    path("festivals/", accounts.teacher_festivals, name="teacher_festivals"),
 ]
 
 teacher_urls = [
@@ -44,6 +45,11 @@ organizer_urls = [
         "enseignants/<int:pk>/decision/", organizer.teacher_decide, name="organizer_teacher_decide"
     ),
     path("invitations/", organizer.invite, name="organizer_invite"),
+    path(
+        "festival-de-travail/",
+        organizer.switch_working_festival,
+        name="organizer_switch_festival",
+    ),
     path("festival/", editions.festival_edit, name="organizer_festival"),
     path("editions/", editions.edition_list, name="organizer_editions"),
     path("editions/nouvelle/", editions.edition_create, name="organizer_edition_create"),

@@ -51,7 +51,7 @@ def get_jury_for_organizer(user: User, pk: int) -> Jury:
 
 def jurors_for_organizer(user: User) -> QuerySet[User]:
     """The festival's jurors: people invited as jurors by its organizers."""
-    return User.objects.filter(role=Role.JUROR, festival_id=user.festival_id, is_active=True)
+    return User.objects.members_of(user.festival_id, Role.JUROR)
 
 
 def get_juror_for_organizer(user: User, pk: int) -> User:

@@ -38,19 +38,22 @@ def school(db):
     return factories.make_school()
 
 
+# Teachers take part in the festival fixture (and in any festival a test makes later).
+
+
 @pytest.fixture
-def teacher(school):
+def teacher(school, festival):
     return factories.make_teacher(school, first_name="Claire", last_name="Girard")
 
 
 @pytest.fixture
-def other_teacher(db):
+def other_teacher(festival):
     """A teacher of another school: must never see the first teacher's films."""
     return factories.make_teacher(first_name="Paul", last_name="Roy")
 
 
 @pytest.fixture
-def pending_teacher(school):
+def pending_teacher(school, festival):
     from festival.enums import ApprovalStatus
 
     return factories.make_teacher(school, approval=ApprovalStatus.PENDING)

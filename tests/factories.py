@@ -16,6 +16,7 @@ from festival.models import (
     Edition,
     Festival,
     Film,
+    Membership,
     School,
     Trade,
     User,
@@ -53,10 +54,29 @@ def valid_siret(number: int) -> str:
     raise AssertionError("unreachable")
 
 
+# Teachers made without naming their festivals take part, with their `approval`, in every
+# festival, those made later included: tests build their fixtures in any order. By address, as
+# the ids of rolled-back rows come back.
+_floating_teachers: dict[str, str] = {}
+
+
 def make_festival(**kw) -> Festival:
     n = next(_seq)
     defaults = {"name": f"FILM'IT Région {n}", "slug": f"filmit-{n}", "region": "Franche-Comté"}
-    return Festival.objects.create(**{**defaults, **kw})
+    festival = Festival.objects.create(**{**defaults, **kw})
+    teachers = User.objects.filter(email__in=list(_floating_teachers), role=Role.TEACHER)
+    for teacher in teachers:
+        join(teacher, festival, approval=_floating_teachers[teacher.email])
+    return festival
+
+
+def join(user, festival, *, approval=ApprovalStatus.APPROVED, role=None) -> Membership:
+    """Make `user` a member of `festival` (in their role), with this approval."""
+    membership, _created = Membership.objects.update_or_create(
+        user=user, festival=festival, role=role or user.role, defaults={"approval": approval}
+    )
+    user.forget_memberships()
+    return membership
 
 
 def make_edition(festival=None, *, open_now=True, is_current=True, **kw) -> Edition:
@@ -116,16 +136,26 @@ def make_trade(**kw) -> Trade:
     return Trade.objects.create(**{"name": f"Technicien d'usinage {n}", **kw})
 
 
-def make_user(*, role=Role.TEACHER, **kw) -> User:
+def make_user(*, role=Role.TEACHER, approval=ApprovalStatus.APPROVED, festivals=None, **kw):
+    """A user; a juror or organizer is a member of `festival`; a teacher of `festivals`, or of
+    every festival (present and future) when none is named."""
     n = next(_seq)
     defaults = {
         "email": f"user{n}@example.org",
         "first_name": "Camille",
         "last_name": f"Martin{n}",
         "role": role,
-        "approval": ApprovalStatus.APPROVED,
     }
-    return User.objects.create_user(password=PASSWORD, **{**defaults, **kw})
+    user = User.objects.create_user(password=PASSWORD, **{**defaults, **kw})
+    if role == Role.TEACHER:
+        if festivals is None:
+            _floating_teachers[user.email] = approval
+            festivals = Festival.objects.all()
+        for festival in festivals:
+            join(user, festival, approval=approval)
+    elif user.festival_id is not None:
+        join(user, user.festival, approval=approval)
+    return user
 
 
 def make_teacher(school=None, **kw) -> User:

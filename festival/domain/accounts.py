@@ -1,4 +1,5 @@
-"""Accounts: teacher sign-up and approval, invitations of jurors and organizers, throttling.
+"""Accounts: teacher sign-up and approval per festival, invitations of jurors and organizers,
+the festival an organizer works on, throttling.
 
 Nobody may find out who has an account: sign-up and forgotten password answer the same for a
 known and an unknown address, and the account's owner is told by email instead.
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from festival import emails, throttle
 from festival.domain import DomainError
 from festival.enums import ApprovalStatus, Role
-from festival.models import Festival, Invitation, School, User
+from festival.models import Festival, Invitation, Membership, School, User
 from festival.validators import normalize_uai
 
 logger = logging.getLogger(__name__)
@@ -32,10 +33,12 @@ def register_teacher(
     first_name: str,
     last_name: str,
     school: School,
+    festival: Festival,
     phone: str = "",
     language: str = "fr",
 ) -> User | None:
-    """A pending teacher account, or None when the address is taken.
+    """A teacher account waiting for the approval of `festival`, or None when the address is
+    taken.
 
     A taken address changes nothing: its owner gets an email saying someone tried to sign up
     with it, and the caller answers as for a new account.
@@ -48,40 +51,108 @@ def register_teacher(
         emails.send_to_user(template="signup_address_taken", user=owner, context={})
         logger.info("Sign-up attempt with the address of user %s", owner.pk)
         return None
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        school=school,
-        phone=phone,
-        role=Role.TEACHER,
-        approval=ApprovalStatus.PENDING,
-        language=language,
-    )
-    emails.send_to_user(template="teacher_registered", user=user, context={})
-    organizers = User.objects.filter(role=Role.ORGANIZER, is_active=True)
-    emails.send_templated(
-        template="teacher_registered_organizers",
-        to=[o.email for o in organizers],
-        context={"teacher": user},
-    )
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            school=school,
+            phone=phone,
+            role=Role.TEACHER,
+            language=language,
+        )
+        Membership.objects.create(user=user, festival=festival, role=Role.TEACHER)
+    emails.send_to_user(template="teacher_registered", user=user, context={"festival": festival})
+    _tell_organizers(user, festival)
     return user
 
 
-def decide_teacher(*, teacher: User, organizer: User, approve: bool, reason: str = "") -> User:
-    if teacher.role != Role.TEACHER:
+def _tell_organizers(teacher: User, festival: Festival) -> None:
+    """Only this festival's organizers hear of a teacher asking to join it."""
+    emails.send_templated(
+        template="teacher_registered_organizers",
+        to=list(
+            User.objects.members_of(festival.pk, Role.ORGANIZER).values_list("email", flat=True)
+        ),
+        context={"teacher": teacher, "festival": festival},
+    )
+
+
+def request_membership(*, teacher: User, festival: Festival) -> Membership:
+    """A teacher asks to take part in another festival: its organizers decide.
+
+    A refused teacher does not ask again from the platform (each request emails the
+    organizers): they write to the festival, whose organizers may still approve them.
+    """
+    if teacher.role != Role.TEACHER or not teacher.is_active:
+        raise DomainError(_("Ce compte n'est pas un compte enseignant."), code="not_teacher")
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=teacher, festival=festival, role=Role.TEACHER
+        )
+    if not created:
+        messages = {
+            ApprovalStatus.APPROVED: _("Vous participez déjà au festival %(festival)s."),
+            ApprovalStatus.PENDING: _(
+                "Votre demande au festival %(festival)s attend déjà sa réponse."
+            ),
+            ApprovalStatus.REFUSED: _(
+                "Le festival %(festival)s a refusé votre participation : écrivez à son "
+                "organisation s'il s'agit d'une erreur."
+            ),
+        }
+        raise DomainError(
+            messages[membership.approval] % {"festival": festival.name}, code="already_asked"
+        )
+    teacher.forget_memberships()
+    _tell_organizers(teacher, festival)
+    return membership
+
+
+def decide_membership(
+    *, membership: Membership, organizer: User, approve: bool, reason: str = ""
+) -> Membership:
+    """Approve or refuse a teacher in one festival: the others are not touched."""
+    if membership.role != Role.TEACHER:
         raise DomainError(_("Ce compte n'est pas un compte enseignant."), code="not_teacher")
     if not approve and not (reason or "").strip():
         raise DomainError(_("Indiquez un motif de refus."), code="reason_required")
-    teacher.approval = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED
-    teacher.save(update_fields=["approval"])
+    membership.approval = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED
+    membership.refusal_reason = "" if approve else reason.strip()
+    membership.decided_at = timezone.now()
+    membership.decided_by = organizer
+    membership.save(update_fields=["approval", "refusal_reason", "decided_at", "decided_by"])
+    membership.user.forget_memberships()
     emails.send_to_user(
         template="teacher_approved" if approve else "teacher_refused",
-        user=teacher,
-        context={"reason": reason},
+        user=membership.user,
+        context={"reason": reason, "festival": membership.festival},
     )
-    return teacher
+    return membership
+
+
+def switch_festival(*, user: User, festival: Festival) -> User:
+    """The festival whose pages an organizer (or juror) sees now, among their own."""
+    if not (user.is_superuser or festival.pk in user.festival_ids(user.role)):
+        raise DomainError(
+            _("Vous ne faites pas partie de l'équipe de ce festival."), code="not_member"
+        )
+    user.festival = festival
+    user.save(update_fields=["festival"])
+    return user
+
+
+def ensure_membership(*, user: User, festival: Festival) -> Membership:
+    """An approved membership in `festival` for a juror or an organizer (their role)."""
+    membership, _created = Membership.objects.update_or_create(
+        user=user,
+        festival=festival,
+        role=user.role,
+        defaults={"approval": ApprovalStatus.APPROVED},
+    )
+    user.forget_memberships()
+    return membership
 
 
 def set_password_link(user: User) -> str:
@@ -109,10 +180,21 @@ def invite_member(
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
-        if user is not None and (user.has_usable_password() or user.festival_id != festival.pk):
+        if user is not None and user.role != role:
             raise DomainError(
-                _("%(email)s a déjà un compte sur la plateforme.") % {"email": email},
+                _("%(email)s a déjà un compte sur la plateforme, avec un autre rôle.")
+                % {"email": email},
                 code="email_taken",
+            )
+        # Inviting again someone who has not chosen a password yet sends a fresh link.
+        if (
+            user is not None
+            and user.has_usable_password()
+            and festival.pk in user.festival_ids(role)
+        ):
+            raise DomainError(
+                _("%(email)s fait déjà partie de ce festival.") % {"email": email},
+                code="already_member",
             )
         if user is None:
             user = User.objects.create_user(
@@ -122,20 +204,19 @@ def invite_member(
                 last_name=last_name,
                 role=role,
                 festival=festival,
-                approval=ApprovalStatus.APPROVED,
             )
-        Invitation.objects.create(user=user, invited_by=invited_by)
-    emails.send_to_user(
-        template="invitation",
-        user=user,
-        context={
-            "festival": festival,
-            "role": Role(role).label,
-            "link": set_password_link(user),
-            "valid_days": link_valid_days(),
-            "invited_by": invited_by,
-        },
-    )
+        ensure_membership(user=user, festival=festival)
+        if user.festival_id is None:
+            user.festival = festival
+            user.save(update_fields=["festival"])
+        Invitation.objects.create(user=user, invited_by=invited_by, festival=festival)
+    context = {"festival": festival, "role": Role(role).label, "invited_by": invited_by}
+    if user.has_usable_password():
+        # Someone who already has an account joins one more festival: no password to choose.
+        emails.send_to_user(template="membership_added", user=user, context=context)
+    else:
+        context.update(link=set_password_link(user), valid_days=link_valid_days())
+        emails.send_to_user(template="invitation", user=user, context=context)
     return user
 
 

@@ -164,6 +164,10 @@ def create_film(
             _("Votre compte enseignant doit être validé avant de créer un film."),
             code="not_approved",
         )
+    if edition.festival_id not in teacher.festival_ids(Role.TEACHER):
+        raise DomainError(
+            _("Ce festival n'a pas encore validé votre participation."), code="not_member"
+        )
     check_category(edition=edition, category=category)
     if edition.submissions_are_closed():  # a draft may be prepared before submissions open
         check_submissions_window(edition=edition)
@@ -258,9 +262,7 @@ def submit_film(*, film: Film, user: User, now=None) -> Film:
         )
     set_film_status(film=film, to=FilmStatus.SUBMITTED, actor=user)
     emails.send_to_user(template="film_submitted", user=film.teacher, context={"film": film})
-    organizers = User.objects.filter(
-        role=Role.ORGANIZER, festival_id=film.edition.festival_id, is_active=True
-    )
+    organizers = User.objects.members_of(film.edition.festival_id, Role.ORGANIZER)
     emails.send_templated(
         template="film_submitted_organizers",
         to=[o.email for o in organizers],

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from festival.domain.accounts import login_throttled, record_failed_login
 from festival.enums import Academie
-from festival.models import School, User
+from festival.models import Festival, School, User
 from festival.validators import normalize_uai, validate_uai
 
 # A UAI being typed: its digits, maybe already the check letter.
@@ -104,8 +104,23 @@ phone_validator = RegexValidator(
 )
 
 
+class FestivalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.region})" if obj.region else obj.name
+
+
 class SignupForm(SetPasswordMixin, forms.Form):
-    """A teacher or tutor signs up for a school found in the list, or adds it."""
+    """A teacher or tutor signs up for a festival, from a school found in the list or added."""
+
+    festival = FestivalChoiceField(
+        label=_("Festival"),
+        queryset=Festival.objects.order_by("name"),
+        empty_label=None,
+        help_text=_(
+            "Le festival de votre région, qui validera votre inscription. Vous pourrez demander "
+            "à participer à un autre festival ensuite."
+        ),
+    )
 
     school = forms.ModelChoiceField(
         label=_("Établissement"),
@@ -168,6 +183,17 @@ class SignupForm(SetPasswordMixin, forms.Form):
     )
 
     NEW_SCHOOL_FIELDS = ("school_name", "school_town", "school_academie")
+
+    def __init__(self, *args, festival: Festival | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        festivals = list(self.fields["festival"].queryset)
+        if festival is not None:
+            self.fields["festival"].initial = festival.pk
+        if len(festivals) == 1:
+            # One festival on the installation: nothing to choose.
+            self.fields["festival"].initial = festivals[0].pk
+            self.fields["festival"].widget = forms.HiddenInput()
+        self.festival_count = len(festivals)
 
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -240,3 +266,17 @@ class PasswordResetRequestForm(forms.Form):
         label=_("Adresse e-mail"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+
+class JoinFestivalForm(forms.Form):
+    """A teacher asks to take part in one more festival."""
+
+    festival = FestivalChoiceField(
+        label=_("Festival"), queryset=Festival.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, teacher: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A refusal is not asked again from here: the teacher writes to that festival.
+        asked = teacher.memberships.values("festival_id")
+        self.fields["festival"].queryset = Festival.objects.exclude(pk__in=asked).order_by("name")

@@ -114,16 +114,17 @@ class TeacherSearchForm(forms.Form):
         choices=[("", _("Tous")), *ApprovalStatus.choices],
     )
 
-    def filter(self, teachers):
+    def filter(self, memberships):
+        """Filter teacher memberships of one festival."""
         approval = self.cleaned_data["approval"]
         if approval:
-            teachers = teachers.filter(approval=approval)
+            memberships = memberships.filter(approval=approval)
         for word in self.cleaned_data["q"].split():
-            teachers = teachers.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(school__name__icontains=word)
-                | Q(school__uai__iexact=word)
+            memberships = memberships.filter(
+                Q(user__first_name__icontains=word)
+                | Q(user__last_name__icontains=word)
+                | Q(user__email__icontains=word)
+                | Q(user__school__name__icontains=word)
+                | Q(user__school__uai__iexact=word)
             )
-        return teachers
+        return memberships

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,21 +21,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from festival.domain import DomainError
 from festival.domain.accounts import (
     accept_invitation,
     add_school,
     password_reset_throttled,
     register_teacher,
+    request_membership,
     request_password_reset,
 )
 from festival.enums import ApprovalStatus, Role
 from festival.forms.accounts import (
+    JoinFestivalForm,
     LoginForm,
     PasswordResetRequestForm,
     SchoolSearchForm,
     SignupForm,
 )
-from festival.models import School, User
+from festival.models import Festival, School, User
+from festival.rules import working_festival
 
 # The set-password link's token is moved into the session, then out of the address bar, so
 # that it never leaks through the browser history or a Referer header (as Django does).
@@ -78,13 +82,16 @@ def after_login(request):
     """Send everyone to their own space once logged in."""
     user = request.user
     if user.role == Role.TEACHER:
-        if user.approval == ApprovalStatus.APPROVED:
+        if user.is_teacher:
             return redirect("festival:teacher_dashboard")
-        if user.approval == ApprovalStatus.REFUSED:
-            return render(request, "festival/accounts/account_refused.html")
-        return render(request, "festival/accounts/account_pending.html")
+        memberships = list(user.memberships.select_related("festival"))
+        if memberships and all(m.approval == ApprovalStatus.REFUSED for m in memberships):
+            template = "festival/accounts/account_refused.html"
+        else:
+            template = "festival/accounts/account_pending.html"
+        return render(request, template, {"memberships": memberships})
     if user.is_organizer:
-        if user.festival_id is not None:
+        if working_festival(user) is not None:
             return redirect("festival:organizer_dashboard")
         if user.is_superuser:
             return redirect("admin:index")
@@ -111,6 +118,7 @@ def _school_results(search: SchoolSearchForm, selected: School | None = None) ->
 def signup(request):
     if request.user.is_authenticated:
         return redirect("festival:after_login")
+    chosen = Festival.objects.filter(slug=request.GET.get("festival", "")).first()
     if request.method == "POST":
         form = SignupForm(request.POST)
         if form.is_valid():
@@ -128,7 +136,7 @@ def signup(request):
             return redirect("festival:login")
         selected = form.cleaned_data.get("school")
     else:
-        form = SignupForm()
+        form = SignupForm(festival=chosen)
         selected = None
     context = {"form": form, **_school_results(SchoolSearchForm(request.GET), selected)}
     return render(request, "festival/accounts/signup.html", context)
@@ -151,9 +159,41 @@ def _register_teacher(form: SignupForm) -> User | None:
             first_name=data["first_name"],
             last_name=data["last_name"],
             school=school,
+            festival=data["festival"],
             phone=data["phone"],
             language=translation.get_language() or "fr",
         )
+
+
+@login_required
+def teacher_festivals(request):
+    """A teacher's festivals, with the answer of each, and a request to join one more."""
+    user = request.user
+    if user.role != Role.TEACHER:
+        raise Http404
+    form = JoinFestivalForm(request.POST or None, teacher=user)
+    if request.method == "POST" and form.is_valid():
+        festival = form.cleaned_data["festival"]
+        try:
+            request_membership(teacher=user, festival=festival)
+        except DomainError as error:
+            messages.error(request, error.text)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Votre demande est envoyée à l'organisation du festival %(festival)s : "
+                    "vous recevrez sa réponse par e-mail."
+                )
+                % {"festival": festival.name},
+            )
+        return redirect("festival:teacher_festivals")
+    memberships = user.memberships.filter(role=Role.TEACHER).select_related("festival")
+    return render(
+        request,
+        "festival/accounts/teacher_festivals.html",
+        {"memberships": memberships, "form": form},
+    )
 
 
 @require_GET

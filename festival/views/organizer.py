@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from festival import spreadsheets
 from festival.domain import DomainError
-from festival.domain.accounts import decide_teacher, invite_member
+from festival.domain.accounts import decide_membership, invite_member, switch_festival
 from festival.domain.consents import review_consent
 from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
 from festival.enums import Academie, ApprovalStatus, ConsentStatus, EditionPhase, FilmStatus
@@ -43,9 +43,10 @@ from festival.rules import (
     films_for_organizer,
     get_consent_for_organizer,
     get_film_for_organizer,
-    get_teacher_for_organizer,
+    get_teacher_membership_for_organizer,
+    organized_festivals,
     organizer_required,
-    teachers_for_organizer,
+    teacher_memberships_for_organizer,
 )
 
 FILMS_PER_PAGE = 25
@@ -189,9 +190,9 @@ def dashboard(request):
             jury_notices=films_without_jurors(edition=edition),
         )
     context["pending_teachers"] = (
-        teachers_for_organizer(user)
-        .filter(approval=ApprovalStatus.PENDING, is_active=True)
-        .order_by("date_joined", "pk")
+        teacher_memberships_for_organizer(user)
+        .filter(approval=ApprovalStatus.PENDING, user__is_active=True)
+        .order_by("requested_at", "pk")
     )
     return render(request, "festival/organizer/dashboard.html", context)
 
@@ -437,25 +438,27 @@ def consent_review(request, pk):
 def teacher_list(request):
     user = request.user
     search = TeacherSearchForm(request.GET)
-    teachers = teachers_for_organizer(user).annotate(
+    memberships = teacher_memberships_for_organizer(user).annotate(
         pending_first=Case(
             When(approval=ApprovalStatus.PENDING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         ),
-        film_count=Count("films", filter=Q(films__edition__festival_id=user.festival_id)),
+        film_count=Count(
+            "user__films", filter=Q(user__films__edition__festival_id=user.festival_id)
+        ),
     )
     if search.is_valid():
-        teachers = search.filter(teachers)
-    teachers = teachers.order_by("pending_first", "-date_joined", "pk")
-    page = Paginator(teachers, TEACHERS_PER_PAGE).get_page(request.GET.get("page"))
+        memberships = search.filter(memberships)
+    memberships = memberships.order_by("pending_first", "-requested_at", "pk")
+    page = Paginator(memberships, TEACHERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "festival/organizer/teacher_list.html",
         {
             "search_form": search,
             "page_obj": page,
-            "teachers": page.object_list,
+            "memberships": page.object_list,
             "next_url": request.get_full_path(),
         },
     )
@@ -464,15 +467,16 @@ def teacher_list(request):
 @organizer_required
 @require_POST
 def teacher_decide(request, pk):
-    teacher = get_teacher_for_organizer(request.user, pk)
+    membership = get_teacher_membership_for_organizer(request.user, pk)
+    teacher = membership.user
     form = TeacherDecisionForm(request.POST)
     fallback = reverse("festival:organizer_teachers")
     if not form.is_valid():
         messages.error(request, _("Choisissez de valider ou de refuser le compte."))
         return _redirect_back(request, form.cleaned_data.get("next", ""), fallback)
     try:
-        decide_teacher(
-            teacher=teacher,
+        decide_membership(
+            membership=membership,
             organizer=request.user,
             approve=form.approve,
             reason=form.cleaned_data["reason"],
@@ -481,9 +485,9 @@ def teacher_decide(request, pk):
         messages.error(request, error.text)
     else:
         if form.approve:
-            text = _("Le compte de %(name)s est validé : un e-mail l'en informe.")
+            text = _("La participation de %(name)s est validée : un e-mail l'en informe.")
         else:
-            text = _("Le compte de %(name)s est refusé : un e-mail lui donne le motif.")
+            text = _("La participation de %(name)s est refusée : un e-mail lui donne le motif.")
         messages.success(request, text % {"name": teacher.get_full_name()})
     return _redirect_back(request, form.cleaned_data["next"], fallback)
 
@@ -515,7 +519,7 @@ def invite(request):
             )
             return redirect("festival:organizer_invite")
     invitations = (
-        Invitation.objects.filter(user__festival_id=user.festival_id)
+        Invitation.objects.filter(festival_id=user.festival_id)
         .select_related("user", "invited_by")
         .order_by("-created_at", "-pk")
     )
@@ -531,3 +535,26 @@ def invite(request):
             "expired_before": expired_before,
         },
     )
+
+
+# The festival an organizer works on
+
+
+@organizer_required
+@require_POST
+def switch_working_festival(request):
+    """An organizer of several festivals (or an operator) chooses the one their pages show."""
+    chosen = request.POST.get("festival", "")
+    if not chosen.isdigit():
+        raise Http404
+    festival = get_object_or_404(organized_festivals(request.user), pk=chosen)
+    try:
+        switch_festival(user=request.user, festival=festival)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(
+            request,
+            _("Vous travaillez maintenant sur le festival %(festival)s.") % {"festival": festival},
+        )
+    return redirect("festival:organizer_dashboard")

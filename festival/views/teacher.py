@@ -29,7 +29,7 @@ from festival.domain.films import (
     update_film,
     withdraw_film,
 )
-from festival.enums import FilmStatus
+from festival.enums import FilmStatus, Role
 from festival.forms.teacher import ConsentForm, FilmForm, VideoForm, WithdrawForm
 from festival.history import teacher_history
 from festival.rules import (
@@ -61,15 +61,20 @@ def _window_state(edition, now) -> str:
 def dashboard(request):
     films = list(
         films_for_teacher(request.user)
-        .select_related("edition", "category", "company")
+        .select_related("edition__festival", "category", "company")
         .prefetch_related(*submission_prefetch())
     )
     for film in films:
         film.missing = missing_for_submission(film) if film.status in PREPARING else []
     now = timezone.now()
-    editions = [
-        {"edition": edition, "state": _window_state(edition, now)} for edition in open_editions()
-    ]
+    several = len(request.user.festival_ids(Role.TEACHER)) > 1
+    editions = []
+    for edition in open_editions(request.user):
+        # A teacher of several festivals reads which festival each calendar is of.
+        edition.display_title = (
+            f"{edition.festival.name} — {edition.title}" if several else edition.title
+        )
+        editions.append({"edition": edition, "state": _window_state(edition, now)})
     return render(
         request,
         "festival/teacher/dashboard.html",
@@ -77,13 +82,14 @@ def dashboard(request):
             "films": films,
             "editions": editions,
             "can_create": any(item["state"] != "closed" for item in editions),
+            "several_festivals": several,
         },
     )
 
 
-def _editions_accepting_films():
+def _editions_accepting_films(user):
     # A draft may be prepared before submissions open, never after they close.
-    return [edition for edition in open_editions() if not edition.submissions_are_closed()]
+    return [edition for edition in open_editions(user) if not edition.submissions_are_closed()]
 
 
 def _company_from(form, user):
@@ -94,7 +100,7 @@ def _company_from(form, user):
 
 @teacher_required
 def film_create(request):
-    editions = _editions_accepting_films()
+    editions = _editions_accepting_films(request.user)
     if not editions:
         messages.error(request, _("Aucune édition n'accepte de nouveaux films en ce moment."))
         return redirect("festival:teacher_dashboard")

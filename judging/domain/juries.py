@@ -193,7 +193,7 @@ def save_criteria(
 
 
 def _check_juror(juror: User, edition: Edition) -> None:
-    if juror.role != Role.JUROR or juror.festival_id != edition.festival_id:
+    if juror.role != Role.JUROR or edition.festival_id not in juror.festival_ids(Role.JUROR):
         raise DomainError(
             _("%(name)s n'est pas juré de ce festival.") % {"name": juror.get_full_name()},
             code="not_juror",
@@ -386,9 +386,7 @@ def declare_conflict(*, juror: User, film: Film, reason: str) -> ConflictDeclara
         )
     if created:
         logger.info("Juror %s declared a conflict on film %s", juror.pk, film.pk)
-        organizers = User.objects.filter(
-            role=Role.ORGANIZER, festival_id=film.edition.festival_id, is_active=True
-        )
+        organizers = User.objects.members_of(film.edition.festival_id, Role.ORGANIZER)
         emails.send_templated(
             template="jury_conflict_declared",
             to=[organizer.email for organizer in organizers],

@@ -135,7 +135,7 @@ def dashboard(request):
     now = timezone.now()
     assignments = list(
         assignments_for_juror(user)
-        .select_related("jury", "jury__edition", "film", "film__category")
+        .select_related("jury", "jury__edition__festival", "film", "film__category")
         .prefetch_related(
             Prefetch(
                 "film__video_versions",
@@ -189,7 +189,13 @@ def dashboard(request):
     return render(
         request,
         "judging/juror/dashboard.html",
-        {"editions": editions, "assigned": len(assignments)},
+        {
+            "editions": editions,
+            "assigned": len(assignments),
+            # A juror of several festivals (a regional jury and the national final) reads
+            # which festival each edition belongs to.
+            "several_festivals": len({a.jury.edition.festival_id for a in assignments}) > 1,
+        },
     )
 
 

@@ -14,7 +14,7 @@ from freezegun import freeze_time
 
 from festival.domain.accounts import invite_member, set_password_link
 from festival.enums import Academie, ApprovalStatus, Role
-from festival.models import Invitation, School, User
+from festival.models import Festival, Invitation, School, User
 from tests import factories
 
 LOGIN = reverse("festival:login")
@@ -160,8 +160,7 @@ def test_pending_teacher_logs_in_and_sees_their_account_awaits(client, pending_t
 
 
 def test_refused_teacher_sees_the_refusal(client, pending_teacher):
-    pending_teacher.approval = ApprovalStatus.REFUSED
-    pending_teacher.save()
+    pending_teacher.memberships.update(approval=ApprovalStatus.REFUSED, refusal_reason="Inconnu")
     response = client.post(
         LOGIN, {"username": pending_teacher.email, "password": factories.PASSWORD}, follow=True
     )
@@ -191,7 +190,9 @@ def test_logout(teacher_client):
 
 
 def signup_data(**kw):
+    festival = Festival.objects.order_by("pk").first() or factories.make_festival()
     data = {
+        "festival": festival.pk,
         "first_name": "Claire",
         "last_name": "Girard",
         "email": "Claire.Girard@ac-besancon.fr",
@@ -221,9 +222,11 @@ def test_signup_with_a_school_from_the_list(
     assert (response.status_code, response.url) == (302, LOGIN)
     assert message_texts(response) == [SIGNUP_DONE.format("claire.girard@ac-besancon.fr")]
     user = User.objects.get(email="claire.girard@ac-besancon.fr")
-    assert (user.role, user.approval, user.school, user.phone, user.language) == (
+    assert list(user.memberships.values_list("festival", "approval")) == [
+        (organizer.festival_id, ApprovalStatus.PENDING)
+    ]
+    assert (user.role, user.school, user.phone, user.language) == (
         Role.TEACHER,
-        ApprovalStatus.PENDING,
         school,
         "03 81 00 00 00",
         "fr",
@@ -232,7 +235,10 @@ def test_signup_with_a_school_from_the_list(
     assert logged_in_pk(client) is None
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["claire.girard@ac-besancon.fr"], "FILM'IT : votre inscription est enregistrée"),
-        ([organizer.email], "FILM'IT : nouvelle inscription à valider (Claire Girard)"),
+        (
+            [organizer.email],
+            "FILM'IT Franche-Comté : nouvelle inscription à valider (Claire Girard)",
+        ),
     ]
     client.post(LOGIN, {"username": user.email, "password": NEW_PASSWORD})
     pending_page = client.get(AFTER_LOGIN)

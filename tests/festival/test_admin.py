@@ -16,6 +16,7 @@ from festival.models import (
     Film,
     FilmEvent,
     Invitation,
+    Membership,
     School,
     Trade,
     User,
@@ -43,6 +44,7 @@ def objects(complete_film, organizer, juror):
     FilmEvent.objects.create(film=film, actor=film.teacher, to_status=FilmStatus.DRAFT)
     return {
         User: organizer,
+        Membership: film.teacher.memberships.get(),
         Festival: film.edition.festival,
         Edition: film.edition,
         Category: film.category,
@@ -59,7 +61,19 @@ def admin_url(model, view, *args):
     return reverse(f"admin:festival_{model._meta.model_name}_{view}", args=args)
 
 
-MODELS = [User, Festival, Edition, Category, School, Company, Trade, Film, ConsentForm, Invitation]
+MODELS = [
+    User,
+    Membership,
+    Festival,
+    Edition,
+    Category,
+    School,
+    Company,
+    Trade,
+    Film,
+    ConsentForm,
+    Invitation,
+]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
@@ -198,7 +212,6 @@ def test_add_user(admin_client, festival):
         "first_name": "Lucie",
         "last_name": "Bernard",
         "role": Role.ORGANIZER,
-        "approval": ApprovalStatus.APPROVED,
         "festival": festival.pk,
         "usable_password": "false",
     }
@@ -210,6 +223,8 @@ def test_add_user(admin_client, festival):
         festival,
         False,
     )
+    # Given a festival, an organizer is a member of it: their pages open.
+    assert user.festival_ids(Role.ORGANIZER) == {festival.pk}
 
 
 def test_add_user_with_a_taken_email(admin_client, teacher):
@@ -220,7 +235,6 @@ def test_add_user_with_a_taken_email(admin_client, teacher):
         "first_name": "Autre",
         "last_name": "Personne",
         "role": Role.TEACHER,
-        "approval": ApprovalStatus.PENDING,
         "usable_password": "false",
     }
     response = admin_client.post(admin_url(User, "add"), data)
@@ -230,25 +244,36 @@ def test_add_user_with_a_taken_email(admin_client, teacher):
     ]
 
 
-def test_user_list_filters(admin_client, teacher, pending_teacher, organizer):
+def test_user_list_filters(admin_client, teacher, pending_teacher, organizer, festival):
+    other = factories.make_festival()
+    outsider = factories.make_teacher(festivals=[other])
     response = admin_client.get(
-        admin_url(User, "changelist"), {"role__exact": "teacher", "approval__exact": "pending"}
+        admin_url(User, "changelist"),
+        {"role__exact": "teacher", "memberships__festival__id__exact": other.pk},
     )
-    assert list(response.context["cl"].result_list) == [pending_teacher]
+    assert set(response.context["cl"].result_list) == {teacher, pending_teacher, outsider}
+    response = admin_client.get(
+        admin_url(Membership, "changelist"),
+        {"approval__exact": "pending", "festival__id__exact": festival.pk},
+    )
+    assert [m.user for m in response.context["cl"].result_list] == [pending_teacher]
 
 
 def test_approve_teachers_action_goes_through_the_domain(
     admin_client, pending_teacher, organizer, mailoutbox, django_capture_on_commit_callbacks
 ):
+    selected = [
+        pending_teacher.memberships.get().pk,
+        organizer.memberships.get().pk,
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            admin_url(User, "changelist"),
-            {"action": "approve_teachers", "_selected_action": [pending_teacher.pk, organizer.pk]},
+            admin_url(Membership, "changelist"),
+            {"action": "approve_teachers", "_selected_action": selected},
         )
     assert response.status_code == 302
-    pending_teacher.refresh_from_db()
-    organizer.refresh_from_db()
-    assert (pending_teacher.approval, organizer.role) == (ApprovalStatus.APPROVED, Role.ORGANIZER)
+    assert pending_teacher.memberships.get().approval == ApprovalStatus.APPROVED
+    assert organizer.memberships.get().role == Role.ORGANIZER
     assert [message.to for message in mailoutbox] == [[pending_teacher.email]]
 
 

@@ -7,20 +7,22 @@ from festival.domain import DomainError
 from festival.domain.accounts import (
     accept_invitation,
     add_school,
-    decide_teacher,
+    decide_membership,
     invite_member,
     link_valid_days,
     register_teacher,
+    request_membership,
     request_password_reset,
     set_password_link,
 )
 from festival.enums import Academie, ApprovalStatus, Role
-from festival.models import Invitation, School, User
+from festival.models import Invitation, Membership, School, User
 from tests import factories
 
 
 def register(school, **kw):
     data = {
+        "festival": kw.pop("festival", None) or factories.make_festival(),
         "email": "Claire.Girard@AC-Besancon.fr",
         "password": factories.PASSWORD,
         "first_name": "Claire",
@@ -31,24 +33,26 @@ def register(school, **kw):
     return register_teacher(**{**data, **kw})
 
 
-def test_register_teacher_creates_a_pending_account_and_tells_everyone(
-    school, organizer, other_organizer, mailoutbox, django_capture_on_commit_callbacks
+def test_register_teacher_asks_one_festival_and_tells_only_its_organizers(
+    school, festival, organizer, other_organizer, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        user = register(school, language="en")
-    assert (user.email, user.role, user.approval, user.school, user.language) == (
+        user = register(school, festival=festival, language="en")
+    assert (user.email, user.role, user.school, user.language) == (
         "claire.girard@ac-besancon.fr",
         Role.TEACHER,
-        ApprovalStatus.PENDING,
         school,
         "en",
     )
+    assert list(user.memberships.values_list("festival", "role", "approval")) == [
+        (festival.pk, Role.TEACHER, ApprovalStatus.PENDING)
+    ]
     assert user.check_password(factories.PASSWORD)
     assert user.is_teacher is False
-    assert [sorted(m.to) for m in mailoutbox] == [
-        ["claire.girard@ac-besancon.fr"],
-        sorted([organizer.email, other_organizer.email]),
-    ]
+    # The other festival's organizer hears nothing of it.
+    assert [m.to for m in mailoutbox] == [["claire.girard@ac-besancon.fr"], [organizer.email]]
+    assert festival.name in mailoutbox[1].subject
+    assert festival.name in mailoutbox[0].body
 
 
 def test_register_teacher_with_a_taken_address_tells_its_owner_and_changes_nothing(
@@ -66,20 +70,73 @@ def test_register_teacher_with_a_taken_address_tells_its_owner_and_changes_nothi
     ]
 
 
-def test_decide_teacher_approves(
-    pending_teacher, organizer, mailoutbox, django_capture_on_commit_callbacks
+def _teacher_asking(festivals, approval=ApprovalStatus.PENDING):
+    return factories.make_teacher(festivals=festivals, approval=approval)
+
+
+def test_decide_membership_approves_in_that_festival_only(
+    organizer, festival, mailoutbox, django_capture_on_commit_callbacks
 ):
+    other = factories.make_festival()
+    teacher = _teacher_asking([festival, other])
+    membership = teacher.memberships.get(festival=festival)
     with django_capture_on_commit_callbacks(execute=True):
-        decide_teacher(teacher=pending_teacher, organizer=organizer, approve=True)
-    pending_teacher.refresh_from_db()
-    assert pending_teacher.approval == ApprovalStatus.APPROVED
+        decide_membership(membership=membership, organizer=organizer, approve=True)
+    assert dict(teacher.memberships.values_list("festival", "approval")) == {
+        festival.pk: ApprovalStatus.APPROVED,
+        other.pk: ApprovalStatus.PENDING,
+    }
+    membership.refresh_from_db()
+    assert (membership.decided_by, membership.decided_at is not None) == (organizer, True)
     assert [m.subject for m in mailoutbox] == ["FILM'IT : votre compte est validé"]
+    assert festival.name in mailoutbox[0].body
+    teacher.forget_memberships()
+    assert teacher.festival_ids(Role.TEACHER) == {festival.pk}
 
 
-def test_decide_teacher_needs_a_reason_to_refuse(pending_teacher, organizer):
+def test_a_refusal_in_one_festival_changes_nothing_in_another(organizer, festival):
+    other = factories.make_festival()
+    teacher = _teacher_asking([festival, other], approval=ApprovalStatus.APPROVED)
+    decide_membership(
+        membership=teacher.memberships.get(festival=festival),
+        organizer=organizer,
+        approve=False,
+        reason="Inconnu de l'établissement",
+    )
+    teacher.forget_memberships()
+    assert teacher.is_teacher is True
+    assert teacher.festival_ids(Role.TEACHER) == {other.pk}
+    assert teacher.memberships.get(festival=festival).refusal_reason == (
+        "Inconnu de l'établissement"
+    )
+
+
+def test_decide_membership_needs_a_reason_to_refuse(festival, organizer):
+    membership = _teacher_asking([festival]).memberships.get()
     with pytest.raises(DomainError) as excinfo:
-        decide_teacher(teacher=pending_teacher, organizer=organizer, approve=False, reason=" ")
+        decide_membership(membership=membership, organizer=organizer, approve=False, reason=" ")
     assert excinfo.value.code == "reason_required"
+
+
+def test_request_membership_asks_another_festival_and_tells_its_organizers(
+    festival, organizer, other_organizer, mailoutbox, django_capture_on_commit_callbacks
+):
+    teacher = _teacher_asking([festival], approval=ApprovalStatus.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = request_membership(teacher=teacher, festival=other_organizer.festival)
+    assert (membership.approval, membership.festival) == (
+        ApprovalStatus.PENDING,
+        other_organizer.festival,
+    )
+    assert [m.to for m in mailoutbox] == [[other_organizer.email]]
+    # Asked once: asking again, or after a refusal, is refused with a clear message.
+    with pytest.raises(DomainError, match="attend déjà sa réponse"):
+        request_membership(teacher=teacher, festival=other_organizer.festival)
+    decide_membership(membership=membership, organizer=other_organizer, approve=False, reason="Non")
+    with pytest.raises(DomainError, match="a refusé votre participation"):
+        request_membership(teacher=teacher, festival=other_organizer.festival)
+    with pytest.raises(DomainError, match="participez déjà"):
+        request_membership(teacher=teacher, festival=festival)
 
 
 def test_invite_member_creates_an_account_without_password(
@@ -94,11 +151,11 @@ def test_invite_member_creates_an_account_without_password(
             festival=festival,
             invited_by=organizer,
         )
-    assert (user.email, user.role, user.festival, user.approval) == (
+    assert (user.email, user.role, user.festival, user.festival_ids(Role.JUROR)) == (
         "marc.petit@example.org",
         Role.JUROR,
         festival,
-        ApprovalStatus.APPROVED,
+        {festival.pk},
     )
     assert user.has_usable_password() is False
     assert list(Invitation.objects.values_list("user", "invited_by")) == [(user.pk, organizer.pk)]
@@ -120,7 +177,47 @@ def test_invite_member_may_invite_again_until_a_password_is_chosen(festival, org
     accept_invitation(user=first, password=factories.PASSWORD)
     with pytest.raises(DomainError) as excinfo:
         invite_member(**kw)
+    assert excinfo.value.code == "already_member"
+
+
+def test_a_juror_of_one_festival_joins_another_and_keeps_their_password(
+    festival, organizer, other_organizer, mailoutbox, django_capture_on_commit_callbacks
+):
+    juror = factories.make_juror(festival)
+    password = juror.password
+    with django_capture_on_commit_callbacks(execute=True):
+        same = invite_member(
+            email=juror.email.upper(),
+            first_name="X",
+            last_name="Y",
+            role=Role.JUROR,
+            festival=other_organizer.festival,
+            invited_by=other_organizer,
+        )
+    assert same == juror
+    juror.refresh_from_db()
+    assert (juror.password, juror.festival) == (password, festival)
+    assert juror.festival_ids(Role.JUROR) == {festival.pk, other_organizer.festival_id}
+    assert [m.to for m in mailoutbox] == [[juror.email]]
+    assert "vous rejoignez" in mailoutbox[0].subject
+    assert "/compte/mot-de-passe/" not in mailoutbox[0].body
+    assert list(Invitation.objects.values_list("festival", flat=True)) == [
+        other_organizer.festival_id
+    ]
+
+
+def test_a_teacher_cannot_be_invited_as_a_juror(festival, organizer, teacher):
+    with pytest.raises(DomainError) as excinfo:
+        invite_member(
+            email=teacher.email,
+            first_name="X",
+            last_name="Y",
+            role=Role.JUROR,
+            festival=festival,
+            invited_by=organizer,
+        )
     assert excinfo.value.code == "email_taken"
+    assert Membership.objects.filter(user=teacher, role=Role.JUROR).exists() is False
 
 
 def test_invite_member_invites_only_jurors_and_organizers(festival, organizer):

@@ -93,22 +93,26 @@ CASES = {
         lambda c: [film_url("festival:teacher_film", c["film"])],
     ),
     "teacher_registered": (
-        lambda c: {"user": c["teacher"]},
+        lambda c: {"user": c["teacher"], "festival": c["film"].edition.festival},
         "FILM'IT : votre inscription est enregistrée",
         lambda c: [SITE + reverse("festival:login")],
     ),
     "teacher_registered_organizers": (
-        lambda c: {"teacher": c["teacher"]},
-        "FILM'IT : nouvelle inscription à valider (Claire Girard)",
+        lambda c: {"teacher": c["teacher"], "festival": c["film"].edition.festival},
+        "FILM'IT Franche-Comté : nouvelle inscription à valider (Claire Girard)",
         lambda c: [SITE + reverse("festival:organizer_teachers")],
     ),
     "teacher_approved": (
-        lambda c: {"user": c["teacher"], "reason": ""},
+        lambda c: {"user": c["teacher"], "reason": "", "festival": c["film"].edition.festival},
         "FILM'IT : votre compte est validé",
         lambda c: [SITE + reverse("festival:teacher_dashboard")],
     ),
     "teacher_refused": (
-        lambda c: {"user": c["teacher"], "reason": "Adresse personnelle."},
+        lambda c: {
+            "user": c["teacher"],
+            "reason": "Adresse personnelle.",
+            "festival": c["festival"],
+        },
         "FILM'IT : votre inscription n'est pas validée",
         lambda c: [SITE + reverse("public:home")],
     ),
@@ -126,6 +130,16 @@ CASES = {
             SITE + "/compte/mot-de-passe/MQ/abc-123/",
             SITE + reverse("festival:password_reset"),
         ],
+    ),
+    "membership_added": (
+        lambda c: {
+            "user": c["teacher"],
+            "festival": c["festival"],
+            "role": Role.JUROR.label,
+            "invited_by": c["organizer"],
+        },
+        "FILM'IT : vous rejoignez FILM'IT Franche-Comté",
+        lambda c: [SITE + reverse("festival:login")],
     ),
     "password_reset": (
         lambda c: {

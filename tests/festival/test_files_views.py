@@ -138,10 +138,10 @@ def test_non_ascii_file_name(teacher_client, film_with_files):
 
 
 def test_download_queries(teacher_client, consent, django_assert_num_queries):
-    # Session, user, then the scoped lookup of the object.
-    with django_assert_num_queries(3):
+    # Session, user, the scoped lookup of the object, the festivals that approved the teacher.
+    with django_assert_num_queries(4):
         body(teacher_client.get(video_url(consent.film)))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         body(teacher_client.get(consent_url(consent)))
 
 

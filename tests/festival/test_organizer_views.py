@@ -292,7 +292,7 @@ def test_dashboard_lists_pending_teachers_with_decision_buttons(
     organizer_client, pending_teacher, teacher
 ):
     response = organizer_client.get(reverse("festival:organizer_dashboard"))
-    assert list(response.context["pending_teachers"]) == [pending_teacher]
+    assert [m.user for m in response.context["pending_teachers"]] == [pending_teacher]
     decide_url = reverse("festival:organizer_teacher_decide", args=[pending_teacher.pk])
     assert response.content.decode().count(f'action="{decide_url}"') == 2
 
@@ -744,21 +744,38 @@ def test_consent_review_with_unknown_decision(organizer_client, consent):
 # Teachers
 
 
+def listed_teachers(response):
+    return [membership.user for membership in response.context["memberships"]]
+
+
 def test_teacher_list_puts_pending_accounts_first(organizer_client, teacher, pending_teacher):
     refused = factories.make_teacher(approval=ApprovalStatus.REFUSED)
     factories.make_organizer(factories.make_festival())  # Not a teacher: never listed.
     response = organizer_client.get(reverse("festival:organizer_teachers"))
-    teachers = list(response.context["teachers"])
+    teachers = listed_teachers(response)
     assert teachers[0] == pending_teacher
     assert sorted(t.pk for t in teachers) == sorted([teacher.pk, pending_teacher.pk, refused.pk])
+
+
+def test_teacher_list_shows_only_the_festival_s_own_teachers(organizer_client, festival, teacher):
+    """Another festival's teachers (their address, phone, school) are never shown."""
+    elsewhere = factories.make_teacher(
+        festivals=[factories.make_festival()], phone="06 12 34 56 78"
+    )
+    response = organizer_client.get(reverse("festival:organizer_teachers"))
+    assert listed_teachers(response) == [teacher]
+    page = response.content.decode()
+    assert elsewhere.email not in page and "06 12 34 56 78" not in page
+    dashboard = organizer_client.get(reverse("festival:organizer_dashboard"))
+    assert elsewhere.email not in dashboard.content.decode()
 
 
 def test_teacher_list_search(organizer_client, teacher, pending_teacher):
     url = reverse("festival:organizer_teachers")
     response = organizer_client.get(url, {"q": "girard"})
-    assert list(response.context["teachers"]) == [teacher]
+    assert listed_teachers(response) == [teacher]
     response = organizer_client.get(url, {"approval": "pending"})
-    assert list(response.context["teachers"]) == [pending_teacher]
+    assert listed_teachers(response) == [pending_teacher]
 
 
 def test_teacher_list_query_count_does_not_grow(
@@ -771,6 +788,21 @@ def test_teacher_list_query_count_does_not_grow(
         factories.make_teacher(approval=ApprovalStatus.PENDING)
     with django_assert_num_queries(expected):
         organizer_client.get(url)
+
+
+def approval_of(teacher):
+    return teacher.memberships.get().approval
+
+
+def test_an_organizer_cannot_decide_on_another_festival_s_teacher(
+    organizer_client, festival, mailoutbox
+):
+    other = factories.make_festival()
+    elsewhere = factories.make_teacher(festivals=[other], approval=ApprovalStatus.APPROVED)
+    response = decide(organizer_client, elsewhere, decision="refuse", reason="Inconnu")
+    assert response.status_code == 404
+    assert approval_of(elsewhere) == ApprovalStatus.APPROVED
+    assert mailoutbox == []
 
 
 def decide(client, teacher, **data):
@@ -788,8 +820,7 @@ def test_approve_teacher(
             next=reverse("festival:organizer_dashboard"),
         )
     assert response["Location"] == reverse("festival:organizer_dashboard")
-    pending_teacher.refresh_from_db()
-    assert pending_teacher.approval == ApprovalStatus.APPROVED
+    assert approval_of(pending_teacher) == ApprovalStatus.APPROVED
     assert [message.to for message in mailoutbox] == [[pending_teacher.email]]
 
 
@@ -797,8 +828,7 @@ def test_refuse_teacher_needs_a_reason(organizer_client, pending_teacher, mailou
     response = decide(organizer_client, pending_teacher, decision="refuse", reason="")
     assert response["Location"] == reverse("festival:organizer_teachers")
     assert messages_of(response) == ["Indiquez un motif de refus."]
-    pending_teacher.refresh_from_db()
-    assert pending_teacher.approval == ApprovalStatus.PENDING
+    assert approval_of(pending_teacher) == ApprovalStatus.PENDING
     assert mailoutbox == []
 
 
@@ -812,8 +842,7 @@ def test_refuse_teacher(
             decision="refuse",
             reason="Établissement hors de la région.",
         )
-    pending_teacher.refresh_from_db()
-    assert pending_teacher.approval == ApprovalStatus.REFUSED
+    assert approval_of(pending_teacher) == ApprovalStatus.REFUSED
     assert [message.to for message in mailoutbox] == [[pending_teacher.email]]
 
 
@@ -874,7 +903,7 @@ def test_invite_someone_who_has_an_account(organizer_client, teacher, mailoutbox
     response = invite(organizer_client, email=teacher.email)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        f"{teacher.email} a déjà un compte sur la plateforme."
+        f"{teacher.email} a déjà un compte sur la plateforme, avec un autre rôle."
     ]
     assert Invitation.objects.count() == 0
     assert mailoutbox == []
@@ -889,8 +918,9 @@ def test_teachers_cannot_be_invited(organizer_client):
 def test_invitation_list(organizer_client, organizer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         invite(organizer_client)
-    elsewhere = factories.make_juror(factories.make_festival())
-    Invitation.objects.create(user=elsewhere, invited_by=None)
+    other = factories.make_festival()
+    elsewhere = factories.make_juror(other)
+    Invitation.objects.create(user=elsewhere, invited_by=None, festival=other)
     response = organizer_client.get(reverse("festival:organizer_invite"))
     assert [i.user.email for i in response.context["invitations"]] == ["juliette.faure@example.org"]
 

@@ -1,0 +1,19 @@
+"""The festival an organizer's pages show, and the others they may switch to."""
+
+from django import template
+
+from festival.rules import organized_festivals
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def working_festivals(context):
+    """The organizer's festivals, the one their pages show first; empty for anyone else."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_organizer:
+        return []
+    festivals = list(organized_festivals(user).order_by("name"))
+    festivals.sort(key=lambda festival: festival.pk != user.festival_id)
+    return festivals
