@@ -110,17 +110,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.first_name
 
-    def festival_ids(self, role: str) -> frozenset[int]:
-        """The festivals where this person holds `role`, approved: read once per request
-        (request.user lives for one request) and forgotten by `forget_memberships`."""
+    def festival_names(self, role: str) -> dict[int, str]:
+        """The festivals where this person holds `role`, approved, by id with their names: read
+        once per request (request.user lives for one request) and forgotten by
+        `forget_memberships`."""
         cache = self.__dict__.setdefault("_membership_cache", {})
         if role not in cache:
-            cache[role] = frozenset(
+            cache[role] = dict(
                 Membership.objects.filter(
                     user_id=self.pk, role=role, approval=ApprovalStatus.APPROVED
-                ).values_list("festival_id", flat=True)
+                ).values_list("festival_id", "festival__name")
             )
         return cache[role]
+
+    def festival_ids(self, role: str) -> frozenset[int]:
+        return frozenset(self.festival_names(role))
 
     def forget_memberships(self):
         self.__dict__.pop("_membership_cache", None)

@@ -20,6 +20,7 @@ from festival.models import (
     Festival,
     Film,
     FilmEvent,
+    Membership,
     School,
     Trade,
     User,
@@ -214,7 +215,6 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
         first_name="Sophie",
         last_name="Morel",
         role=Role.ORGANIZER,
-        approval=ApprovalStatus.APPROVED,
         festival=festival,
     )
     User.objects.create_superuser(
@@ -228,18 +228,16 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             last_name=last,
             role=Role.TEACHER,
             school=schools[school],
-            approval=ApprovalStatus.APPROVED,
         )
         for i, (first, last, school) in enumerate(TEACHERS)
     ]
-    User.objects.create_user(
+    pending = User.objects.create_user(
         email="pierre.jeunet@filmit.example",
         password=DEMO_PASSWORD,
         first_name="Pierre",
         last_name="Jeunet",
         role=Role.TEACHER,
         school=schools[7],
-        approval=ApprovalStatus.PENDING,
     )
     jurors = [
         User.objects.create_user(
@@ -249,7 +247,6 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             last_name=last,
             role=Role.JUROR,
             festival=festival,
-            approval=ApprovalStatus.APPROVED,
         )
         for first, last, email in [
             ("Marc", "Petit", JUROR_EMAIL),
@@ -257,6 +254,19 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             ("Hugo", "Lambert", "hugo.lambert@filmit.example"),
         ]
     ]
+
+    # Each one's place in the festival: the teachers approved, one still waiting.
+    Membership.objects.bulk_create(
+        [
+            Membership(user=user, festival=festival, role=user.role, approval=approval)
+            for user, approval in [
+                (organizer, ApprovalStatus.APPROVED),
+                *[(teacher, ApprovalStatus.APPROVED) for teacher in teachers],
+                (pending, ApprovalStatus.PENDING),
+                *[(juror, ApprovalStatus.APPROVED) for juror in jurors],
+            ]
+        ]
+    )
 
     films = []
     for index, (title, cat, t, c, trade_ids, status, validated) in enumerate(FILMS):
@@ -310,7 +320,6 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     open_judging(edition=edition, jurors=jurors, organizer=organizer)
 
     if with_videos:
-
         for index, film in enumerate(films + past_films):
             clip = clips_dir / f"film-{index}.mp4"
             make_clip(clip, title=film.title, seconds=3 + index % 3, hue=index * 30)

@@ -124,7 +124,6 @@ def test_staff_cannot_make_itself_superuser(client, staff):
         "first_name": staff.first_name,
         "last_name": staff.last_name,
         "role": staff.role,
-        "approval": staff.approval,
         "festival": staff.festival_id,
         "language": staff.language,
         "is_active": "on",

@@ -574,7 +574,7 @@ def test_inviting_someone_with_an_account_is_explained(organizer_client, jury, t
     )
     assert response.status_code == 400
     assert response.context["invite_form"].non_field_errors() == [
-        f"{teacher.email} a déjà un compte sur la plateforme."
+        f"{teacher.email} a déjà un compte sur la plateforme, avec un autre rôle."
     ]
 
 

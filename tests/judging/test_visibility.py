@@ -301,8 +301,9 @@ def test_the_teacher_and_an_assigned_juror_pay_the_same_per_segment(
     for client, links in watchers:
         client.get(links[2])
 
-    # session, user, the version with its film; then the juror's assignment
-    for (client, links), queries in zip(watchers, (3, 4), strict=True):
+    # session, user, the version with its film; then the teacher's festivals (still approved
+    # by the film's festival), the juror's assignment
+    for (client, links), queries in zip(watchers, (4, 4), strict=True):
         with django_assert_num_queries(queries * segments):
             for _ in range(segments):
                 assert client.get(links[2]).status_code == 200

@@ -102,8 +102,8 @@ def test_home_queries_do_not_grow_with_categories(
 
 def test_home_queries_for_a_teacher(teacher_client, edition, django_assert_num_queries):
     factories.make_category(edition)
-    # Plus the session and the user.
-    with django_assert_num_queries(7):
+    # Plus the session, the user and the festivals that approved the teacher.
+    with django_assert_num_queries(8):
         teacher_client.get(HOME)
 
 
