@@ -66,3 +66,4 @@ def test_crew_surnames_are_refused(name, code):
     with pytest.raises(ValidationError) as excinfo:
         validate_crew_name(name)
     assert excinfo.value.code == code
+

@@ -599,7 +599,9 @@ def test_a_film_without_a_playable_video_cannot_be_watched(juror, film, assignme
     assert Evaluation.objects.count() == 0
 
 
-def test_each_report_credits_at_most_twice_the_time_since_the_previous_one(juror, film, assignment):
+def test_each_report_credits_at_most_twice_the_time_since_the_previous_one(
+    juror, film, assignment
+):
     opened_at = now = timezone.now()
     for start, seconds in ((0, 10), (10, 0), (20, 3)):  # real seconds before each report
         now += timedelta(seconds=seconds)
