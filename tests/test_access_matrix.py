@@ -21,8 +21,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
-from tests.access_matrix_data import ROLES, build_matrix_data
-from tests.access_matrix_rows import ROWS
+from tests.access_matrix_data import ORGANIZER_B, ROLES, build_matrix_data
+from tests.access_matrix_rows import ROWS, Row
 
 # Rows whose intended answer waits for the teachers' memberships per festival: today every
 # organizer reviews every teacher (festival.rules.teachers_for_organizer), so an organizer of
@@ -177,9 +177,9 @@ def ask(client, method, url, headers=None):
         response = getattr(client, method)(url, headers=headers)
     except Exception as error:  # the mismatch names it; the other rows still run
         return f"error:{type(error).__name__}: {error}", ""
-    body = ""
-    if response.status_code == 200 and not response.streaming:
-        body = response.content.decode(errors="replace")
+    # Streamed answers (the CSV export, files) are read too: they may leak as much as a page.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    body = content.decode(errors="replace") if response.status_code == 200 else ""
     return answer(response), body
 
 
@@ -260,3 +260,30 @@ def test_the_public_film_pages_are_a_404_for_a_film_under_judging(role, matrix, 
     }
     got["public:oembed"] = answer(client.get(reverse("public:oembed"), {"url": film_url}))
     assert got == dict.fromkeys([*PUBLIC_FILM_PAGES, "public:oembed"], "404")
+
+
+# Lookups reached through the query string rather than the URL: festival A's ids asked for by
+# the organizer of festival B. (query, expected answer)
+QUERY_PROBES = {
+    "festival:organizer_dashboard": ("edition=a.edition", "404"),
+    "festival:organizer_films": ("edition=a.edition&category=a.category", "200"),
+    "festival:organizer_films_csv": ("edition=a.edition&category=a.category", "200"),
+    "judging:organizer_switch_edition": ("edition=a.edition", "redirect:judging:organizer_home"),
+}
+
+
+@pytest.mark.django_db
+def test_query_strings_open_nothing_of_another_festival(matrix, matrix_settings):
+    client = client_for(matrix.user(ORGANIZER_B))
+    mismatches = []
+    for key, (query, expected) in QUERY_PROBES.items():
+        url = url_of(matrix, ORGANIZER_B, Row(key, query=query))
+        got, body = ask(client, "get", url)
+        if got != expected:
+            mismatches.append((key, "GET", ORGANIZER_B, expected, got))
+        mismatches += [
+            (key, "GET", ORGANIZER_B, "hidden", f"shows {secret!r}")
+            for secret in matrix.secrets_of_a()
+            if secret in body
+        ]
+    assert mismatches == [], report(mismatches)
