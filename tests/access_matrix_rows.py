@@ -3,7 +3,7 @@
 A row names a pattern, how to fill its URL from festival A's objects, the roles entitled to
 it and what everyone else gets. Answers:
 
-- "ok": 200, or a redirect to a page of the same area (not the login, not the admin);
+- "ok": 200, or redirects (followed) ending on a 200 that never pass by a login page;
 - "login": a redirect to the login page; "admin_login": to the admin's login page;
 - "redirect:<view name>": a redirect to that page;
 - a status code ("404", "403", "405"…) exactly.
