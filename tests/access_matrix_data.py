@@ -63,9 +63,8 @@ ROLES = (
 def make_role_users(festival_a, festival_b) -> dict:
     """One user per role (None for the anonymous visitor).
 
-    Teachers are not bound to a festival yet: "other teacher" is a teacher of festival A only
-    because a film of theirs competes there, "teacher of B" because theirs competes in B. When
-    teachers get a membership per festival, this is the one place to give them one.
+    Teachers are approved per festival: the teachers of A are members of A only, the teacher
+    of B of B only, and the pending teacher waits for A's answer.
     """
     school_a, school_b = factories.make_school(), factories.make_school()
     staff = factories.make_user(
@@ -78,17 +77,26 @@ def make_role_users(festival_a, festival_b) -> dict:
     staff.user_permissions.set(Permission.objects.all())
     return {
         ANONYMOUS: None,
-        TEACHER_OF_FILM: factories.make_teacher(school_a, email="claire.alpha@example.org"),
-        OTHER_TEACHER: factories.make_teacher(email="paul.autre@example.org"),
+        TEACHER_OF_FILM: factories.make_teacher(
+            school_a, email="claire.alpha@example.org", festivals=[festival_a]
+        ),
+        OTHER_TEACHER: factories.make_teacher(
+            email="paul.autre@example.org", festivals=[festival_a]
+        ),
         PENDING_TEACHER: factories.make_teacher(
-            school_a, email="nina.attente@example.org", approval=ApprovalStatus.PENDING
+            school_a,
+            email="nina.attente@example.org",
+            approval=ApprovalStatus.PENDING,
+            festivals=[festival_a],
         ),
         ASSIGNED_JUROR: factories.make_juror(festival_a, email="jules.jure@example.org"),
         OTHER_JUROR: factories.make_juror(festival_a, email="lina.juree@example.org"),
         JURY_PRESIDENT: factories.make_juror(festival_a, email="marc.president@example.org"),
         ORGANIZER: factories.make_organizer(festival_a, email="sophie.orga@example.org"),
         ORGANIZER_B: factories.make_organizer(festival_b, email="luc.orgb@example.org"),
-        TEACHER_B: factories.make_teacher(school_b, email="emma.ensb@example.org"),
+        TEACHER_B: factories.make_teacher(
+            school_b, email="emma.ensb@example.org", festivals=[festival_b]
+        ),
         JUROR_B: factories.make_juror(festival_b, email="hugo.jureb@example.org"),
         STAFF: staff,
         SUPERUSER: factories.make_user(
@@ -96,6 +104,7 @@ def make_role_users(festival_a, festival_b) -> dict:
             email="admin@example.org",
             is_staff=True,
             is_superuser=True,
+            festival=festival_a,
         ),
     }
 

@@ -30,6 +30,7 @@ from tests.access_matrix_data import (
     ORGANIZER_B,
     OTHER_JUROR,
     OTHER_TEACHER,
+    PENDING_TEACHER,
     ROLES,
     SUPERUSER,
     TEACHER_B,
@@ -95,12 +96,20 @@ def org(key, *, own_festival=False, **kw):
     """An organizer's page (`organizer_required`). `own_festival`: not about one of festival
     A's objects, so an organizer of B opens it too, on B's data."""
     allowed = ORGANIZERS if own_festival else frozenset({ORGANIZER})
-    return Row(key, allowed=allowed, **kw)
+    # The operator (superuser) works on festival A: their organizer pages show it.
+    return Row(key, allowed=allowed | {SUPERUSER}, **kw)
 
 
 def org_post(key, **kw):
     """A POST-only organizer view: `organizer_required` answers first, then the method."""
-    return Row(key, allowed=frozenset({ORGANIZER}), get="405", gate=ORGANIZERS, post=True, **kw)
+    return Row(
+        key,
+        allowed=frozenset({ORGANIZER, SUPERUSER}),
+        get="405",
+        gate=ORGANIZERS | {SUPERUSER},
+        post=True,
+        **kw,
+    )
 
 
 def teacher_post(key, **kw):
@@ -127,7 +136,7 @@ ROWS = [
     Row(
         "festival:after_login",
         allowed=SIGNED_IN,
-        overrides={SUPERUSER: "redirect:admin:index"},
+        overrides={SUPERUSER: "redirect:festival:organizer_dashboard"},
     ),
     public("festival:signup", post=True),
     public("festival:school_search"),
@@ -137,6 +146,12 @@ ROWS = [
         post=True,
     ),
     public("festival:password_reset", post=True),
+    # A teacher's festivals: every teacher account, approved or waiting, for itself.
+    Row(
+        "festival:teacher_festivals",
+        allowed=TEACHERS | {PENDING_TEACHER},
+        post=True,
+    ),
     # The teachers' pages.
     Row(
         "festival:teacher_dashboard",
@@ -166,6 +181,14 @@ ROWS = [
     org("festival:organizer_teachers", own_festival=True, hides_a_from=OTHERS_OF_B),
     org_post("festival:organizer_teacher_decide", kwargs={"pk": "users.pending_teacher"}),
     org("festival:organizer_invite", own_festival=True, post=True),
+    # Choosing the festival one works on: an empty choice is sent back with a message.
+    Row(
+        "festival:organizer_switch_festival",
+        allowed=ORGANIZERS | {SUPERUSER},
+        get="405",
+        gate=ORGANIZERS | {SUPERUSER},
+        post=True,
+    ),
     org("festival:organizer_festival", own_festival=True, post=True),
     org("festival:organizer_editions", own_festival=True, hides_a_from=OTHERS_OF_B),
     org("festival:organizer_edition_create", own_festival=True, post=True),
@@ -344,6 +367,7 @@ ADMIN_MODELS = {
     "auth.group": None,
     "django_tasks_database.dbtaskresult": None,
     "festival.user": "users.teacher_of_film",
+    "festival.membership": "users.teacher_of_film.memberships.first",
     "festival.festival": "a.festival",
     "festival.edition": "a.edition",
     "festival.category": "a.category",

@@ -24,16 +24,6 @@ from django.urls.exceptions import Resolver404
 from tests.access_matrix_data import ORGANIZER_B, ROLES, build_matrix_data
 from tests.access_matrix_rows import ROWS, Row
 
-# Rows whose intended answer waits for the teachers' memberships per festival: today every
-# organizer reviews every teacher (festival.rules.teachers_for_organizer), so an organizer of
-# festival B sees festival A's teachers and decides on their sign-ups. Checked by
-# test_rows_awaiting_memberships, a strict xfail: remove a row from here once it passes.
-AWAITING_MEMBERSHIPS = {
-    "festival:organizer_teachers",
-    "festival:organizer_teacher_decide",
-    "festival:organizer_dashboard",  # its pending sign-ups
-}
-
 
 def walk_patterns(resolver=None, prefix="", namespace=None):
     """(key, route) of every URL pattern: its namespace:name, or its route when unnamed."""
@@ -223,7 +213,6 @@ def test_the_matrix_lists_every_url_pattern_once():
     assert twice == [], f"listed twice in the matrix: {twice}"
     assert sorted(patterns - set(listed)) == [], "URL patterns missing from the matrix"
     assert sorted(set(listed) - patterns) == [], "patterns of the matrix that no longer exist"
-    assert AWAITING_MEMBERSHIPS <= set(listed)
 
 
 @pytest.mark.django_db
@@ -232,19 +221,7 @@ def test_every_url_answers_the_role_as_the_matrix_says(role, matrix, matrix_sett
     client = client_for(matrix.user(role))
     mismatches = []
     for row in ROWS:
-        if row.key not in AWAITING_MEMBERSHIPS:
-            mismatches += check_row(matrix, role, row, client)
-    assert mismatches == [], report(mismatches)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("key", sorted(AWAITING_MEMBERSHIPS))
-@pytest.mark.xfail(strict=True, reason="teachers get memberships per festival")
-def test_rows_awaiting_memberships(key, matrix, matrix_settings):
-    (row,) = [row for row in ROWS if row.key == key]
-    mismatches = []
-    for role in ROLES:
-        mismatches += check_row(matrix, role, row, client_for(matrix.user(role)))
+        mismatches += check_row(matrix, role, row, client)
     assert mismatches == [], report(mismatches)
 
 

@@ -546,7 +546,8 @@ def switch_working_festival(request):
     """An organizer of several festivals (or an operator) chooses the one their pages show."""
     chosen = request.POST.get("festival", "")
     if not chosen.isdigit():
-        raise Http404
+        messages.error(request, _("Choisissez un festival dans la liste."))
+        return redirect("festival:organizer_dashboard")
     festival = get_object_or_404(organized_festivals(request.user), pk=chosen)
     try:
         switch_festival(user=request.user, festival=festival)

@@ -175,8 +175,10 @@ def test_an_organizer_cannot_switch_to_a_festival_they_do_not_organize(two_festi
     doubs, jura = two_festivals
     organizer = factories.make_organizer(doubs)
     client = logged_in(organizer)
-    for forged in (jura.pk, "abc", ""):
-        assert client.post(SWITCH, {"festival": forged}).status_code == 404
+    assert client.post(SWITCH, {"festival": jura.pk}).status_code == 404
+    for typed in ("abc", ""):
+        response = client.post(SWITCH, {"festival": typed})
+        assert messages_of(response)[-1] == "Choisissez un festival dans la liste."
     organizer.refresh_from_db()
     assert organizer.festival == doubs
     assert client.get(SWITCH).status_code == 405
