@@ -106,7 +106,10 @@ phone_validator = RegexValidator(
 
 class FestivalChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.region})" if obj.region else obj.name
+        # The region helps to choose, unless the name says it already.
+        if obj.region and obj.region.lower() not in obj.name.lower():
+            return f"{obj.name} ({obj.region})"
+        return obj.name
 
 
 class SignupForm(SetPasswordMixin, forms.Form):
