@@ -332,7 +332,94 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             if editable != FilmStatus.DRAFT:
                 film.status = editable
                 film.save(update_fields=["status"])
-    return {"festival": festival, "edition": edition, "films": films, "past_films": past_films}
+    second = create_second_festival(
+        organizer=organizer, teacher=teachers[0], juror=jurors[0], now=now, year=year
+    )
+    return {
+        "festival": festival,
+        "edition": edition,
+        "films": films,
+        "past_films": past_films,
+        "second_festival": second,
+    }
+
+
+SECOND_ORGANIZER_EMAIL = "organisation.grand-est@filmit.example"
+
+
+def create_second_festival(*, organizer, teacher, juror, now, year) -> Festival:
+    """A second federation on the same installation, to try several festivals at once: the
+    demo organizer organizes both (the menu offers the switch), Claire Girard takes part in
+    both (her films say which festival), Marc Petit is a juror of both; a Grand Est teacher's
+    request waits for its organizers."""
+    festival = Festival.objects.create(
+        name="FILM'IT Grand Est",
+        slug="filmit-grand-est",
+        region="Grand Est",
+        organizing_body="UIMM Grand Est",
+        contact_email="grand-est@filmit.example",
+        description=(
+            "Le festival des classes du Grand Est : un court métrage tourné dans une entreprise "
+            "industrielle pour montrer ses métiers."
+        ),
+    )
+    edition = Edition.objects.create(
+        festival=festival,
+        year=year,
+        title=f"FILM'IT Grand Est {year}",
+        theme="Fabriquer près de chez soi",
+        is_current=True,
+        submissions_open_at=now - timedelta(days=10),
+        submissions_close_at=now + timedelta(days=60),
+        judging_start_at=now + timedelta(days=65),
+        judging_end_at=now + timedelta(days=90),
+        deliberation_at=now + timedelta(days=95),
+        ceremony_at=now + timedelta(days=105),
+    )
+    for position, (slug, name, description, minutes) in enumerate(CATEGORIES[:2]):
+        Category.objects.create(
+            edition=edition,
+            slug=slug,
+            name=name,
+            description=description,
+            max_duration=timedelta(minutes=minutes),
+            position=position,
+        )
+    own_organizer = User.objects.create_user(
+        email=SECOND_ORGANIZER_EMAIL,
+        password=DEMO_PASSWORD,
+        first_name="Nadia",
+        last_name="Schmitt",
+        role=Role.ORGANIZER,
+        festival=festival,
+    )
+    school = School.objects.create(
+        uai=uai_for(670020),
+        name="Lycée Louis Couffignal",
+        town="Strasbourg",
+        academie=Academie.STRASBOURG,
+    )
+    waiting = User.objects.create_user(
+        email="julien.keller@filmit.example",
+        password=DEMO_PASSWORD,
+        first_name="Julien",
+        last_name="Keller",
+        role=Role.TEACHER,
+        school=school,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=user, festival=festival, role=user.role, approval=approval)
+            for user, approval in [
+                (organizer, ApprovalStatus.APPROVED),
+                (own_organizer, ApprovalStatus.APPROVED),
+                (teacher, ApprovalStatus.APPROVED),
+                (juror, ApprovalStatus.APPROVED),
+                (waiting, ApprovalStatus.PENDING),
+            ]
+        ]
+    )
+    return festival
 
 
 PAST_FILMS = [

@@ -74,3 +74,28 @@ def test_demo_has_a_published_palmares_and_a_jury_at_work(db):
         )
         == current_films
     )
+
+
+def test_demo_has_a_second_festival_with_people_of_both(db):
+    from festival.enums import ApprovalStatus, Role
+    from festival.models import Membership
+
+    created = demo.load(with_videos=False)
+    first, second = created["festival"], created["second_festival"]
+    organizer = User.objects.get(email=demo.ORGANIZER_EMAIL)
+    assert organizer.festival_ids(Role.ORGANIZER) == {first.pk, second.pk}
+    assert User.objects.get(email=demo.TEACHER_EMAIL).festival_ids(Role.TEACHER) == {
+        first.pk,
+        second.pk,
+    }
+    assert User.objects.get(email=demo.JUROR_EMAIL).festival_ids(Role.JUROR) == {
+        first.pk,
+        second.pk,
+    }
+    assert set(User.objects.members_of(second.pk, Role.ORGANIZER)) == {
+        organizer,
+        User.objects.get(email=demo.SECOND_ORGANIZER_EMAIL),
+    }
+    waiting = Membership.objects.get(festival=second, approval=ApprovalStatus.PENDING)
+    assert waiting.user.festival_ids(Role.TEACHER) == frozenset()
+    assert second.editions.get().is_current

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             f"\nComptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})\n"
             f"  enseignante   : {demo.TEACHER_EMAIL}\n"
             f"  juré          : {demo.JUROR_EMAIL}\n"
-            f"  organisatrice : {demo.ORGANIZER_EMAIL}\n"
+            f"  organisatrice : {demo.ORGANIZER_EMAIL}  (des deux festivals)\n"
+            f"  organisatrice : {demo.SECOND_ORGANIZER_EMAIL}  (FILM'IT Grand Est)\n"
             f"  exploitation  : {demo.OPERATOR_EMAIL}  (administration Django)\n"
         )
