@@ -9,6 +9,7 @@ The queue: the tasks (media_pipeline.tasks) call the job functions, so this modu
 import them. media_pipeline.apps hands them over at start-up through `register_tasks()`.
 """
 
+import errno
 import logging
 import os
 import socket
@@ -84,6 +85,16 @@ def fetch_original(version: VideoVersion, work_dir: Path, *, on_chunk) -> tuple[
     started = time.monotonic()
     storage_io.download(version.original.name, source, on_chunk=on_chunk)
     return source, out_dir, time.monotonic() - started
+
+
+def disk_full(*, error: BaseException | None = None, log: str = "") -> bool:
+    """Whether an attempt died of a full work folder: our own writes (the copy of the original)
+    raise ENOSPC, ffmpeg only says so in its log."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        error = error.__cause__ or error.__context__
+    return "No space left on device" in log
 
 
 # Outputs of an attempt.
