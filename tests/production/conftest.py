@@ -1,0 +1,1 @@
+"""The production tests: real services (moto, Redis, gunicorn, RQ workers) in subprocesses."""
