@@ -103,7 +103,13 @@ def disk_full(*, error: BaseException | None = None, log: str = "") -> bool:
 def delete_outputs(prefix: str) -> None:
     if not prefix:
         return
-    deleted = storage_io.delete_prefix(prefix)
+    try:
+        deleted = storage_io.delete_prefix(prefix)
+    except Exception:
+        # The object store is unreachable (the very fault that may have ended the job): the
+        # files stay behind, unlisted, and the job must still be given back to the queue.
+        logger.exception("Could not delete the output files under %s", prefix)
+        return
     logger.info("Deleted %s output files under %s", deleted, prefix)
 
 
