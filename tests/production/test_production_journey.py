@@ -110,6 +110,8 @@ def test_a_film_from_upload_to_the_public_gallery(browser, production_site, tmp_
     # and validates the notes.
     context, page, problems = new_page(browser, site)
     try:
+        fetched = []
+        page.on("response", lambda r: fetched.append((r.status, r.url)))
         log_in(page, people["juror"], password)
         page.wait_for_url("**/jury/jure/")
         page.get_by_role("link", name=TITLE).click()
@@ -117,6 +119,10 @@ def test_a_film_from_upload_to_the_public_gallery(browser, production_site, tmp_
         expect(video).to_be_visible()
         video.evaluate("v => { v.muted = true; return v.play(); }")
         expect(video).to_have_js_property("ended", True)
+        # The manifest comes from the app, the segments straight from the object store.
+        store = site.env["AWS_S3_ENDPOINT_URL"]
+        assert any(s == 200 and u.startswith(site.url) and ".m3u8" in u for s, u in fetched)
+        assert any(s == 200 and u.startswith(store) and ".m4s" in u for s, u in fetched), fetched
         page.get_by_label("Scénario").press_sequentially("7.5")
         page.get_by_label("Qualité de l'image").press_sequentially("8")
         expect(page.locator("#draft-status")).to_contain_text("Brouillon enregistré à")
