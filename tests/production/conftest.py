@@ -129,6 +129,7 @@ def production_site(tmp_path):
             log=logs / "gunicorn.log",
         )
         yield site
+        print(site.log_tail())  # shown by pytest when the test failed
     finally:
         for process in reversed(processes):
             services.stop(process)
