@@ -107,14 +107,14 @@ def production_site(tmp_path):
         site = Site(env, url, logs)
         site.manage("migrate", "--noinput", timeout=300)
         site.manage("collectstatic", "--noinput")
-        worker = services._popen(
+        worker = services.popen(
             [sys.executable, str(ROOT / "manage.py"), "rqworker", "default", "media",
              "--job-class", "django_tasks_rq.Job"],
             log=logs / "rqworker.log",
             env=env,
         )  # fmt: skip
         processes.append(worker)
-        web = services._popen(
+        web = services.popen(
             [str(services.BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
              "--workers", "2", "--timeout", "120", "--access-logfile", "-"],
             log=logs / "gunicorn.log",

@@ -18,7 +18,7 @@ from tests.media_pipeline.workers import ROOT, free_port
 BIN = Path(sys.executable).parent
 
 
-def _popen(args: list[str], *, log: Path, env: dict | None = None) -> subprocess.Popen:
+def popen(args: list[str], *, log: Path, env: dict | None = None) -> subprocess.Popen:
     with open(log, "ab") as out:
         return subprocess.Popen(
             args,
@@ -68,7 +68,7 @@ def port_open(port: int) -> bool:
 
 def start_moto(log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    server = _popen([str(BIN / "moto_server"), "-p", str(port)], log=log)
+    server = popen([str(BIN / "moto_server"), "-p", str(port)], log=log)
     endpoint = f"http://127.0.0.1:{port}"
 
     def answers():
@@ -83,7 +83,7 @@ def start_moto(log: Path) -> tuple[subprocess.Popen, str]:
 
 
 def start_redis(port: int, log: Path) -> subprocess.Popen:
-    server = _popen(
+    server = popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
          "--appendonly", "no"],
         log=log,
@@ -94,7 +94,7 @@ def start_redis(port: int, log: Path) -> subprocess.Popen:
 
 
 def start_proxy(listen: int, target: int, log: Path) -> subprocess.Popen:
-    proxy = _popen(
+    proxy = popen(
         [sys.executable, "-m", "tests.production.tcp_proxy", str(listen), str(target)], log=log
     )
     wait_until(lambda: port_open(listen), timeout=15, what="the TCP forwarder", process=proxy)

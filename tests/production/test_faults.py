@@ -84,8 +84,8 @@ def holding_ffmpeg(folder: Path, *, when: str, then: str) -> Path:
 def test_a_worker_killed_mid_transcode_is_recovered_and_finishes_once(
     film, teacher, settings, tmp_path
 ):
-    connection_ = redis.Redis.from_url(REDIS_URL)
-    connection_.flushdb()
+    queue = redis.Redis.from_url(REDIS_URL)
+    queue.flushdb()
     marker = tmp_path / "transcoding"
     # Held in the transcode (libx264) until killed: the job is caught in the middle.
     slow_bin = holding_ffmpeg(
@@ -93,41 +93,42 @@ def test_a_worker_killed_mid_transcode_is_recovered_and_finishes_once(
     )
     log = tmp_path / "rqworker.log"
     args = ["rqworker", "media", "default", "--job-class", "django_tasks_rq.Job"]
-    with task_backend(settings, TASKS=RQ_TASKS, RQ_QUEUES=rq_queues(REDIS_URL)):
-        version = receive(film, teacher, clips.mpeg4_mp4(tmp_path, duration=1))
-        first = start(
-            args,
-            log=log,
-            env=worker_env(
+    try:
+        with task_backend(settings, TASKS=RQ_TASKS, RQ_QUEUES=rq_queues(REDIS_URL)):
+            version = receive(film, teacher, clips.mpeg4_mp4(tmp_path, duration=1))
+            slow = worker_env(
                 TASKS_BACKEND="rq", REDIS_URL=REDIS_URL, PATH=f"{slow_bin}:{os.environ['PATH']}"
-            ),
-        )
-        try:
-            wait_for(marker.exists, timeout=60, what="the worker to transcode", log=log)
+            )
+            first = start(args, log=log, env=slow)
+            try:
+                wait_for(marker.exists, timeout=60, what="the worker to transcode", log=log)
+                version.refresh_from_db()
+            finally:
+                kill(first)  # SIGKILL
+                # RQ runs each job in a work-horse of its own session: killed too, with its
+                # ffmpeg, as a machine's crash (or systemd stopping the unit) does.
+                horse = version.worker.rpartition(":")[2]
+                if horse.isdigit():
+                    os.killpg(int(horse), signal.SIGKILL)
+            wait_for(lambda: jobs.worker_is_dead(version.worker), timeout=10, what="its death")
+            assert (version.status, version.attempts) in ((S.PROBING, 1), (S.PROCESSING, 1))
+            abandoned_work_dir = Path(version.work_dir)
+            assert abandoned_work_dir.is_dir()  # SIGKILL leaves it behind
+
+            call_command("media_watchdog")  # the hourly chore
+
             version.refresh_from_db()
-        finally:
-            kill(first)  # SIGKILL
-        # RQ runs each job in a work-horse of its own session: killed too, with its ffmpeg,
-        # as a machine's crash (or systemd stopping the unit) does.
-        os.killpg(int(version.worker.rpartition(":")[2]), signal.SIGKILL)
-        wait_for(
-            lambda: jobs.worker_is_dead(version.worker), timeout=10, what="the work-horse to die"
-        )
-        assert (version.status, version.attempts) in ((S.PROBING, 1), (S.PROCESSING, 1))
-        killed_prefix = version.output_prefix
-
-        call_command("media_watchdog")  # the hourly chore
-
-        version.refresh_from_db()
-        assert (version.status, version.error_code) == (S.QUEUED, "worker_lost")
-        second = start([*args, "--burst"], log=log, env=worker_env(
-            TASKS_BACKEND="rq", REDIS_URL=REDIS_URL
-        ))  # fmt: skip
-        try:
-            assert second.wait(timeout=120) == 0, log.read_text()
-        finally:
-            kill(second)
-    connection_.flushdb()
+            assert (version.status, version.error_code) == (S.QUEUED, "worker_lost")
+            assert not abandoned_work_dir.exists()
+            second = start(
+                [*args, "--burst"], log=log, env=worker_env(TASKS_BACKEND="rq", REDIS_URL=REDIS_URL)
+            )
+            try:
+                assert second.wait(timeout=120) == 0, log.read_text()
+            finally:
+                kill(second)
+    finally:
+        queue.flushdb()
 
     version.refresh_from_db()
     assert (version.status, version.attempts) == (S.READY, 2), log.read_text()
@@ -135,7 +136,6 @@ def test_a_worker_killed_mid_transcode_is_recovered_and_finishes_once(
         S.READY
     ]
     everything = stored_files(f"renditions/{film.pk}/")
-    assert stored_files(killed_prefix) == []
     assert everything == stored_files(version.output_prefix)  # one attempt's files only
     assert everything.count(version.output_prefix + "film.mp4") == 1
 
