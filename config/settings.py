@@ -288,7 +288,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    # Posters and storyboards are redirects to the object store, as videos are.
+    "img-src": [CSP.SELF, "data:", "blob:"] + envlist("CSP_MEDIA_ORIGINS"),
     "media-src": [CSP.SELF, "blob:"] + envlist("CSP_MEDIA_ORIGINS"),
     "connect-src": [CSP.SELF] + envlist("CSP_MEDIA_ORIGINS"),
     "frame-ancestors": [CSP.NONE],

@@ -9,6 +9,7 @@ The queue: the tasks (media_pipeline.tasks) call the job functions, so this modu
 import them. media_pipeline.apps hands them over at start-up through `register_tasks()`.
 """
 
+import errno
 import logging
 import os
 import socket
@@ -86,13 +87,29 @@ def fetch_original(version: VideoVersion, work_dir: Path, *, on_chunk) -> tuple[
     return source, out_dir, time.monotonic() - started
 
 
+def disk_full(*, error: BaseException | None = None, log: str = "") -> bool:
+    """Whether an attempt died of a full work folder: our own writes (the copy of the original)
+    raise ENOSPC, ffmpeg only says so in its log."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        error = error.__cause__ or error.__context__
+    return "No space left on device" in log
+
+
 # Outputs of an attempt.
 
 
 def delete_outputs(prefix: str) -> None:
     if not prefix:
         return
-    deleted = storage_io.delete_prefix(prefix)
+    try:
+        deleted = storage_io.delete_prefix(prefix)
+    except Exception:
+        # The object store is unreachable (the very fault that may have ended the job): the
+        # files stay behind, unlisted, and the job must still be given back to the queue.
+        logger.exception("Could not delete the output files under %s", prefix)
+        return
     logger.info("Deleted %s output files under %s", deleted, prefix)
 
 

@@ -112,11 +112,12 @@ def process_version(*, version_id: int) -> VideoVersion | None:
         logger.info("Video version %s was taken away from this worker", version.pk)
         jobs.delete_outputs(version.output_prefix)
         return None
-    except Exception:
+    except Exception as error:
         logger.exception("Video version %s: processing crashed", version.pk)
         jobs.delete_outputs(version.output_prefix)
+        code = "disk_full" if jobs.disk_full(error=error) else "internal_error"
         return versions.attempt_failed(
-            version, code="internal_error", log=traceback.format_exc()[-jobs.MAX_LOG_EXCERPT :]
+            version, code=code, log=traceback.format_exc()[-jobs.MAX_LOG_EXCERPT :]
         )
 
 
@@ -160,6 +161,9 @@ def _run(job: _Job, work_dir: Path) -> VideoVersion | None:
         )
         return version
     if result.status != "ready":
+        if jobs.disk_full(log=result.log_excerpt or ""):
+            # Not the film's fault: the worker's disk; the message says so, not "échec".
+            return versions.attempt_failed(version, code="disk_full", log=log)
         return versions.attempt_failed(
             version, code=result.error_code or "failed", message=result.message, log=log
         )

@@ -107,6 +107,10 @@ def _failure_message(code: str, *, last: bool = False) -> str:
             "Le traitement a pris beaucoup plus de temps que prévu et a été interrompu. "
             "Il reprend automatiquement."
         ),
+        "disk_full": _(
+            "Le traitement a été interrompu : le disque de travail du serveur de traitement "
+            "est plein. La vidéo envoyée est conservée et le traitement reprend automatiquement."
+        ),
     }
     return messages.get(code) or _(
         "Le traitement de la vidéo a échoué. Il reprend automatiquement."

@@ -4,12 +4,14 @@ Blindness: nothing here reads another juror's evaluation, except the deliberatio
 opens to the jury's president and the festival's organizers once deliberation has begun.
 """
 
+import logging
 import math
 from datetime import timedelta
 from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -56,6 +58,26 @@ from media_pipeline import delivery
 from media_pipeline.models import VideoVersion
 
 PLAYER_TEMPLATE = "media_pipeline/_film_media.html"
+
+logger = logging.getLogger(__name__)
+
+
+def _save_failed_message() -> str:
+    return _(
+        "Vos notes n'ont pas pu être enregistrées à cause d'un incident technique. Elles sont "
+        "restées dans le formulaire : réessayez dans un instant."
+    )
+
+
+def _save_failed(request, assignment: Assignment, form: ScoringForm):
+    """The database failed in the middle of a save: the transaction wrote nothing, so the
+    juror's notes are shown again as typed, with the reason, instead of a server error page."""
+    logger.exception(
+        "Juror %s: saving the notes of film %s failed", request.user.pk, assignment.film_id
+    )
+    messages.error(request, _save_failed_message())
+    context = _watch_context(request, assignment, form=form)
+    return render(request, "judging/juror/watch.html", context, status=503)
 
 
 def _error_messages(request, error: DomainError) -> None:
@@ -278,7 +300,14 @@ def draft(request, film_pk):
     assignment = get_assignment_for_juror(request.user, film_pk)
     film = assignment.film
     form = ScoringForm(request.POST, criteria=_criteria(film))
-    evaluation, errors = _save_from_form(request, film, form)
+    try:
+        evaluation, errors = _save_from_form(request, film, form)
+    except DatabaseError:
+        if not _is_htmx(request):
+            return _save_failed(request, assignment, form)
+        # The page stays as it is, the juror's typing with it: the status says why.
+        logger.exception("Juror %s: saving a draft of film %s failed", request.user.pk, film.pk)
+        evaluation, errors = None, [_save_failed_message()]
     if _is_htmx(request):
         if evaluation is not None:
             evaluation = _evaluation(request.user, film)
@@ -309,8 +338,15 @@ def draft(request, film_pk):
 @require_POST
 def validate(request, film_pk):
     assignment = get_assignment_for_juror(request.user, film_pk)
+    form = ScoringForm(request.POST, criteria=_criteria(assignment.film))
+    try:
+        return _validate(request, assignment, form)
+    except DatabaseError:
+        return _save_failed(request, assignment, form)
+
+
+def _validate(request, assignment: Assignment, form: ScoringForm):
     film = assignment.film
-    form = ScoringForm(request.POST, criteria=_criteria(film))
     if not form.is_valid():
         # The good scores are kept as a draft; nothing is validated until the bad ones are fixed.
         _evaluation_saved, errors = _save_from_form(request, film, form)
