@@ -1,11 +1,30 @@
+from django.utils.functional import SimpleLazyObject
+
 from festival.navigation import menu_section
 from festival.rules import current_edition
+from festival.selectors_public import hosts_several_festivals, sole_festival
+
+# The installation's name, shown where a page belongs to no festival in particular.
+PLATFORM_NAME = "FILM'IT"
 
 
 def festival(request):
-    """The current edition, for the header and footer of every page, and for organizers the
-    section of their menu the page belongs to."""
-    context = {"current_edition": current_edition()}
+    """The festival of the page for the header and footer, and for organizers the section of
+    their menu the page belongs to.
+
+    A view names its page's festival by putting `page_festival` in its context, which wins
+    over the default below; `page_edition` likewise. Without it, the page belongs to the
+    installation: to its only festival if there is one, else to none (the platform name shows).
+    Every default is lazy: a page that never reads one costs no query.
+    """
+    context = {
+        "platform_name": PLATFORM_NAME,
+        "page_festival": SimpleLazyObject(sole_festival),
+        "page_edition": None,
+        "several_festivals": SimpleLazyObject(hosts_several_festivals),
+        # Read by the account pages (their festival's contact).
+        "current_edition": SimpleLazyObject(current_edition),
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_organizer:
         match = request.resolver_match
