@@ -2,7 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from festival.navigation import menu_section
 from festival.rules import current_edition
-from festival.selectors_public import hosts_several_festivals, sole_festival
+from festival.selectors_public import first_two_festivals
 
 # The installation's name, shown where a page belongs to no festival in particular.
 PLATFORM_NAME = "FILM'IT"
@@ -17,11 +17,13 @@ def festival(request):
     installation: to its only festival if there is one, else to none (the platform name shows).
     Every default is lazy: a page that never reads one costs no query.
     """
+    # Read at most once per page, by whichever of the two defaults is read first.
+    festivals = SimpleLazyObject(first_two_festivals)
     context = {
         "platform_name": PLATFORM_NAME,
-        "page_festival": SimpleLazyObject(sole_festival),
+        "page_festival": SimpleLazyObject(lambda: festivals[0] if len(festivals) == 1 else None),
         "page_edition": None,
-        "several_festivals": SimpleLazyObject(hosts_several_festivals),
+        "several_festivals": SimpleLazyObject(lambda: len(festivals) > 1),
         # Read by the account pages (their festival's contact).
         "current_edition": SimpleLazyObject(current_edition),
     }

@@ -20,14 +20,10 @@ def festivals_with_current_edition() -> list[Festival]:
     return festivals
 
 
-def sole_festival() -> Festival | None:
-    """The festival when the installation hosts exactly one, else None: one query.
+def first_two_festivals() -> list[Festival]:
+    """At most two festivals: enough to tell whether the installation hosts one, none or
+    several, in one query.
 
     With a single festival every page is that festival's, so a page that names no festival
     of its own can still show it (the behaviour of single-festival installations)."""
-    festivals = list(Festival.objects.order_by("pk")[:2])
-    return festivals[0] if len(festivals) == 1 else None
-
-
-def hosts_several_festivals() -> bool:
-    return Festival.objects.count() > 1
+    return list(Festival.objects.order_by("pk")[:2])
