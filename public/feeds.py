@@ -1,11 +1,22 @@
-"""Atom feed of an edition's palmarès: one entry per prize awarded, from the frozen snapshot."""
+"""Atom feeds: an edition's palmarès (one entry per prize awarded, from the frozen snapshot),
+and a festival's (one entry per palmarès published)."""
 
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from public.selectors import edition_with_palmares, palmares_sections, public_ids
+from festival.models import Festival
+from public.selectors import (
+    edition_with_palmares,
+    festival_publications,
+    palmares_sections,
+    public_ids,
+)
+
+# A festival publishes one palmarès a year: enough to follow it.
+FESTIVAL_FEED_ITEMS = 20
 
 
 class PalmaresFeed(Feed):
@@ -65,3 +76,50 @@ class PalmaresFeed(Feed):
 
     def item_updateddate(self, award):
         return award["published_at"]
+
+
+class FestivalFeed(Feed):
+    """An Atom feed of one festival: one entry per palmarès it publishes."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Festival, slug=slug)
+
+    def title(self, festival):
+        return _("Palmarès — %(festival)s") % {"festival": festival.name}
+
+    def subtitle(self, festival):
+        return _("Les palmarès publiés par %(festival)s.") % {"festival": festival.name}
+
+    def link(self, festival):
+        return reverse("public:festival", args=[festival.slug])
+
+    def items(self, festival):
+        return list(festival_publications(festival)[:FESTIVAL_FEED_ITEMS])
+
+    def item_title(self, publication):
+        return (publication.snapshot or {}).get("edition", {}).get(
+            "title"
+        ) or publication.edition.title
+
+    def item_description(self, publication):
+        return _("Le palmarès de %(festival)s, %(year)s.") % {
+            "festival": publication.edition.festival.name,
+            "year": publication.edition.year,
+        }
+
+    def item_link(self, publication):
+        edition = publication.edition
+        return reverse("public:palmares", args=[edition.festival.slug, edition.year])
+
+    def item_guid(self, publication):
+        return f"{self.item_link(publication)}#publication-{publication.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, publication):
+        return publication.published_at
+
+    def item_updateddate(self, publication):
+        return publication.published_at

@@ -8,12 +8,19 @@ from django.utils.translation import pgettext_lazy
 
 from festival.enums import Academie
 from festival.filters import CategoryFilter, EditionFilter
-from festival.models import Category, Company, Edition, Film, School, Trade
+from festival.models import Category, Company, Edition, Festival, Film, School, Trade
 
 
 class GalleryFilter(django_filters.FilterSet):
     """Filters over `public_films()`; give it that queryset, it limits its choices to it."""
 
+    festival = django_filters.ModelChoiceFilter(
+        label=_("Festival"),
+        field_name="edition__festival",
+        to_field_name="slug",
+        queryset=Festival.objects.none(),
+        empty_label=_("Tous les festivals"),
+    )
     q = django_filters.CharFilter(
         label=_("Rechercher"),
         method="search",
@@ -53,8 +60,14 @@ class GalleryFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         public_ids = queryset.values("pk")
+        self.filters["festival"].queryset = (
+            Festival.objects.filter(editions__films__in=public_ids).distinct().order_by("name")
+        )
         self.filters["edition"].queryset = (
-            Edition.objects.filter(films__in=public_ids).distinct().order_by("-year", "title")
+            Edition.objects.filter(films__in=public_ids)
+            .distinct()
+            .select_related("festival")
+            .order_by("-year", "title")
         )
         self.filters["category"].queryset = (
             Category.objects.filter(films__in=public_ids)
@@ -71,6 +84,15 @@ class GalleryFilter(django_filters.FilterSet):
         self.filters["company"].queryset = (
             Company.objects.filter(films__in=public_ids).distinct().order_by("name", "town")
         )
+
+    def chosen_festival(self) -> Festival | None:
+        """The festival the visitor browses: the one chosen, or the chosen edition's."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        chosen = self.form.cleaned_data
+        if chosen.get("festival"):
+            return chosen["festival"]
+        return chosen["edition"].festival if chosen.get("edition") else None
 
     def search(self, queryset, name, value):
         # Every word must match somewhere: "fraiseur Besançon" finds the milling films there.

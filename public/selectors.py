@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
-from festival.models import Edition, Film
+from festival.models import Edition, Festival, Film
 from judging.models_results import Publication
 from judging.selectors_results import live_publication, live_publications
 from judging.visibility import LivePalmares, public_films
@@ -59,11 +59,21 @@ def crew_names(film: Film) -> list[str]:
 # Editions archive and palmarès.
 
 
-def published_editions():
+def published_editions(festival: Festival | None = None):
+    """Editions with a palmarès online, latest first; only `festival`'s when given."""
+    editions = Edition.objects.filter(pk__in=live_publications().values("edition_id"))
+    if festival is not None:
+        editions = editions.filter(festival=festival)
+    return editions.select_related("festival").order_by("-year", "festival__name", "pk")
+
+
+def festival_publications(festival: Festival):
+    """The festival's palmarès online, the latest published first, with their editions."""
     return (
-        Edition.objects.filter(pk__in=live_publications().values("edition_id"))
-        .select_related("festival")
-        .order_by("-year", "festival__name", "pk")
+        live_publications()
+        .filter(edition__festival=festival)
+        .select_related("edition", "edition__festival")
+        .order_by("-published_at", "-pk")
     )
 
 
@@ -130,11 +140,14 @@ def with_posters(sections: dict, posters: dict) -> dict:
     return sections
 
 
-def latest_publication() -> Publication | None:
-    """The palmarès published last, whatever the edition, with its edition: one query."""
+def latest_publication(festival: Festival | None = None) -> Publication | None:
+    """The palmarès published last (of `festival`'s editions if given), with its edition: one
+    query."""
+    publications = live_publications()
+    if festival is not None:
+        publications = publications.filter(edition__festival=festival)
     return (
-        live_publications()
-        .select_related("edition", "edition__festival")
+        publications.select_related("edition", "edition__festival")
         .order_by("-published_at", "-pk")
         .first()
     )

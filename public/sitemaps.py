@@ -1,8 +1,10 @@
-"""The sitemap: the public pages, every published palmarès and every public film."""
+"""The sitemap: the public pages, each festival's pages, every published palmarès and every
+public film."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from festival.models import Festival
 from judging.visibility import public_films
 from public.selectors import film_url, published_editions
 
@@ -13,6 +15,19 @@ class StaticSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+class FestivalSitemap(Sitemap):
+    """Each festival's home and the archive of its editions."""
+
+    def items(self):
+        slugs = Festival.objects.order_by("name", "pk").values_list("slug", flat=True)
+        pages = ("public:festival", "public:festival_archive")
+        return [(name, slug) for slug in slugs for name in pages]
+
+    def location(self, item):
+        name, slug = item
+        return reverse(name, args=[slug])
 
 
 class PalmaresSitemap(Sitemap):
@@ -34,4 +49,9 @@ class FilmSitemap(Sitemap):
         return film.updated_at
 
 
-SITEMAPS = {"pages": StaticSitemap, "palmares": PalmaresSitemap, "films": FilmSitemap}
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "festivals": FestivalSitemap,
+    "palmares": PalmaresSitemap,
+    "films": FilmSitemap,
+}

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from public.feeds import PalmaresFeed
+from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
 from public.views import gallery, home, votes
 
@@ -20,6 +20,12 @@ film_urls = [
     path("affiche.jpg", gallery.poster, name="poster"),
 ]
 
+festival_urls = [
+    path("", home.festival_home, name="festival"),
+    path("editions/", gallery.festival_archive, name="festival_archive"),
+    path("atom.xml", FestivalFeed(), name="festival_feed"),
+]
+
 vote_urls = [
     path("<int:edition_pk>/", votes.vote_home, name="vote_home"),
     path(
@@ -32,6 +38,7 @@ vote_urls = [
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("festivals/<slug:slug>/", include(festival_urls)),
     path("palmares/", gallery.archive, name="archive"),
     path("palmares/<slug:festival>/<int:year>/", include(palmares_urls)),
     path("galerie/", gallery.gallery, name="gallery"),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Value, When
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
+from festival.models import Festival
 from judging.visibility import LivePalmares, public_films
 from public.filters import GalleryFilter
 from public.selectors import (
@@ -41,7 +42,20 @@ EMBED_WIDTH, EMBED_HEIGHT = 640, 360
 
 @require_GET
 def archive(request):
+    """Every festival's published palmarès (a single festival's on a single-festival site)."""
     return render(request, "public/archive.html", {"editions": published_editions()})
+
+
+@require_GET
+def festival_archive(request, slug):
+    """One festival's editions with a published palmarès: never another festival's."""
+    festival = get_object_or_404(Festival, slug=slug)
+    context = {
+        "editions": published_editions(festival),
+        "festival": festival,
+        "page_festival": festival,
+    }
+    return render(request, "public/archive.html", context)
 
 
 @require_GET
@@ -50,6 +64,8 @@ def palmares(request, festival, year):
     posters = public_posters(edition, publication, request.user)
     context = {
         "edition": edition,
+        "page_festival": edition.festival,
+        "page_edition": edition,
         **with_posters(palmares_sections(publication, set(posters)), posters),
     }
     return render(request, "public/palmares.html", context)
@@ -84,7 +100,15 @@ def gallery(request):
     ]
     # Filters in use stay unfolded on a phone, to show what is chosen.
     filtering = any(value for key, value in request.GET.items() if key != "page")
-    context = {"filter": filterset, "page_obj": page, "cards": cards, "filtering": filtering}
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "cards": cards,
+        "filtering": filtering,
+        # Filtered on one festival (or one of its editions), the gallery is that festival's
+        # page; unfiltered, it is the installation's.
+        "page_festival": filterset.chosen_festival(),
+    }
     return render(request, "public/gallery.html", context)
 
 
@@ -99,6 +123,8 @@ def film_detail(request, pk):
     page_url = request.build_absolute_uri(film_url(film))
     context = {
         "film": film,
+        "page_festival": film.edition.festival,
+        "page_edition": film.edition,
         "sources": player(film, request.user),
         "poster": poster,
         "crew": crew_names(film),

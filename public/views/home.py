@@ -1,15 +1,17 @@
-"""The public face of the festival."""
+"""The public face of the festivals: the list of festivals an installation hosts, and each
+festival's home. With a single festival, `/` is that festival's home."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from festival.enums import EditionPhase
-from festival.models import Edition
+from festival.models import Edition, Festival
 from festival.rules import current_edition
+from festival.selectors_public import festivals_with_current_edition
 from public.selectors import latest_publication, palmares_sections, public_posters, with_posters
 
 # The home page shows this many awards of the latest palmarès; the palmarès page has them all.
@@ -68,9 +70,10 @@ def duration_label(value: timedelta) -> str:
     return _("%(minutes)d min") % {"minutes": minutes}
 
 
-def latest_palmares(user) -> dict | None:
-    """The palmarès published last, its awards with their posters: four queries."""
-    publication = latest_publication()
+def latest_palmares(user, festival: Festival | None = None) -> dict | None:
+    """The palmarès published last (of `festival` if given), its awards with their posters:
+    four queries."""
+    publication = latest_publication(festival)
     if publication is None:
         return None
     edition = publication.edition
@@ -85,9 +88,48 @@ def latest_palmares(user) -> dict | None:
     }
 
 
+@dataclass(frozen=True)
+class FestivalCard:
+    """A festival as the festivals list shows it: its current edition's phase and dates."""
+
+    festival: Festival
+    edition: Edition | None
+    phase: EditionPhase | None
+
+
 def home(request):
-    edition = current_edition()
-    context = {"edition": edition, "palmares": latest_palmares(request.user)}
+    """`/`: the festivals when the installation hosts several, else its only festival's home."""
+    festivals = festivals_with_current_edition()
+    if len(festivals) > 1:
+        now = timezone.now()
+        cards = [
+            FestivalCard(f, f.current_edition, EditionPhase(f.current_edition.phase(now)))
+            if f.current_edition
+            else FestivalCard(f, None, None)
+            for f in festivals
+        ]
+        # An installation-wide page: the header and footer name the platform.
+        context = {"festivals": cards, "page_festival": None}
+        return render(request, "public/festivals.html", context)
+    festival = festivals[0] if festivals else None
+    edition = festival.current_edition if festival else None
+    return festival_page(request, festival, edition, several_festivals=False)
+
+
+def festival_home(request, slug):
+    festival = get_object_or_404(Festival, slug=slug)
+    return festival_page(request, festival, current_edition(festival))
+
+
+def festival_page(request, festival: Festival | None, edition: Edition | None, **extra):
+    """A festival's home: its current edition, calendar, categories, latest palmarès."""
+    context = extra | {
+        "festival": festival,
+        "edition": edition,
+        "palmares": latest_palmares(request.user, festival) if festival else None,
+        "page_festival": festival,
+        "page_edition": edition,
+    }
     if edition is not None:
         now = timezone.now()
         phase = edition.phase(now)

@@ -55,6 +55,8 @@ def vote_home(request, edition_pk, *, posted=None, status=200):
         "public/votes/home.html",
         {
             "edition": edition,
+            "page_festival": edition.festival,
+            "page_edition": edition,
             "window": window,
             "state": window.state(),
             "sections": _sections(edition, posted=posted) if window.is_open() else [],
@@ -91,7 +93,13 @@ def vote_submit(request, edition_pk, category_pk):
     return render(
         request,
         "public/votes/check_email.html",
-        {"edition": edition, "category": category, "vote": vote},
+        {
+            "edition": edition,
+            "category": category,
+            "vote": vote,
+            "page_festival": edition.festival,
+            "page_edition": edition,
+        },
     )
 
 
@@ -108,6 +116,12 @@ def vote_confirm(request, token):
     return render(
         request,
         "public/votes/confirm.html",
-        {"vote": vote, "edition": vote.edition, "error": error},
+        {
+            "vote": vote,
+            "edition": vote.edition,
+            "error": error,
+            "page_festival": vote.edition.festival,
+            "page_edition": vote.edition,
+        },
         status=400 if error else 200,
     )

@@ -1,5 +1,6 @@
 """Every page a visitor, two teachers, a juror and an organizer can reach from their landing
-page, crawled in Debian's Chromium over the demo data, at desktop and phone widths.
+page, crawled in Debian's Chromium over the demo data and a second festival (so that `/` is the
+festivals list), at desktop and phone widths.
 
 A page fails on a serious or critical axe-core violation, a console error, a failed request, a
 request to another host than the platform, or a sideways scroll at phone width.
@@ -14,7 +15,9 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from public import demo
+from tests import factories
 from tests.e2e.conftest import log_in
+from tests.festival.palmares import award, cleared_film, publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +55,7 @@ NOT_PAGES = {
     "media_pipeline:status",
     "public:poster",
     "public:palmares_feed",
+    "public:festival_feed",
     "public:sitemap",
     "public:oembed",
 }
@@ -197,9 +201,30 @@ class Crawl:
         self.context.close()
 
 
+def second_festival():
+    """Another festival beside the demo's, so that `/` is the festivals list and each
+    festival's pages are crawled: a current edition, a category, a published palmarès."""
+    festival = factories.make_festival(
+        name="FILM'IT Bourgogne",
+        slug="filmit-bourgogne",
+        region="Bourgogne",
+        organizing_body="UIMM Bourgogne",
+        contact_email="bourgogne@filmit.example",
+    )
+    past = factories.make_edition(
+        festival, open_now=False, is_current=False, year=2020, title="FILM'IT Bourgogne 2020"
+    )
+    winner = cleared_film(factories.make_category(past, name="Collège"), title="Fonderie")
+    publish(past, [award(winner)])
+    current = factories.make_edition(festival, year=2021, title="FILM'IT Bourgogne 2021")
+    factories.make_category(current, name="Lycée")
+
+
 @pytest.fixture
 def demo_data(transactional_db):
-    return demo.load(with_videos=False)
+    data = demo.load(with_videos=False)
+    second_festival()
+    return data
 
 
 def test_every_page_of_every_role_is_accessible_and_fits_a_phone(browser, live_server, demo_data):

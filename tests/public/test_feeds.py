@@ -57,6 +57,8 @@ def test_sitemap_lists_exactly_the_public_pages(palmares, festival, edition, cat
             "/",
             "/palmares/",
             "/galerie/",
+            f"/festivals/{festival.slug}/",
+            f"/festivals/{festival.slug}/editions/",
             palmares_path(edition),
             film_path(winner),
             film_path(open_film),

@@ -22,8 +22,8 @@ def hrefs(response, url):
 
 
 def test_home_without_any_edition(client, db, django_assert_num_queries):
-    # The view's and the footer's current-edition lookups, the latest palmarès.
-    with django_assert_num_queries(3):
+    # The festivals: there is none, so no edition nor palmarès to look for.
+    with django_assert_num_queries(1):
         response = client.get(HOME)
     assert response.status_code == 200
     assert response.context["edition"] is None
@@ -93,8 +93,8 @@ def test_home_queries_do_not_grow_with_categories(
 ):
     for _ in range(count):
         factories.make_category(edition)
-    # The view's current edition, its palmarès date, its categories, the footer's current
-    # edition, the latest palmarès.
+    # The festivals, their current editions, the editions' palmarès dates, the categories, the
+    # latest palmarès: the header and footer read the festival the view found.
     with django_assert_num_queries(5):
         response = client.get(HOME)
     assert len(response.context["categories"]) == count
@@ -197,8 +197,8 @@ def test_home_palmares_queries_do_not_grow_with_winners(
     for film in films:
         make_version(film, status=VideoStatus.READY)
     publish(edition, [award(film) for film in films])
-    # The current edition, its palmarès date, its categories, the footer's current edition;
-    # the latest palmarès, its public films and their posters' versions.
+    # The festivals, their current editions, the editions' palmarès dates, the categories; the
+    # latest palmarès, its public films and their posters' versions.
     with django_assert_num_queries(7):
         response = client.get(HOME)
     assert len(response.context["palmares"]["awards"]) == min(count, 6)
