@@ -310,7 +310,6 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     open_judging(edition=edition, jurors=jurors, organizer=organizer)
 
     if with_videos:
-
         for index, film in enumerate(films + past_films):
             clip = clips_dir / f"film-{index}.mp4"
             make_clip(clip, title=film.title, seconds=3 + index % 3, hue=index * 30)
