@@ -115,3 +115,37 @@ def test_a_server_error_in_production_mails_the_admins_once(tmp_path):
     assert "/galerie/" in report["subject"]
     assert PRODUCTION["SECRET_KEY"] not in report["subject"]
     assert PRODUCTION["SECRET_KEY"] not in report["body"]
+
+
+PROBE_SCRIPT = """
+import django
+django.setup()
+from django.test import Client
+
+client = Client()
+print(client.get("/healthz", headers={"host": "filmit.example"}).status_code,
+      client.get("/connexion/", headers={"host": "filmit.example"}).status_code)
+"""
+
+
+def test_the_health_probe_answers_plain_http_in_production(tmp_path):
+    env = {
+        **PRODUCTION,
+        "FILMIT_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    dropped = {*PRODUCTION, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE_SCRIPT],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    # Every page goes to HTTPS; the load balancer's probe is answered on plain HTTP.
+    assert result.stdout.split() == ["200", "301"]
