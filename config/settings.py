@@ -6,6 +6,7 @@ database task backend. See README.md, "Configuration".
 """
 
 import os
+from email.utils import formataddr, getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -240,7 +241,14 @@ else:
     }
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "FILM'IT <filmit@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = envstr("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who receives a mail for each server error (500) in production: "Name <a@b>,c@d".
+ADMINS = [
+    formataddr((name, address))
+    for name, address in getaddresses([envstr("DJANGO_ADMINS", "")])
+    if address
+]
+EMAIL_SUBJECT_PREFIX = envstr("EMAIL_SUBJECT_PREFIX", "[FILM'IT] ")
 
 # Festival rules.
 FILMIT_MAX_UPLOAD_BYTES = envint("FILMIT_MAX_UPLOAD_BYTES", 8 * 1024**3)
@@ -275,6 +283,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    # A load balancer probes the web processes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -300,9 +310,26 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Server errors (500) mailed to ADMINS in production; nobody is mailed while ADMINS is
+        # empty. The report hides settings and POST values whose names look secret.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default handlers on "django" (a console while DEBUG, mail_admins) are replaced:
+        # its records reach the root's console, and an error is mailed once, below.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+        # The root's console handler still logs them: this logger propagates.
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
+    },
 }
 
 # Invitation and password links stay valid this long.

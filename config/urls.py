@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
 from media_pipeline import views as media_views
 
 urlpatterns = [
+    # Load balancers' probe: plain HTTP answered too (SECURE_REDIRECT_EXEMPT).
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("televersements/", include("media_pipeline.tus_urls")),

@@ -8,3 +8,8 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = _("Site public")
+
+    def ready(self):
+        from public.cache import connect_signals
+
+        connect_signals()

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 
 from festival.models import Edition, Festival, Film
 from judging.models_results import Publication
-from judging.selectors_results import live_publication, live_publications
+from judging.selectors_results import live_publication, live_publications, snapshot_film_ids
 from judging.visibility import LivePalmares, public_films
 from media_pipeline import delivery
 from media_pipeline.models import VideoVersion
@@ -120,13 +120,15 @@ def public_ids(edition: Edition, publication: Publication) -> set[int]:
 
 
 def public_posters(edition: Edition, publication: Publication, user) -> dict:
-    """film id -> its poster (or None), for the edition's films the public may see: two queries.
+    """film id -> its poster (or None), for the awarded films the public may see: two queries.
 
-    Its keys are the films a palmarès may link to, as `public_ids()`.
+    Its keys are the films a palmarès may link to (`public_ids()` among the awarded films).
+    Only those are read and signed: signing every film of a large edition cost most of the
+    page's time.
     """
     films = (
         public_films(palmares=LivePalmares([publication]))
-        .filter(edition=edition)
+        .filter(edition=edition, pk__in=sorted(snapshot_film_ids(publication.snapshot)))
         .only("pk")
         .prefetch_related(ready_versions())
     )

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import urlencode
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from festival.models import Festival
 from judging.visibility import LivePalmares, public_films
+from public.cache import cache_seconds, gallery_version
 from public.filters import GalleryFilter
 from public.selectors import (
     crew_names,
@@ -74,40 +76,77 @@ def palmares(request, festival, year):
 # The gallery.
 
 
+class GalleryPage:
+    """What the gallery shows, computed only when the template asks for it: a fragment found
+    in the cache runs no query at all."""
+
+    def __init__(self, request):
+        self.request = request
+
+    @cached_property
+    def live(self) -> LivePalmares:
+        return LivePalmares.load()
+
+    @cached_property
+    def filterset(self) -> GalleryFilter:
+        winner_ids = sorted(self.live.winner_ids())
+        films = (
+            public_films(palmares=self.live)
+            .annotate(
+                is_winner=Case(
+                    When(pk__in=winner_ids, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .select_related("edition", "category", "school", "company")
+            .prefetch_related("trades", ready_versions())
+            .order_by("-edition__year", "-is_winner", "category__position", "title", "pk")
+        )
+        return GalleryFilter(self.request.GET or None, queryset=films)
+
+    @cached_property
+    def page_obj(self):
+        return Paginator(self.filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+
+    @cached_property
+    def cards(self) -> list[dict]:
+        prizes = self.live.prizes_by_film()
+        return [
+            {
+                "film": film,
+                "poster": poster_of(film, self.request.user),
+                "prizes": prizes.get(film.pk, []),
+            }
+            for film in self.page_obj
+        ]
+
+
+def _query_key(params, *, without=()) -> str:
+    """The query string in a stable order: one cache entry per distinct set of filters."""
+    items = sorted((k, v) for k in params if k not in without for v in params.getlist(k))
+    return urlencode(items)
+
+
 @require_GET
 def gallery(request):
-    live = LivePalmares.load()
-    winner_ids = sorted(live.winner_ids())
-    films = (
-        public_films(palmares=live)
-        .annotate(
-            is_winner=Case(
-                When(pk__in=winner_ids, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .select_related("edition", "category", "school", "company")
-        .prefetch_related("trades", ready_versions())
-        .order_by("-edition__year", "-is_winner", "category__position", "title", "pk")
-    )
-    filterset = GalleryFilter(request.GET or None, queryset=films)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    prizes = live.prizes_by_film()
-    cards = [
-        {"film": film, "poster": poster_of(film, request.user), "prizes": prizes.get(film.pk, [])}
-        for film in page
-    ]
-    # Filters in use stay unfolded on a phone, to show what is chosen.
-    filtering = any(value for key, value in request.GET.items() if key != "page")
+    page = GalleryPage(request)
     context = {
-        "filter": filterset,
-        "page_obj": page,
-        "cards": cards,
-        "filtering": filtering,
+        "filter": SimpleLazyObject(lambda: page.filterset),
+        "page_obj": SimpleLazyObject(lambda: page.page_obj),
+        "cards": SimpleLazyObject(lambda: page.cards),
+        # Filters in use stay unfolded on a phone, to show what is chosen.
+        "filtering": any(value for key, value in request.GET.items() if key != "page"),
+        # The filter form is the same for everyone; the cards hold poster links signed for
+        # the visitor, so only anonymous visitors (one and the same signature) share them.
+        "cache_version": gallery_version(),
+        "cache_seconds": cache_seconds(),
+        "filters_key": _query_key(request.GET, without={"page"}),
+        "results_key": _query_key(request.GET),
+        "shared_results": not request.user.is_authenticated,
         # Filtered on one festival (or one of its editions), the gallery is that festival's
         # page; unfiltered, it is the installation's.
-        "page_festival": filterset.chosen_festival(),
+        "page_festival": SimpleLazyObject(lambda: page.filterset.chosen_festival()),
     }
     return render(request, "public/gallery.html", context)
 
