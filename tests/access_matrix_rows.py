@@ -342,6 +342,14 @@ ROWS = [
     # The public site: festival A's film under judging is on none of its pages.
     public("public:home", hides_a_from=EVERYONE),
     public("public:archive", hides_a_from=EVERYONE),
+    # Each festival's own pages.
+    public("public:festival", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
+    public(
+        "public:festival_archive", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE
+    ),
+    public("public:festival_feed", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
+    # The load balancers' probe: no data, for everyone.
+    public("healthz"),
     public("public:palmares", kwargs=PUBLIC_PALMARES, hides_a_from=EVERYONE),
     public("public:palmares_feed", kwargs=PUBLIC_PALMARES, hides_a_from=EVERYONE),
     public("public:gallery", hides_a_from=EVERYONE),

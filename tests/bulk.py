@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from festival.enums import Academie, ConsentStatus, FilmStatus, Role
-from festival.models import Category, Company, ConsentForm, Film, School, Trade, User
+from festival.models import Category, Company, ConsentForm, Film, Membership, School, Trade, User
 from judging.domain.awards import decide_award, seed_prizes
 from judging.domain.publication import publish_palmares
 from judging.models import Assignment, Jury, JuryMember
@@ -101,11 +101,14 @@ def build_festival(*, films: int, jurors: int = 3, per_juror: int = 40) -> dict:
             first_name="Claire",
             last_name=f"Enseignante {i}",
             role=Role.TEACHER,
-            approval="approved",
             school=schools[i % school_count],
             password=password,
         )
         for i in range(max(1, films // 3))
+    )
+    Membership.objects.bulk_create(
+        Membership(user=teacher, festival=festival, role=Role.TEACHER, approval="approved")
+        for teacher in teachers
     )
     organizer = factories.make_organizer(festival)
     film_rows = []
