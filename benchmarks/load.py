@@ -290,6 +290,9 @@ def run(args) -> dict:
         juror, organizer = ids["juror"], ids["organizer"]
         targets = {
             "healthz": ("/healthz", None),
+            # The simplest page of the site (template, middleware, CSRF cookie, no data): the
+            # second baseline, the one the gallery's first figures were compared with.
+            "login": ("/compte/connexion/", None),
             "gallery": ("/galerie/", None),
             "palmares": (ids["palmares"], None),
             "film": (f"/films/{ids['film']}/", None),
@@ -327,6 +330,10 @@ def run(args) -> dict:
             "gallery_ratio": round(pages["gallery"]["rps"] / base["rps"], 3),
             "watch_p95_ratio": round(pages["watch"]["p95_ms"] / base["p95_ms"], 2),
             "upload_ratio": uploads.get("upload_ratio"),
+            "gallery_ratio_vs_login": round(pages["gallery"]["rps"] / pages["login"]["rps"], 3),
+            "watch_p95_ratio_vs_login": round(
+                pages["watch"]["p95_ms"] / pages["login"]["p95_ms"], 2
+            ),
             "uploads": uploads,
             "films": args.films,
             "clients": args.clients,
