@@ -192,12 +192,6 @@ def teacher_memberships_for_organizer(user: User):
     ).select_related("user", "user__school", "festival")
 
 
-def teachers_for_organizer(user: User):
-    return User.objects.filter(
-        pk__in=teacher_memberships_for_organizer(user).values("user_id")
-    ).select_related("school")
-
-
 def get_teacher_membership_for_organizer(user: User, pk: int) -> Membership:
     """A teacher's membership of the organizer's festival, by the teacher's account id."""
     return get_object_or_404(teacher_memberships_for_organizer(user), user_id=pk)
