@@ -15,18 +15,23 @@ PRODUCTION = {
 }
 
 
-def manage(*args, env):
+def python(*args, env):
+    """Python in a fresh process with `env` and none of the tests' own settings."""
     # The browser tests allow async-unsafe calls in their process; production never does.
     dropped = {*PRODUCTION, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def manage(*args, env):
+    return python("manage.py", *args, env=env)
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
@@ -90,17 +95,8 @@ def test_a_server_error_in_production_mails_the_admins_once(tmp_path):
         "SERVER_EMAIL": "erreurs@filmit.example",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
-    dropped = {*PRODUCTION, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in dropped}
 
-    result = subprocess.run(
-        [sys.executable, "-c", SERVER_ERROR_SCRIPT],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = python("-c", SERVER_ERROR_SCRIPT, env=env)
 
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
@@ -134,17 +130,8 @@ def test_the_health_probe_answers_plain_http_in_production(tmp_path):
         "FILMIT_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
-    dropped = {*PRODUCTION, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in dropped}
 
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE_SCRIPT],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = python("-c", PROBE_SCRIPT, env=env)
 
     assert result.returncode == 0, result.stderr
     # Every page goes to HTTPS; the load balancer's probe is answered on plain HTTP.
