@@ -18,7 +18,8 @@ organizer dashboard, films list and teachers list (signed in).
 
 Last, --uploads resumable (tus) uploads of --upload-mb MB of random bytes (an MP4 signature
 first) run at once, each in 8 MB PATCH requests, against as many plain copies of the same file
-run at once on the same disk: the upload's throughput is the bytes sent over the time from the
+run at once on the same disk, each synced to it (the server syncs every chunk before it answers
+with the new offset): the upload's throughput is the bytes sent over the time from the
 creation of the uploads to the answer of their last PATCH (which includes the hand-over to the
 media pipeline; the intake's checks of the content happen later, in the worker, not measured).
 
@@ -173,6 +174,13 @@ def concurrent(jobs) -> float:
     return time.perf_counter() - started
 
 
+def durable_copy(source: Path, target: Path) -> None:
+    """A copy that is on disk when it returns, as an upload is when its PATCH is answered."""
+    shutil.copyfile(source, target)
+    with open(target, "rb") as copied:
+        os.fsync(copied.fileno())
+
+
 def measure_uploads(port: int, ids: dict, work: Path, *, size_mb: int) -> dict:
     source = work / "film.mp4"
     write_source(source, size_mb * MB)
@@ -185,7 +193,7 @@ def measure_uploads(port: int, ids: dict, work: Path, *, size_mb: int) -> dict:
     )
     settle()
     copies = [work / f"copy-{i}.mp4" for i in range(count)]
-    copy_seconds = concurrent(lambda c=c: shutil.copyfile(source, c) for c in copies)
+    copy_seconds = concurrent(lambda c=c: durable_copy(source, c) for c in copies)
     for copy in copies:
         copy.unlink()
     upload_rate = count * size_mb / upload_seconds

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from config.language import set_language
 from media_pipeline import views as media_views
 
 urlpatterns = [
     # Load balancers' probe: plain HTTP answered too (SECURE_REDIRECT_EXEMPT).
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("televersements/", include("media_pipeline.tus_urls")),
     # Media are never served from MEDIA_ROOT directly: only through signed, per-user links.

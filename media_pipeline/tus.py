@@ -329,6 +329,9 @@ def append(
                 _("Ce morceau du fichier est arrivé abîmé : il va être renvoyé."),
                 reason="Checksum Mismatch",
             )
+        # The offset the client is told is what a crash of the machine would leave: on disk.
+        data.flush()
+        os.fsync(data.fileno())
     upload.offset = start + received
     upload.save()
     if interrupted:

@@ -18,6 +18,14 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "fr"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no page, fragment or counter of another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def festival(db):
     return factories.make_festival(name="FILM'IT Franche-Comté", slug="filmit-fc")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from festival.models import Festival
 from judging.visibility import LivePalmares, public_films
-from public.cache import cache_seconds, gallery_version
+from public.cache import cache_seconds, gallery_version, shared_page
 from public.filters import GalleryFilter
 from public.selectors import (
     crew_names,
@@ -43,12 +43,14 @@ EMBED_WIDTH, EMBED_HEIGHT = 640, 360
 
 
 @require_GET
+@shared_page
 def archive(request):
     """Every festival's published palmarès (a single festival's on a single-festival site)."""
     return render(request, "public/archive.html", {"editions": published_editions()})
 
 
 @require_GET
+@shared_page
 def festival_archive(request, slug):
     """One festival's editions with a published palmarès: never another festival's."""
     festival = get_object_or_404(Festival, slug=slug)
@@ -61,6 +63,7 @@ def festival_archive(request, slug):
 
 
 @require_GET
+@shared_page
 def palmares(request, festival, year):
     edition, publication = edition_with_palmares(festival, year)
     posters = public_posters(edition, publication, request.user)
@@ -129,6 +132,7 @@ def _query_key(params, *, without=()) -> str:
 
 
 @require_GET
+@shared_page
 def gallery(request):
     page = GalleryPage(request)
     context = {
@@ -155,6 +159,7 @@ def gallery(request):
 
 
 @require_GET
+@shared_page
 def film_detail(request, pk):
     live = LivePalmares.load()
     film = public_film_or_404(pk, live)
