@@ -15,8 +15,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 
 from festival.models import (
     Category,
