@@ -23,6 +23,7 @@ from festival.filters import with_consent_counts
 from festival.models import (
     Category,
     Company,
+    CompanyContact,
     ConsentForm,
     Edition,
     Festival,
@@ -257,11 +258,19 @@ class SchoolAdmin(admin.ModelAdmin):
     ordering = ("name",)
 
 
+class CompanyContactInline(admin.TabularInline):
+    model = CompanyContact
+    extra = 0
+    fields = ("name", "role", "email", "added_by", "created_at")
+    readonly_fields = ("added_by", "created_at")
+
+
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ("name", "siret", "town", "sector")
     search_fields = ("siret", "name", "town", "sector")
     ordering = ("name",)
+    inlines = [CompanyContactInline]
 
 
 @admin.register(Trade)

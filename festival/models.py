@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -394,6 +395,11 @@ class School(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     town = models.CharField(_("commune"), max_length=100)
     academie = models.CharField(_("académie"), max_length=40, choices=Academie.choices)
+    contact_email = models.EmailField(
+        _("e-mail de l'établissement"),
+        blank=True,
+        help_text=_("L'adresse du secrétariat, par exemple ce.0250001a@ac-besancon.fr."),
+    )
 
     class Meta:
         verbose_name = _("établissement")
@@ -427,6 +433,37 @@ class Company(models.Model):
     def save(self, *args, **kwargs):
         self.siret = normalize_siret(self.siret)
         super().save(*args, **kwargs)
+
+
+class CompanyContact(models.Model):
+    """A person to write to at a partner company, entered by a teacher or an organizer."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("entreprise"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    role = models.CharField(_("fonction"), max_length=200, blank=True)
+    email = models.EmailField(_("adresse e-mail"))
+    added_by = models.ForeignKey(
+        "festival.User",
+        verbose_name=_("ajouté par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact d'entreprise")
+        verbose_name_plural = _("contacts d'entreprise")
+        ordering = ["company", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "company", name="company_contact_unique_email")
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
 
 
 class Trade(models.Model):
