@@ -258,8 +258,19 @@ def test_members_of_counts_only_approved_members(two_festivals):
 # The migration that made memberships from the accounts of one festival
 
 
+@pytest.fixture
+def latest_schema_after():
+    """Whatever a test migrates back to, the database has every migration again after it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_every_account_s_place():
+def test_the_migration_keeps_every_account_s_place(latest_schema_after):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
