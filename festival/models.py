@@ -438,6 +438,18 @@ class School(models.Model):
     def __str__(self):
         return f"{self.name} ({self.town})"
 
+    def save(self, *args, **kwargs):
+        self.normalize_identifiers()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalize_identifiers()
+
+    def normalize_identifiers(self) -> None:
+        # An empty identifier is no identifier: NULLs never collide with each other.
+        self.uai = normalize_uai(self.uai) or None
+        self.siret = normalize_siret(self.siret) or None
+
     @property
     def identifier(self) -> str:
         """What identifies the structure, as shown: its UAI code, else its SIRET."""
@@ -446,18 +458,6 @@ class School(models.Model):
         if self.siret:
             return _("SIRET %(siret)s") % {"siret": self.siret}
         return ""
-
-    def normalize_identifiers(self) -> None:
-        # An empty identifier is no identifier: NULLs never collide with each other.
-        self.uai = normalize_uai(self.uai) or None
-        self.siret = normalize_siret(self.siret) or None
-
-    def clean(self):
-        self.normalize_identifiers()
-
-    def save(self, *args, **kwargs):
-        self.normalize_identifiers()
-        super().save(*args, **kwargs)
 
 
 class Company(models.Model):
