@@ -442,3 +442,17 @@ def test_the_film_pages_and_filters_show_the_siret(organizer_client, structure, 
 def test_the_admin_finds_a_structure_by_its_siret(admin_client, structure, school):
     response = admin_client.get(reverse("admin:festival_school_changelist"), {"q": structure.siret})
     assert list(response.context["cl"].result_list) == [structure]
+
+
+def test_the_structure_speaks_english_to_english_readers(client, organizer, structure_teacher):
+    english = {"accept-language": "en"}
+    content = page(client.get(SIGNUP, headers=english))
+    assert "A school of the Éducation nationale (UAI code)" in content
+    assert (
+        "Another structure (second chance school, mission locale, apprentice training centre, "
+        "association…: SIRET number)" in content
+    )
+    client.force_login(organizer)
+    content = page(client.get(reverse("festival:organizer_teachers"), headers=english))
+    siret = structure_teacher.school.siret
+    assert f"Mission locale (youth employment centre) · Besançon · SIRET {siret}" in content
