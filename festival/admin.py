@@ -130,7 +130,14 @@ class UserAdmin(BaseUserAdmin):
     )
     list_filter = ("role", "memberships__festival", "is_active", "is_staff", "is_superuser")
     list_select_related = ("festival", "school")
-    search_fields = ("email", "first_name", "last_name", "school__name", "school__uai")
+    search_fields = (
+        "email",
+        "first_name",
+        "last_name",
+        "school__name",
+        "school__uai",
+        "school__siret",
+    )
     ordering = ("last_name", "first_name", "email")
     readonly_fields = ("last_login", "date_joined")
     autocomplete_fields = ("festival", "school")
@@ -252,9 +259,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ("name", "uai", "town", "academie")
-    list_filter = ("academie",)
-    search_fields = ("uai", "name", "town")
+    list_display = ("name", "kind", "uai", "siret", "town", "academie")
+    list_filter = ("kind", "academie")
+    search_fields = ("uai", "siret", "name", "town")
     ordering = ("name",)
 
 
@@ -413,6 +420,7 @@ class FilmAdmin(admin.ModelAdmin):
         "title",
         "school__name",
         "school__uai",
+        "school__siret",
         "company__name",
         "company__siret",
         "teacher__email",

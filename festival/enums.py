@@ -39,6 +39,22 @@ class EditionPhase(models.TextChoices):
     PUBLISHED = "published", _("Palmarès publié")
 
 
+class StructureKind(models.TextChoices):
+    """What kind of structure a teacher or tutor signs up for: schools of the Éducation
+    nationale have a UAI code, the others (insertion, apprenticeship, associations) a SIRET."""
+
+    COLLEGE = "college", _("Collège")
+    LYCEE_GT = "lycee_gt", _("Lycée général et technologique")
+    LYCEE_PRO = "lycee_pro", _("Lycée professionnel")
+    CFA = "cfa", _("Centre de formation d'apprentis (CFA)")
+    E2C = "e2c", _("École de la deuxième chance (E2C)")
+    MISSION_LOCALE = "mission_locale", _("Mission locale")
+    EPIDE = "epide", _("EPIDE")
+    ASSOCIATION = "association", _("Association")
+    HIGHER_EDUCATION = "superieur", _("Établissement d'enseignement supérieur")
+    OTHER = "autre", _("Autre structure")
+
+
 class Academie(models.TextChoices):
     AIX_MARSEILLE = "aix-marseille", "Aix-Marseille"
     AMIENS = "amiens", "Amiens"

@@ -129,6 +129,7 @@ class FilmFilter(django_filters.FilterSet):
                 | Q(school__name__icontains=word)
                 | Q(school__town__icontains=word)
                 | Q(school__uai__iexact=word)
+                | Q(school__siret=word)
                 | Q(teacher__first_name__icontains=word)
                 | Q(teacher__last_name__icontains=word)
                 | Q(teacher__email__icontains=word)

@@ -18,6 +18,7 @@ from festival.enums import (
     EditionPhase,
     FilmStatus,
     Role,
+    StructureKind,
 )
 from festival.validators import normalize_siret, normalize_uai, validate_siret, validate_uai
 
@@ -391,7 +392,25 @@ class Category(models.Model):
 
 
 class School(models.Model):
-    uai = models.CharField(_("code UAI"), max_length=8, unique=True, validators=[validate_uai])
+    """A structure whose teachers or tutors sign up: a school of the Éducation nationale, known
+    by its UAI code, or any other structure training young people (école de la deuxième chance,
+    mission locale, CFA, association…), known by its SIRET. Each has one or the other, or both."""
+
+    uai = models.CharField(
+        _("code UAI"), max_length=8, unique=True, null=True, blank=True, validators=[validate_uai]
+    )
+    siret = models.CharField(
+        _("numéro SIRET"),
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_siret],
+    )
+    # Blank only for the schools recorded before structures had a kind: forms require it.
+    kind = models.CharField(
+        _("type de structure"), max_length=20, choices=StructureKind.choices, blank=True
+    )
     name = models.CharField(_("nom"), max_length=200)
     town = models.CharField(_("commune"), max_length=100)
     academie = models.CharField(_("académie"), max_length=40, choices=Academie.choices)
@@ -405,13 +424,40 @@ class School(models.Model):
         verbose_name = _("établissement")
         verbose_name_plural = _("établissements")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(uai__isnull=False) & ~Q(uai=""))
+                | (Q(siret__isnull=False) & ~Q(siret="")),
+                name="school_uai_or_siret",
+                violation_error_message=_(
+                    "Un établissement a un code UAI ou, pour une autre structure, un numéro SIRET."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.town})"
 
     def save(self, *args, **kwargs):
-        self.uai = normalize_uai(self.uai)
+        self.normalize_identifiers()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalize_identifiers()
+
+    def normalize_identifiers(self) -> None:
+        # An empty identifier is no identifier: NULLs never collide with each other.
+        self.uai = normalize_uai(self.uai) or None
+        self.siret = normalize_siret(self.siret) or None
+
+    @property
+    def identifier(self) -> str:
+        """What identifies the structure, as shown: its UAI code, else its SIRET."""
+        if self.uai:
+            return _("UAI %(uai)s") % {"uai": self.uai}
+        if self.siret:
+            return _("SIRET %(siret)s") % {"siret": self.siret}
+        return ""
 
 
 class Company(models.Model):

@@ -33,6 +33,7 @@ from judging.domain.publication import publish_palmares
 from judging.domain.scoring import validate_evaluation
 from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
+from public.demo_structures import add_structures
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -311,6 +312,10 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             consent.file.save("consent", ContentFile(MINIMAL_PDF), save=False)
             consent.save()
         films.append(film)
+    films.append(add_structures(
+        festival=festival, category=categories["insertion"], company=companies[1],
+        trades=[trades[0], trades[5]], organizer=organizer, password=DEMO_PASSWORD,
+    ))  # fmt: skip
 
     past_films = create_past_edition_films(
         edition=past_edition, teachers=teachers, companies=companies, trades=trades,

@@ -8,7 +8,14 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from festival.enums import Academie, ApprovalStatus, ConsentStatus, FilmStatus, Role
+from festival.enums import (
+    Academie,
+    ApprovalStatus,
+    ConsentStatus,
+    FilmStatus,
+    Role,
+    StructureKind,
+)
 from festival.models import (
     Category,
     Company,
@@ -114,6 +121,20 @@ def make_school(**kw) -> School:
     defaults = {
         "uai": valid_uai(250000 + n),
         "name": f"Lycée Jules Haag {n}",
+        "town": "Besançon",
+        "academie": Academie.BESANCON,
+    }
+    return School.objects.create(**{**defaults, **kw})
+
+
+def make_structure(**kw) -> School:
+    """A structure outside the Éducation nationale: a SIRET, no UAI code."""
+    n = next(_seq)
+    defaults = {
+        "uai": None,
+        "siret": valid_siret(7_000_000_000 + n),
+        "kind": StructureKind.E2C,
+        "name": f"École de la deuxième chance {n}",
         "town": "Besançon",
         "academie": Academie.BESANCON,
     }

@@ -21,7 +21,7 @@ from festival import emails, throttle
 from festival.domain import DomainError
 from festival.enums import ApprovalStatus, Role
 from festival.models import Festival, Invitation, Membership, School, User
-from festival.validators import normalize_uai
+from festival.validators import normalize_siret, normalize_uai
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ def accept_invitation(*, user: User, password: str) -> User:
     return user
 
 
-def add_school(*, uai: str, name: str, town: str, academie: str) -> School:
+def add_school(*, uai: str, name: str, town: str, academie: str, kind: str = "") -> School:
     """A school a teacher could not find in the list. Its UAI is checked, never trusted.
 
     A UAI already known gives back that school: the code identifies the establishment.
@@ -238,11 +238,30 @@ def add_school(*, uai: str, name: str, town: str, academie: str) -> School:
     existing = School.objects.filter(uai=uai).first()
     if existing is not None:
         return existing
-    school = School(uai=uai, name=name.strip(), town=town.strip(), academie=academie)
+    school = School(uai=uai, name=name.strip(), town=town.strip(), academie=academie, kind=kind)
     school.full_clean()
     school.save()
     logger.info("School %s (%s) added at sign-up", school.pk, school.uai)
     return school
+
+
+def add_structure(*, siret: str, name: str, town: str, academie: str, kind: str) -> School:
+    """A structure outside the Éducation nationale (école de la deuxième chance, mission locale,
+    CFA, association…), known by its SIRET instead of a UAI code. Its SIRET is checked.
+
+    A SIRET already known gives back that structure, as a known UAI gives back its school.
+    """
+    siret = normalize_siret(siret)
+    existing = School.objects.filter(siret=siret).first()
+    if existing is not None:
+        return existing
+    structure = School(
+        siret=siret, name=name.strip(), town=town.strip(), academie=academie, kind=kind
+    )
+    structure.full_clean()
+    structure.save()
+    logger.info("Structure %s (SIRET %s) added at sign-up", structure.pk, structure.siret)
+    return structure
 
 
 def request_password_reset(*, email: str) -> None:

@@ -10,12 +10,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from festival.domain.accounts import login_throttled, record_failed_login
-from festival.enums import Academie
+from festival.enums import Academie, StructureKind
 from festival.models import Festival, School, User
-from festival.validators import normalize_uai, validate_uai
+from festival.validators import normalize_siret, normalize_uai, validate_siret, validate_uai
 
 # A UAI being typed: its digits, maybe already the check letter.
 UAI_PREFIX_RE = re.compile(r"^\d{2,7}[A-Z]?$")
+# A SIRET being typed: more digits than a UAI has.
+SIRET_PREFIX_RE = re.compile(r"^\d{8,14}$")
+
+# The two ways to sign up a structure.
+WITH_UAI = "uai"
+WITH_SIRET = "siret"
+KIND_CHOICES = [("", "—"), *StructureKind.choices]
 
 
 class LoginForm(AuthenticationForm):
@@ -64,7 +71,7 @@ class LoginForm(AuthenticationForm):
 
 
 class SchoolSearchForm(forms.Form):
-    """The search box of the sign-up page, by name, town or UAI code."""
+    """The search box of the sign-up page, by name, town, UAI code or SIRET."""
 
     MIN_LENGTH = 2
     LIMIT = 20
@@ -88,6 +95,8 @@ class SchoolSearchForm(forms.Form):
         compact = normalize_uai(query)
         if UAI_PREFIX_RE.match(compact):
             schools = School.objects.filter(uai__startswith=compact)
+        elif SIRET_PREFIX_RE.match(normalize_siret(query)):
+            schools = School.objects.filter(siret__startswith=normalize_siret(query))
         else:
             # Every word must appear in the name or the town: "jules haag besançon" finds it.
             schools = School.objects.all()
@@ -113,7 +122,10 @@ class FestivalChoiceField(forms.ModelChoiceField):
 
 
 class SignupForm(SetPasswordMixin, forms.Form):
-    """A teacher or tutor signs up for a festival, from a school found in the list or added."""
+    """A teacher or tutor signs up for a festival, from a school found in the list or added
+    with its UAI code, or from another structure (insertion, apprenticeship, association…)
+    given by its SIRET. Both groups of fields are on the page: `structure_type` says which
+    one counts, so the choice works without JavaScript."""
 
     festival = FestivalChoiceField(
         label=_("Festival"),
@@ -125,6 +137,23 @@ class SignupForm(SetPasswordMixin, forms.Form):
         ),
     )
 
+    structure_type = forms.ChoiceField(
+        label=_("Vous inscrivez"),
+        choices=[
+            (WITH_UAI, _("Un établissement de l'Éducation nationale (code UAI)")),
+            (
+                WITH_SIRET,
+                _(
+                    "Une autre structure (école de la deuxième chance, mission locale, CFA, "
+                    "association… : numéro SIRET)"
+                ),
+            ),
+        ],
+        # Absent from older forms and scripts: the UAI path, as before.
+        required=False,
+        initial=WITH_UAI,
+        widget=forms.RadioSelect,
+    )
     school = forms.ModelChoiceField(
         label=_("Établissement"),
         queryset=School.objects.all(),
@@ -158,6 +187,42 @@ class SignupForm(SetPasswordMixin, forms.Form):
         required=False,
         choices=[("", "—"), *Academie.choices],
     )
+    school_kind = forms.ChoiceField(
+        label=_("Type d'établissement"), required=False, choices=KIND_CHOICES
+    )
+    siret = forms.CharField(
+        label=_("Numéro SIRET de la structure"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "14 chiffres, sur les documents administratifs de la structure ou sur "
+            "annuaire-entreprises.data.gouv.fr."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}
+        ),
+    )
+    structure_name = forms.CharField(
+        label=_("Nom de la structure"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    structure_town = forms.CharField(
+        label=_("Commune"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    structure_academie = forms.ChoiceField(
+        label=_("Académie"),
+        required=False,
+        choices=[("", "—"), *Academie.choices],
+        help_text=_("L'académie où se trouve la structure : elle situe votre région."),
+    )
+    structure_kind = forms.ChoiceField(
+        label=_("Type de structure"), required=False, choices=KIND_CHOICES
+    )
     first_name = forms.CharField(
         label=_("Prénom"),
         max_length=150,
@@ -185,7 +250,13 @@ class SignupForm(SetPasswordMixin, forms.Form):
         label1=_("Mot de passe"), label2=_("Mot de passe (confirmation)")
     )
 
-    NEW_SCHOOL_FIELDS = ("school_name", "school_town", "school_academie")
+    NEW_SCHOOL_FIELDS = ("school_name", "school_town", "school_academie", "school_kind")
+    NEW_STRUCTURE_FIELDS = (
+        "structure_name",
+        "structure_town",
+        "structure_academie",
+        "structure_kind",
+    )
 
     def __init__(self, *args, festival: Festival | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,11 +272,27 @@ class SignupForm(SetPasswordMixin, forms.Form):
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
+    def clean_structure_type(self):
+        return self.cleaned_data["structure_type"] or WITH_UAI
+
     def clean_uai(self):
         uai = normalize_uai(self.cleaned_data["uai"])
         if uai:
             validate_uai(uai)
         return uai
+
+    def clean_siret(self):
+        siret = normalize_siret(self.cleaned_data["siret"])
+        if siret:
+            validate_siret(siret)
+        return siret
+
+    @property
+    def with_siret(self) -> bool:
+        """Whether the structure is given by its SIRET (the second path)."""
+        if self.is_bound:
+            return self.data.get("structure_type") == WITH_SIRET
+        return False
 
     def clean(self):
         cleaned = super().clean()
@@ -220,6 +307,9 @@ class SignupForm(SetPasswordMixin, forms.Form):
         return cleaned
 
     def _clean_school(self, cleaned):
+        if cleaned.get("structure_type") == WITH_SIRET:
+            self._clean_structure(cleaned)
+            return
         if "school" in self.errors or "uai" in self.errors:
             return
         school, uai = cleaned.get("school"), cleaned.get("uai")
@@ -252,14 +342,61 @@ class SignupForm(SetPasswordMixin, forms.Form):
             if not cleaned.get(name):
                 self.add_error(name, _("Ce champ est nécessaire pour ajouter votre établissement."))
 
+    def _clean_structure(self, cleaned):
+        # The SIRET path: a school chosen in the list of the other path does not count.
+        cleaned["school"] = None
+        if "siret" in self.errors:
+            return
+        siret = cleaned.get("siret")
+        if not siret:
+            self.add_error(
+                "siret",
+                _(
+                    "Indiquez le numéro SIRET de votre structure, ou choisissez « Un "
+                    "établissement de l'Éducation nationale » s'il a un code UAI."
+                ),
+            )
+            return
+        known = School.objects.filter(siret=siret).first()
+        if known is None:
+            for name in self.NEW_STRUCTURE_FIELDS:
+                if not cleaned.get(name):
+                    self.add_error(
+                        name, _("Ce champ est nécessaire pour inscrire votre structure.")
+                    )
+            return
+        kind = cleaned.get("structure_kind")
+        if kind and known.kind and kind != known.kind:
+            # The number identifies the structure: a different kind means a mistyped number,
+            # or the wrong kind chosen.
+            self.add_error(
+                "siret",
+                _(
+                    "Ce numéro SIRET est déjà celui de « %(name)s », inscrite comme « %(kind)s » "
+                    "et non comme « %(chosen)s » : vérifiez le numéro, ou choisissez ce type de "
+                    "structure."
+                )
+                % {
+                    "name": known.name,
+                    "kind": known.get_kind_display(),
+                    "chosen": StructureKind(kind).label,
+                },
+            )
+            return
+        # Someone already signed it up: the number identifies it, no need for the rest.
+        cleaned["school"] = known
+
     @property
     def adds_school(self) -> bool:
         """Whether the new-school part of the form was used (to show it opened)."""
         return bool(
             self.is_bound
             and (
-                self.data.get("uai")
-                or any(name in self.errors for name in ("uai", *self.NEW_SCHOOL_FIELDS))
+                not self.with_siret
+                and (
+                    self.data.get("uai")
+                    or any(name in self.errors for name in ("uai", *self.NEW_SCHOOL_FIELDS))
+                )
             )
         )
 

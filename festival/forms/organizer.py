@@ -105,7 +105,7 @@ class TeacherSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Recherche"),
         required=False,
-        help_text=_("Nom, e-mail, établissement ou code UAI"),
+        help_text=_("Nom, e-mail, établissement, code UAI ou numéro SIRET"),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     approval = forms.ChoiceField(
@@ -126,5 +126,6 @@ class TeacherSearchForm(forms.Form):
                 | Q(user__email__icontains=word)
                 | Q(user__school__name__icontains=word)
                 | Q(user__school__uai__iexact=word)
+                | Q(user__school__siret=word)
             )
         return memberships

@@ -25,6 +25,7 @@ from festival.domain import DomainError
 from festival.domain.accounts import (
     accept_invitation,
     add_school,
+    add_structure,
     password_reset_throttled,
     register_teacher,
     request_membership,
@@ -147,12 +148,23 @@ def _register_teacher(form: SignupForm) -> User | None:
     # A school typed in is added whether the address was free or not: its appearing in the
     # search must not tell either.
     with transaction.atomic():
-        school = data["school"] or add_school(
-            uai=data["uai"],
-            name=data["school_name"],
-            town=data["school_town"],
-            academie=data["school_academie"],
-        )
+        school = data["school"]
+        if school is None and form.with_siret:
+            school = add_structure(
+                siret=data["siret"],
+                name=data["structure_name"],
+                town=data["structure_town"],
+                academie=data["structure_academie"],
+                kind=data["structure_kind"],
+            )
+        elif school is None:
+            school = add_school(
+                uai=data["uai"],
+                name=data["school_name"],
+                town=data["school_town"],
+                academie=data["school_academie"],
+                kind=data["school_kind"],
+            )
         return register_teacher(
             email=data["email"],
             password=data["password1"],

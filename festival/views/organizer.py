@@ -24,7 +24,14 @@ from festival.domain import DomainError
 from festival.domain.accounts import decide_membership, invite_member, switch_festival
 from festival.domain.consents import review_consent
 from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
-from festival.enums import Academie, ApprovalStatus, ConsentStatus, EditionPhase, FilmStatus
+from festival.enums import (
+    Academie,
+    ApprovalStatus,
+    ConsentStatus,
+    EditionPhase,
+    FilmStatus,
+    StructureKind,
+)
 from festival.filters import FilmFilter, with_consent_counts
 from festival.forms.organizer import (
     ConsentReviewForm,
@@ -245,7 +252,9 @@ def _csv_header() -> list[str]:
         _("catégorie"),
         _("statut"),
         _("établissement"),
+        _("type de structure"),
         _("UAI"),
+        _("SIRET de l'établissement"),
         _("académie"),
         _("commune"),
         _("entreprise"),
@@ -267,6 +276,7 @@ class _CsvLabels:
     def __init__(self):
         self.statuses = {status.value: str(status.label) for status in FilmStatus}
         self.academies = {academie.value: str(academie.label) for academie in Academie}
+        self.kinds = {kind.value: str(kind.label) for kind in StructureKind}
         self.yes, self.no = _("oui"), _("non")
 
 
@@ -284,7 +294,9 @@ def _csv_row(film, labels: _CsvLabels) -> list:
         film.category.name,
         labels.statuses.get(film.status, film.status),
         school.name,
-        school.uai,
+        labels.kinds.get(school.kind, school.kind),
+        school.uai or "",
+        school.siret or "",
         labels.academies.get(school.academie, school.academie),
         school.town,
         company.name if company else "",

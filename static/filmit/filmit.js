@@ -7,6 +7,18 @@ document.addEventListener("DOMContentLoaded", () => {
       event.preventDefault();
     }
   });
+  // Radios that choose a group of fields show only that group: <div data-shown-when="name=value">.
+  // Without JavaScript every group stays visible and the server reads the chosen one.
+  document.querySelectorAll("[data-shown-when]").forEach((group) => {
+    const [name, value] = group.dataset.shownWhen.split("=");
+    const radios = document.querySelectorAll(`input[type=radio][name="${name}"]`);
+    const update = () => {
+      const checked = Array.from(radios).find((radio) => radio.checked);
+      group.hidden = Boolean(checked) && checked.value !== value;
+    };
+    radios.forEach((radio) => radio.addEventListener("change", update));
+    update();
+  });
   // Show the chosen file's size next to an upload field, before sending it.
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
     input.addEventListener("change", () => {

@@ -13,7 +13,7 @@ from django.utils.http import urlsafe_base64_decode
 from freezegun import freeze_time
 
 from festival.domain.accounts import invite_member, set_password_link
-from festival.enums import Academie, ApprovalStatus, Role
+from festival.enums import Academie, ApprovalStatus, Role, StructureKind
 from festival.models import Festival, Invitation, School, User
 from tests import factories
 
@@ -122,7 +122,7 @@ def test_login_of_an_inactive_user_fails(client, teacher):
         ("juror", "judging:juror_dashboard"),
     ],
 )
-def test_after_login_redirects_by_role(client, request, user_fixture, target):
+def test_after_login_redirects_by_role(client, db, request, user_fixture, target):
     client.force_login(request.getfixturevalue(user_fixture))
     response = client.get(AFTER_LOGIN)
     assert (response.status_code, response.url) == (302, reverse(target))
@@ -300,6 +300,7 @@ def test_signup_with_a_taken_address_adds_the_school_as_for_a_new_one(client, te
         school_name="Lycée Victor Hugo",
         school_town="Besançon",
         school_academie=Academie.BESANCON,
+        school_kind=StructureKind.LYCEE_GT,
     )
     response = client.post(SIGNUP, data)
     assert response.url == LOGIN
@@ -331,15 +332,18 @@ def test_signup_adding_a_new_school(client, db):
         school_name="Lycée Victor Hugo",
         school_town="Besançon",
         school_academie=Academie.BESANCON,
+        school_kind=StructureKind.LYCEE_GT,
     )
     response = client.post(SIGNUP, data)
     assert response.url == LOGIN
     school = School.objects.get()
-    assert (school.uai, school.name, school.town, school.academie) == (
+    assert (school.uai, school.siret, school.name, school.town, school.academie, school.kind) == (
         "0250007X",
+        None,
         "Lycée Victor Hugo",
         "Besançon",
         Academie.BESANCON,
+        StructureKind.LYCEE_GT,
     )
     assert User.objects.get().school == school
 
@@ -357,6 +361,7 @@ def test_signup_adding_a_school_needs_its_details(client, db):
         "school_name": [message],
         "school_town": [message],
         "school_academie": [message],
+        "school_kind": [message],
     }
 
 

@@ -14,7 +14,7 @@ def test_demo_edition_is_complete_and_valid(db):
     assert [c.slug for c in Category.objects.filter(edition=edition)] == [
         "college", "lycee", "etudiants", "apprentis", "insertion",
     ]  # fmt: skip
-    assert Film.objects.filter(edition=edition).count() == 12
+    assert Film.objects.filter(edition=edition).count() == 13
     assert set(User.objects.values_list("role", flat=True)) == {
         Role.TEACHER,
         Role.JUROR,
@@ -37,7 +37,7 @@ def test_demo_command_is_idempotent(db, capsys):
     call_command("load_demo_data", "--no-videos")
 
     output = capsys.readouterr().out
-    assert Film.objects.count() == 18
+    assert Film.objects.count() == 19
     assert output.count("Comptes de démonstration") == 2
     assert "déjà chargées" in output
 
