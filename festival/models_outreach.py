@@ -171,9 +171,7 @@ class FilmReminder(models.Model):
         verbose_name_plural = _("rappels aux enseignants")
         ordering = ["sent_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["film", "kind", "key"], name="film_reminder_sent_once"
-            )
+            models.UniqueConstraint(fields=["film", "kind", "key"], name="film_reminder_sent_once")
         ]
 
     def __str__(self):

@@ -86,8 +86,7 @@ def past_teachers(edition: Edition) -> list[Candidate]:
         .only("email", "first_name", "last_name", "language")
     )
     return [
-        Candidate(t.email, t.get_full_name(), Audience.PAST_TEACHERS, t.language)
-        for t in teachers
+        Candidate(t.email, t.get_full_name(), Audience.PAST_TEACHERS, t.language) for t in teachers
     ]
 
 
@@ -307,7 +306,9 @@ def build_message(
 
 def send_test(*, call: CallForEntries, organizer: User) -> str:
     """The call as a recipient will read it, to the organizer's own address only."""
-    message = build_message(call=call, email=organizer.email, language=organizer.language, test=True)
+    message = build_message(
+        call=call, email=organizer.email, language=organizer.language, test=True
+    )
     transaction.on_commit(message.send)
     logger.info("Call for entries %s: test sent to user %s", call.pk, organizer.pk)
     return organizer.email
@@ -339,7 +340,10 @@ def start_sending(*, call: CallForEntries, organizer: User) -> CallForEntries:
         CallRecipient.objects.bulk_create(
             [
                 CallRecipient(
-                    call=call, email=c.email, name=c.name[:300], audience=c.audience,
+                    call=call,
+                    email=c.email,
+                    name=c.name[:300],
+                    audience=c.audience,
                     language=c.language,
                 )  # fmt: skip
                 for c in audit.recipients
