@@ -15,11 +15,11 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from festival import emails
 from festival.domain import DomainError
 from festival.enums import Role
 from festival.models import (
@@ -289,14 +289,15 @@ def build_message(
         "signup_url": settings.SITE_URL + reverse("festival:signup"),
         "unsubscribe_url": unsubscribe_url,
     }
-    with translation.override(language or settings.LANGUAGE_CODE):
-        body = render_to_string("emails/call_for_entries.txt", context).strip()
-        subject = call.subject
-        if test:
+    subject, body = emails.render_templated(
+        template="call_for_entries", context=context, language=language
+    )
+    if test:
+        with translation.override(language or settings.LANGUAGE_CODE):
             subject = f"[{_('Test')}] {subject}"
     return EmailMessage(
         subject=subject,
-        body=body + "\n",
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email],
         reply_to=[festival.contact_email] if festival.contact_email else None,
