@@ -187,6 +187,28 @@ def test_the_organizer_writes_a_draft(world, edition, organizer_client):
     )
 
 
+def test_the_organizer_edits_a_draft(world, edition, organizer, organizer_client):
+    call = make_call(edition, organizer)
+    url = reverse("festival:organizer_call_edit", args=[call.pk])
+    assert organizer_client.get(url).context["form"].initial["subject"] == "Appel à films 2027"
+    response = organizer_client.post(
+        url,
+        {
+            "edition": edition.pk,
+            "subject": "Dernier appel",
+            "body": "Il reste deux semaines.",
+            "audiences": ["past_teachers"],
+        },
+    )
+    assert response["Location"] == reverse("festival:organizer_call_preview", args=[call.pk])
+    call.refresh_from_db()
+    assert (call.subject, call.body, call.audiences) == (
+        "Dernier appel",
+        "Il reste deux semaines.",
+        ["past_teachers"],
+    )
+
+
 def test_the_form_asks_for_a_list(world, edition, organizer_client):
     response = organizer_client.post(
         reverse("festival:organizer_call_create"),
