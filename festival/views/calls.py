@@ -138,7 +138,10 @@ def call_preview(request, pk):
     call = get_call_for_organizer(request.user, pk)
     language = _preview_language(request)
     message = domain.build_message(call=call, email=request.user.email, language=language)
-    audit = domain.audit_recipients(edition=call.edition, audiences=call.audiences)
+    # A sent call's recipients are frozen: its page counts them, not today's lists.
+    audit = None
+    if call.is_draft:
+        audit = domain.audit_recipients(edition=call.edition, audiences=call.audiences)
     return render(
         request,
         "festival/organizer/calls/preview.html",

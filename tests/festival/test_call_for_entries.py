@@ -379,7 +379,11 @@ def test_the_page_shows_the_progress_and_the_failures(
 def test_a_sent_call_cannot_be_edited(world, edition, organizer, organizer_client):
     call = make_call(edition, organizer)
     call.status = CallStatus.SENT
+    call.recipient_count = 4
     call.save()
+    preview = organizer_client.get(reverse("festival:organizer_call_preview", args=[call.pk]))
+    assert "Envoyé à 4 destinataires." in preview.text
+    assert reverse("festival:organizer_call_send", args=[call.pk]) not in preview.text
     response = organizer_client.get(reverse("festival:organizer_call_edit", args=[call.pk]))
     assert response["Location"] == reverse("festival:organizer_call", args=[call.pk])
     response = organizer_client.post(
