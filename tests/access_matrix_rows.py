@@ -210,6 +210,7 @@ ROWS = [
     org_post("festival:organizer_call_test", kwargs={"pk": "extra.call"}),
     org("festival:organizer_call_send", kwargs={"pk": "extra.call"}, post=True),
     org("festival:organizer_call_progress", kwargs={"pk": "extra.call"}),
+    org_post("festival:organizer_call_resume", kwargs={"pk": "extra.call"}),
     public("festival:call_unsubscribe", kwargs={"token": "extra.unsubscribe_token"}, post=True),
     # Private files.
     Row("festival:file_original_video", kwargs=FILM, allowed=FILM_PEOPLE),

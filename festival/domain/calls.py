@@ -364,6 +364,16 @@ def start_sending(*, call: CallForEntries, organizer: User) -> CallForEntries:
     return call
 
 
+def resume_sending(*, call: CallForEntries, organizer: User) -> CallForEntries:
+    """Queue the sending again (a worker lost, a task dropped): only the recipients still
+    waiting are written to."""
+    if call.status != CallStatus.SENDING:
+        raise DomainError(_("Cet appel à films n'est pas en cours d'envoi."), code="not_sending")
+    transaction.on_commit(lambda: _sending_task.enqueue(call.pk))
+    logger.info("Call for entries %s: sending queued again by user %s", call.pk, organizer.pk)
+    return call
+
+
 def _claim(recipient: CallRecipient) -> bool:
     """Take a waiting recipient for this run: two runs never write to the same one."""
     return bool(

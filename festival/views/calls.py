@@ -195,6 +195,21 @@ def call_send(request, pk):
     )
 
 
+@organizer_required
+@require_POST
+def call_resume(request, pk):
+    call = get_call_for_organizer(request.user, pk)
+    try:
+        domain.resume_sending(call=call, organizer=request.user)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(
+            request, _("L'envoi est relancé : seuls les destinataires en attente sont écrits.")
+        )
+    return redirect("festival:organizer_call", pk=call.pk)
+
+
 # The recipients' side: public, reached from the email's link.
 
 

@@ -376,6 +376,33 @@ def test_the_page_shows_the_progress_and_the_failures(
     assert failed.error
 
 
+def test_a_stalled_sending_is_queued_again_for_the_waiting_recipients_only(
+    world, edition, organizer, organizer_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    call = make_call(edition, organizer)
+    call.status = CallStatus.SENDING
+    call.save()
+    CallRecipient.objects.create(
+        call=call, email="deja@example.org", audience="schools", status=RecipientStatus.SENT
+    )
+    CallRecipient.objects.create(call=call, email="attend@example.org", audience="schools")
+    page = organizer_client.get(reverse("festival:organizer_call", args=[call.pk]))
+    assert "Relancer l&#x27;envoi" in page.text or "Relancer l'envoi" in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(reverse("festival:organizer_call_resume", args=[call.pk]))
+    assert response["Location"] == reverse("festival:organizer_call", args=[call.pk])
+    assert run_worker() == [("festival.tasks.send_call_for_entries", "SUCCESSFUL")]
+    assert [m.to for m in mailoutbox] == [["attend@example.org"]]
+    call.refresh_from_db()
+    assert (call.status, call.sent_count) == (CallStatus.SENT, 2)
+
+    # Once sent, there is nothing to resume.
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(reverse("festival:organizer_call_resume", args=[call.pk]))
+    assert run_worker() == []
+
+
 def test_a_sent_call_cannot_be_edited(world, edition, organizer, organizer_client):
     call = make_call(edition, organizer)
     call.status = CallStatus.SENT
