@@ -216,6 +216,14 @@ LOGIN_MAX_PER_IP = envint("LOGIN_MAX_PER_IP", 20)
 # Forgotten password: requests allowed per 15 minutes for one address, and from one IP address.
 PASSWORD_RESET_MAX_PER_ACCOUNT = envint("PASSWORD_RESET_MAX_PER_ACCOUNT", 3)
 PASSWORD_RESET_MAX_PER_IP = envint("PASSWORD_RESET_MAX_PER_IP", 10)
+# Teachers' reminders (manage.py send_teacher_reminders, hourly): how many days before the
+# submission deadline a film still in draft is reminded, and how many days a film sent back for
+# changes waits before its reminder.
+TEACHER_REMINDER_DAYS = envint("TEACHER_REMINDER_DAYS", 7)
+TEACHER_CHANGES_REMINDER_DAYS = envint("TEACHER_CHANGES_REMINDER_DAYS", 3)
+# The call for entries: addresses written to per batch, and the unsubscribe links' lifetime.
+CALL_BATCH_SIZE = envint("CALL_BATCH_SIZE", 50)
+CALL_UNSUBSCRIBE_DAYS = envint("CALL_UNSUBSCRIBE_DAYS", 730)
 
 # Email: console in development, SMTP in production (a local relay unless EMAIL_HOST is set).
 EMAIL_HOST = envstr("EMAIL_HOST", "")

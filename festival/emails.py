@@ -11,18 +11,24 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 
+def render_templated(*, template: str, context: dict, language: str | None = None):
+    """`emails/<template>.txt` in `language`: its first line is the subject, the rest the body."""
+    context = {**context, "site_url": settings.SITE_URL}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        rendered = render_to_string(f"emails/{template}.txt", context).strip()
+    subject, _, body = rendered.partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
 def send_templated(*, template: str, to: list[str], context: dict, language: str | None = None):
     """Render `emails/<template>.txt` (first line is the subject) and send it after commit."""
     recipients = [address for address in to if address]
     if not recipients:
         return
-    context = {**context, "site_url": settings.SITE_URL}
-    with translation.override(language or settings.LANGUAGE_CODE):
-        rendered = render_to_string(f"emails/{template}.txt", context).strip()
-    subject, _, body = rendered.partition("\n")
+    subject, body = render_templated(template=template, context=context, language=language)
     message = EmailMessage(
-        subject=subject.strip(),
-        body=body.strip() + "\n",
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
     )

@@ -732,3 +732,11 @@ class Invitation(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+from festival.models_outreach import (  # noqa: E402, F401
+    CallForEntries,
+    CallRecipient,
+    CallUnsubscription,
+    FilmReminder,
+)

@@ -24,6 +24,7 @@ FESTIVAL_SECTIONS = {
 FESTIVAL_PREFIXES = (
     ("festival:organizer_edition", "edition"),
     ("festival:organizer_category_", "edition"),
+    ("festival:organizer_call", "calls"),
 )
 # The judging pages, by the start of their URL name (the first that matches wins).
 JUDGING_SECTIONS = (

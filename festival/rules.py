@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from festival.enums import Role
 from festival.models import (
+    CallForEntries,
     Category,
     ConsentForm,
     Edition,
@@ -195,6 +196,17 @@ def teacher_memberships_for_organizer(user: User):
 def get_teacher_membership_for_organizer(user: User, pk: int) -> Membership:
     """A teacher's membership of the organizer's festival, by the teacher's account id."""
     return get_object_or_404(teacher_memberships_for_organizer(user), user_id=pk)
+
+
+def calls_for_organizer(user: User):
+    """The calls for entries of the organizer's festival's editions, and only those."""
+    return CallForEntries.objects.filter(edition__festival_id=user.festival_id)
+
+
+def get_call_for_organizer(user: User, pk: int) -> CallForEntries:
+    return get_object_or_404(
+        calls_for_organizer(user).select_related("edition__festival", "created_by"), pk=pk
+    )
 
 
 def current_edition(festival: Festival | None = None) -> Edition | None:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from festival.views import accounts, editions, files, organizer, teacher
+from festival.views import accounts, calls, editions, files, organizer, teacher
 
 app_name = "festival"
 
@@ -71,6 +71,15 @@ organizer_urls = [
         editions.category_delete,
         name="organizer_category_delete",
     ),
+    path("appels/", calls.call_list, name="organizer_calls"),
+    path("appels/nouveau/", calls.call_create, name="organizer_call_create"),
+    path("appels/<int:pk>/", calls.call_detail, name="organizer_call"),
+    path("appels/<int:pk>/modifier/", calls.call_edit, name="organizer_call_edit"),
+    path("appels/<int:pk>/apercu/", calls.call_preview, name="organizer_call_preview"),
+    path("appels/<int:pk>/test/", calls.call_test, name="organizer_call_test"),
+    path("appels/<int:pk>/envoyer/", calls.call_send, name="organizer_call_send"),
+    path("appels/<int:pk>/progression/", calls.call_progress, name="organizer_call_progress"),
+    path("appels/<int:pk>/relancer/", calls.call_resume, name="organizer_call_resume"),
     path("metiers/", editions.trade_list, name="organizer_trades"),
     path("metiers/<int:pk>/modifier/", editions.trade_edit, name="organizer_trade_edit"),
     path("metiers/<int:pk>/supprimer/", editions.trade_delete, name="organizer_trade_delete"),
@@ -86,4 +95,9 @@ urlpatterns = [
     path("enseignant/", include(teacher_urls)),
     path("organisation/", include(organizer_urls)),
     path("fichiers/", include(file_urls)),
+    path(
+        "appel-a-films/desinscription/<str:token>/",
+        calls.call_unsubscribe,
+        name="call_unsubscribe",
+    ),
 ]

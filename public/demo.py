@@ -34,6 +34,7 @@ from judging.domain.scoring import validate_evaluation
 from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
 from public.demo_structures import add_structures
+from public.demo_outreach import create_demo_outreach
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -340,6 +341,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     second = create_second_festival(
         organizer=organizer, teacher=teachers[0], juror=jurors[0], now=now, year=year
     )
+    create_demo_outreach(festival=festival, edition=edition, organizer=organizer)
     return {
         "festival": festival,
         "edition": edition,

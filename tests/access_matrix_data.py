@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from festival.domain.calls import unsubscribe_token
 from festival.enums import ApprovalStatus, ConsentStatus, FilmStatus, Role
-from festival.models import Film, Trade
+from festival.models import CallForEntries, Film, Trade
 from judging.models import Affiliation, JudgingSettings
 from judging.models_results import Prize, PrizeKind, PublicVote, ResultsSettings
 from media_pipeline import delivery, tus
@@ -263,6 +264,15 @@ def build_matrix_data() -> MatrixData:
         "upload_id": upload.id,
         "tus_metadata": "film " + base64.b64encode(str(a.film.pk).encode()).decode(),
         "public_film_url": reverse("public:film", args=[a.public_film.pk]),
+        # issue 12 — outreach: a draft call for entries of festival A, an unsubscribe link.
+        "call": CallForEntries.objects.create(
+            edition=a.edition,
+            subject="Appel à films A",
+            body="Inscrivez vos classes.",
+            audiences=["past_teachers"],
+            created_by=users[ORGANIZER],
+        ),
+        "unsubscribe_token": unsubscribe_token(festival_id=festival_a.pk, email="cdi@example.org"),
     }
     assert a.consent.status == ConsentStatus.PENDING
     return MatrixData(users=users, a=a, b=b, extra=extra)

@@ -201,6 +201,17 @@ ROWS = [
     org("festival:organizer_trades", own_festival=True, post=True),
     org("festival:organizer_trade_edit", kwargs={"pk": "a.trade"}, post=True),
     org("festival:organizer_trade_delete", kwargs={"pk": "a.trade"}, post=True),
+    # issue 12 — outreach
+    org("festival:organizer_calls", own_festival=True, hides_a_from=OTHERS_OF_B),
+    org("festival:organizer_call_create", own_festival=True, post=True),
+    org("festival:organizer_call", kwargs={"pk": "extra.call"}),
+    org("festival:organizer_call_edit", kwargs={"pk": "extra.call"}, post=True),
+    org("festival:organizer_call_preview", kwargs={"pk": "extra.call"}),
+    org_post("festival:organizer_call_test", kwargs={"pk": "extra.call"}),
+    org("festival:organizer_call_send", kwargs={"pk": "extra.call"}, post=True),
+    org("festival:organizer_call_progress", kwargs={"pk": "extra.call"}),
+    org_post("festival:organizer_call_resume", kwargs={"pk": "extra.call"}),
+    public("festival:call_unsubscribe", kwargs={"token": "extra.unsubscribe_token"}, post=True),
     # Private files.
     Row("festival:file_original_video", kwargs=FILM, allowed=FILM_PEOPLE),
     Row("festival:file_consent", kwargs={"pk": "a.consent"}, allowed=FILM_PEOPLE),

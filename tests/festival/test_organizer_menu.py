@@ -66,6 +66,7 @@ def test_the_menu_lists_every_section(client, organizer, edition):
         "Jurys",
         "Classement",
         "Palmarès",
+        "Appel à films",
         "Invitations",
     ]
     # The judging sections open the edition the page shows.
@@ -107,6 +108,8 @@ def test_the_menu_is_for_organizers_only(client, edition, teacher, juror, who):
     ("view_name", "section"),
     [
         ("festival:organizer_film", "films"),
+        ("festival:organizer_calls", "calls"),
+        ("festival:organizer_call_preview", "calls"),
         ("judging:organizer_progress", "juries"),
         ("judging:results_film", "ranking"),
         ("judging:awards_category", "awards"),
