@@ -285,6 +285,7 @@ class TradeAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "film_count")
     search_fields = ("name",)
     ordering = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
     inlines = [TrainingLinkInline]
 
     def get_queryset(self, request):

@@ -344,9 +344,7 @@ ROWS = [
     public("public:archive", hides_a_from=EVERYONE),
     # Each festival's own pages.
     public("public:festival", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
-    public(
-        "public:festival_archive", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE
-    ),
+    public("public:festival_archive", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
     public("public:festival_feed", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
     # The load balancers' probe: no data, for everyone.
     public("healthz"),
