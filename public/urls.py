@@ -24,6 +24,7 @@ festival_urls = [
     path("", home.festival_home, name="festival"),
     path("editions/", gallery.festival_archive, name="festival_archive"),
     path("atom.xml", FestivalFeed(), name="festival_feed"),
+    path("<int:year>/calendrier.ics", home.edition_calendar_file, name="edition_calendar"),
 ]
 
 vote_urls = [

@@ -364,6 +364,10 @@ ROWS = [
         post=True,
     ),
     public("public:vote_confirm", kwargs={"token": "a.vote.token"}, post=True),
+    # issue 12 — trades
+    public("public:trades", hides_a_from=EVERYONE),
+    public("public:trade", kwargs={"slug": "a.trade.slug"}, hides_a_from=EVERYONE),
+    public("public:edition_calendar", kwargs={"slug": "a.festival.slug", "year": "a.edition.year"}),
 ]
 
 # The Django admin: superusers only; everyone else is sent to its login page, which refuses
