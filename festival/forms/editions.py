@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from festival.domain.editions import calendar_errors
 from festival.models import Category, Edition, Festival, Trade, TrainingLink
+from festival.validators import validate_web_url
 
 DATETIME_WIDGET = {"attrs": {"type": "datetime-local"}, "format": "%Y-%m-%dT%H:%M"}
 CALENDAR_FIELDS = (
@@ -147,16 +148,27 @@ class TradePageForm(TradeForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
 
+class WebAddressField(forms.URLField):
+    """A web page's address: http or https only, said in one message."""
+
+    default_validators = [validate_web_url]
+    default_error_messages = {"invalid": validate_web_url.message}
+
+
 class TrainingLinkForm(forms.ModelForm):
+    # The model's own check, here too: this form skips the model's validation (_post_clean).
+    url = WebAddressField(
+        label=_("Adresse de la page"),
+        max_length=500,
+        help_text=_("Une adresse web complète, qui commence par https://."),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
     class Meta:
         model = TrainingLink
         fields = ["label", "url"]
-        labels = {"label": _("Intitulé de la formation"), "url": _("Adresse de la page")}
-        help_texts = {
-            "label": _("Par exemple : CAP Conducteur d'installations de production."),
-            "url": _("Une adresse web complète, qui commence par https://."),
-        }
-        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
+        labels = {"label": _("Intitulé de la formation")}
+        help_texts = {"label": _("Par exemple : CAP Conducteur d'installations de production.")}
 
     def _post_clean(self):
         pass
