@@ -306,7 +306,12 @@ def test_organizer_writes_the_description_and_the_training_paths(soudeur, organi
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "ftp://fichiers.example/cap.pdf", "data:text/html,x", "pas une adresse"],
+    [
+        "javascript:alert(1)",
+        "ftp://fichiers.example/cap.pdf",
+        "data:text/html,x",
+        "pas une adresse",
+    ],
 )
 def test_only_web_addresses_are_accepted(soudeur, organizer_client, url):
     TrainingLink.objects.create(trade=soudeur, label="CAP", url="https://onisep.example/")
