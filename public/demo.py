@@ -33,6 +33,7 @@ from judging.domain.publication import publish_palmares
 from judging.domain.scoring import validate_evaluation
 from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
+from public import demo_trades
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -332,6 +333,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             if editable != FilmStatus.DRAFT:
                 film.status = editable
                 film.save(update_fields=["status"])
+    demo_trades.write_trade_pages(organizer=organizer)
     second = create_second_festival(
         organizer=organizer, teacher=teachers[0], juror=jurors[0], now=now, year=year
     )

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from festival.enums import FilmStatus
 from festival.models import Trade, TrainingLink
 from media_pipeline.models import VideoStatus
+from public import demo
 from tests import factories
 from tests.festival.palmares import award, cleared_film, open_gallery, publish
 from tests.media_pipeline.versions import make_version
@@ -363,3 +364,22 @@ def test_the_common_list_stays_the_operators(organizer_client, db):
     assert response.status_code == 404
     assert not TrainingLink.objects.filter(trade=common).exists()
     assert Trade.objects.get(pk=common.pk).description == "Commun."
+
+
+# The demo.
+
+
+def test_the_demo_describes_its_trades(client, db):
+    demo.load(with_videos=False)
+
+    trades = client.get(TRADES).context["trades"]
+    assert len(trades) == 10
+    assert [t.name for t in trades if t.public_film_count] != []
+    for trade in trades:
+        assert trade.description
+        links = list(trade.training_links.values_list("url", flat=True))
+        assert links and all(url.startswith("https://www.onisep.fr/") for url in links)
+    shown = next(t for t in trades if t.public_film_count)
+    response = client.get(trade_url(shown))
+    assert response.status_code == 200
+    assert len(response.context["cards"]) == shown.public_film_count
