@@ -184,6 +184,16 @@ def test_the_festival_home_links_its_calendar(edition, client):
     assert calendar_url(other) not in html
 
 
+def test_the_festivals_list_links_each_current_edition_s_calendar(edition, client):
+    other = factories.make_edition(title="FILM'IT Grand Est 2027")
+
+    html = client.get(reverse("public:home")).content.decode()
+
+    assert html.count(f'href="{calendar_url(edition)}"') == 1
+    assert html.count(f'href="{calendar_url(other)}"') == 1
+    assert "Ajouter le calendrier de FILM&#x27;IT Grand Est 2027 à mon agenda" in html
+
+
 def test_the_teacher_s_dashboard_and_film_page_link_the_calendar(film, teacher_client):
     url = calendar_url(film.edition)
 
