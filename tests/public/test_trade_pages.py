@@ -132,6 +132,21 @@ def test_trades_list_the_described_and_the_shown(soudeur, edition, category, cli
     assert "2 films le présentent" in html
 
 
+def test_trades_list_queries_do_not_grow_with_trades(
+    edition, category, client, django_assert_num_queries
+):
+    open_gallery(edition)
+    cleared_film(category)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(TRADES).context["trades"]) == 1
+
+    for _ in range(20):
+        cleared_film(category)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(client.get(TRADES).context["trades"]) == 21
+
+
 def test_trade_page_queries_do_not_grow_with_films(
     soudeur, edition, category, client, django_assert_num_queries
 ):
