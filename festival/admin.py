@@ -33,6 +33,7 @@ from festival.models import (
     Membership,
     School,
     Trade,
+    TrainingLink,
     User,
     load_palmares_dates,
 )
@@ -280,11 +281,19 @@ class CompanyAdmin(admin.ModelAdmin):
     inlines = [CompanyContactInline]
 
 
+class TrainingLinkInline(admin.TabularInline):
+    model = TrainingLink
+    fields = ("label", "url", "position")
+    extra = 1
+
+
 @admin.register(Trade)
 class TradeAdmin(admin.ModelAdmin):
-    list_display = ("name", "film_count")
+    list_display = ("name", "slug", "film_count")
     search_fields = ("name",)
     ordering = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [TrainingLinkInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(film_count=Count("films"))

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -20,7 +21,13 @@ from festival.enums import (
     Role,
     StructureKind,
 )
-from festival.validators import normalize_siret, normalize_uai, validate_siret, validate_uai
+from festival.validators import (
+    normalize_siret,
+    normalize_uai,
+    validate_siret,
+    validate_uai,
+    validate_web_url,
+)
 
 
 class UserManager(BaseUserManager):
@@ -512,11 +519,35 @@ class CompanyContact(models.Model):
         return f"{self.name} <{self.email}>"
 
 
+def unique_trade_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    """The address of a trade's public page: its name slugified, numbered if already taken."""
+    base = slugify(name)[:150].strip("-") or "metier"
+    taken = set(
+        Trade.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
 class Trade(models.Model):
     """An industrial trade (métier) a film shows; the list is kept by organizers."""
 
     name = models.CharField(_("nom"), max_length=150, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    # Given once, from the name: the public page keeps its address when the trade is renamed.
+    slug = models.SlugField(_("identifiant"), max_length=160, unique=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_(
+            "Ce que fait une personne qui exerce ce métier, montré sur sa page publique. "
+            "Séparez les paragraphes par une ligne vide."
+        ),
+    )
     festival = models.ForeignKey(
         "festival.Festival",
         verbose_name=_("ajouté par le festival"),
@@ -534,6 +565,34 @@ class Trade(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Every way of creating a trade (organizers' pages, the admin, the demo) gets an address.
+        if not self.slug:
+            self.slug = unique_trade_slug(self.name, exclude_pk=self.pk)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
+        super().save(*args, **kwargs)
+
+
+class TrainingLink(models.Model):
+    """A training path towards a trade (a school, a diploma, a guidance site), shown on the
+    trade's public page."""
+
+    trade = models.ForeignKey(
+        Trade, verbose_name=_("métier"), on_delete=models.CASCADE, related_name="training_links"
+    )
+    label = models.CharField(_("intitulé"), max_length=200)
+    url = models.URLField(_("adresse"), max_length=500, validators=[validate_web_url])
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("formation vers un métier")
+        verbose_name_plural = _("formations vers les métiers")
+        ordering = ["trade", "position", "pk"]
+
+    def __str__(self):
+        return self.label
 
 
 class FilmQuerySet(models.QuerySet):

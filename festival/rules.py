@@ -110,7 +110,9 @@ def films_for_teacher(user: User):
 
 
 def get_film_for_teacher(user: User, pk: int) -> Film:
-    return get_object_or_404(films_for_teacher(user).select_related("edition", "category"), pk=pk)
+    return get_object_or_404(
+        films_for_teacher(user).select_related("edition__festival", "category"), pk=pk
+    )
 
 
 def get_consent_for_teacher(user: User, film_pk: int, pk: int) -> ConsentForm:

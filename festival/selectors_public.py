@@ -2,7 +2,8 @@
 each one runs now. Kept apart from `festival.rules` (permissions) since nothing here is scoped
 to a user: every festival and its current edition are public."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from festival.models import Edition, Festival, load_palmares_dates
 
@@ -27,3 +28,11 @@ def first_two_festivals() -> list[Festival]:
     With a single festival every page is that festival's, so a page that names no festival
     of its own can still show it (the behaviour of single-festival installations)."""
     return list(Festival.objects.order_by("pk")[:2])
+
+
+def editions_with_public_calendar(now=None):
+    """The editions whose calendar anyone may download: the current ones and those whose
+    submissions have opened. Next year's, prepared early with dates still to confirm, stays
+    unpublished until it becomes current."""
+    now = now or timezone.now()
+    return Edition.objects.filter(Q(is_current=True) | Q(submissions_open_at__lte=now))

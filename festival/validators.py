@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 # The UAI check letter is the remainder of the 7-digit number divided by 23, read in this
@@ -104,3 +105,10 @@ def validate_crew_name(name: str) -> None:
             code="crew_surname",
             params={"name": name},
         )
+
+
+# Links shown to the public open web pages only: never javascript:, data: or a file share.
+validate_web_url = URLValidator(
+    schemes=["http", "https"],
+    message=_("Saisissez une adresse web complète, qui commence par https:// ou http://."),
+)

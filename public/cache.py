@@ -1,13 +1,13 @@
 """The gallery's cache: rendered fragments named after a version that every change bumps.
 
-What the gallery shows depends on films, their consents, videos, trades, schools, companies,
-categories and editions, on published palmarès and on each edition's gallery setting. Any
-save or deletion of those (and any change of a film's trades) stores a new version, so the
-next request renders afresh. Versions are stored in the cache itself: with several processes,
-CACHE_URL (Redis) shares them, and a change shows everywhere at the next request; with each
-process's own memory, other processes show it once their fragments expire (GALLERY_CACHE_SECONDS
-at most). Nothing is kept longer than a tenth of a signed media URL's lifetime, so a poster
-link served from the cache has most of its life left.
+What the gallery shows depends on films, their consents, videos, trades (and the training links
+of the trades' pages), schools, companies, categories and editions, on published palmarès and
+on each edition's gallery setting. Any save or deletion of those (and any change of a film's
+trades) stores a new version, so the next request renders afresh. Versions are stored in the
+cache itself: with several processes, CACHE_URL (Redis) shares them, and a change shows
+everywhere at the next request; with each process's own memory, other processes show it once
+their fragments expire (GALLERY_CACHE_SECONDS at most). Nothing is kept longer than a tenth of a
+signed media URL's lifetime, so a poster link served from the cache has most of its life left.
 """
 
 import time
@@ -27,6 +27,7 @@ from festival.models import (
     Film,
     School,
     Trade,
+    TrainingLink,
 )
 from judging.models_results import Publication, ResultsSettings
 from media_pipeline.models import VideoVersion
@@ -38,6 +39,7 @@ WATCHED = (
     ConsentForm,
     VideoVersion,
     Trade,
+    TrainingLink,
     School,
     Company,
     Category,

@@ -35,6 +35,7 @@ from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
 from public.demo_structures import add_structures
 from public.demo_outreach import create_demo_outreach
+from public import demo_trades
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -338,6 +339,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
             if editable != FilmStatus.DRAFT:
                 film.status = editable
                 film.save(update_fields=["status"])
+    demo_trades.write_trade_pages(organizer=organizer)
     second = create_second_festival(
         organizer=organizer, teacher=teachers[0], juror=jurors[0], now=now, year=year
     )

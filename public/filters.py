@@ -94,6 +94,12 @@ class GalleryFilter(django_filters.FilterSet):
             return chosen["festival"]
         return chosen["edition"].festival if chosen.get("edition") else None
 
+    def chosen_trade(self) -> Trade | None:
+        """The one trade the visitor filters on: its page tells what the job is."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.form.cleaned_data.get("trade")
+
     def search(self, queryset, name, value):
         # Every word must match somewhere: "fraiseur Besançon" finds the milling films there.
         for word in value.split()[:8]:

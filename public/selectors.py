@@ -3,13 +3,13 @@ palmarès from their frozen snapshots. Every film comes through `judging.visibil
 the public may not see is a 404.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
-from festival.models import Edition, Festival, Film
+from festival.models import Edition, Festival, Film, Trade
 from judging.models_results import Publication
 from judging.selectors_results import live_publication, live_publications, snapshot_film_ids
 from judging.visibility import LivePalmares, public_films
@@ -161,3 +161,44 @@ def film_url(film: Film) -> str:
 
 def poster_url(film: Film) -> str:
     return reverse("public:poster", args=[film.pk])
+
+
+# Trades.
+
+# A trade's page shows this many films, the newest first; the gallery filtered on it has them all.
+TRADE_FILMS = 24
+
+
+def public_trades(palmares: LivePalmares | None = None):
+    """Trades with a page: shown by a public film, or described by their organizers. Each
+    counts its public films (`public_film_count`): one query."""
+    public_ids = public_films(palmares=palmares).values("pk")
+    shown = Film.trades.through.objects.filter(trade=OuterRef("pk"), film__in=public_ids)
+    return (
+        Trade.objects.filter(Q(Exists(shown)) | ~Q(description=""))
+        .annotate(public_film_count=Count("films", filter=Q(films__in=public_ids)))
+        .order_by("name")
+    )
+
+
+def public_trade_or_404(slug: str, palmares: LivePalmares | None = None) -> Trade:
+    return get_object_or_404(public_trades(palmares).prefetch_related("training_links"), slug=slug)
+
+
+def trade_cards(trade: Trade, user, palmares: LivePalmares) -> list[dict]:
+    """The public films showing the trade, newest edition first, prize winners first, as the
+    gallery's cards (poster, prizes): four queries."""
+    films = (
+        public_films(palmares=palmares)
+        .filter(trades=trade)
+        .select_related("edition", "category", "school", "company")
+        .prefetch_related("trades", ready_versions())
+        .order_by("-edition__year", "category__position", "title", "pk")[:TRADE_FILMS]
+    )
+    prizes = palmares.prizes_by_film()
+    cards = [
+        {"film": film, "poster": poster_of(film, user), "prizes": prizes.get(film.pk, [])}
+        for film in films
+    ]
+    # Within an edition, the awarded films come first.
+    return sorted(cards, key=lambda card: (-card["film"].edition.year, not card["prizes"]))

@@ -1,17 +1,17 @@
-"""The sitemap: the public pages, each festival's pages, every published palmarès and every
-public film."""
+"""The sitemap: the public pages, each festival's pages, every published palmarès, every
+public film and every trade's page."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from festival.models import Festival
 from judging.visibility import public_films
-from public.selectors import film_url, published_editions
+from public.selectors import film_url, public_trades, published_editions
 
 
 class StaticSitemap(Sitemap):
     def items(self):
-        return ["public:home", "public:archive", "public:gallery"]
+        return ["public:home", "public:archive", "public:gallery", "public:trades"]
 
     def location(self, item):
         return reverse(item)
@@ -49,9 +49,20 @@ class FilmSitemap(Sitemap):
         return film.updated_at
 
 
+class TradeSitemap(Sitemap):
+    """The trades with a page: shown by a public film or described."""
+
+    def items(self):
+        return list(public_trades().values_list("slug", flat=True))
+
+    def location(self, slug):
+        return reverse("public:trade", args=[slug])
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "festivals": FestivalSitemap,
     "palmares": PalmaresSitemap,
     "films": FilmSitemap,
+    "trades": TradeSitemap,
 }

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
-from public.views import gallery, home, votes
+from public.views import gallery, home, trades, votes
 
 app_name = "public"
 
@@ -24,6 +24,7 @@ festival_urls = [
     path("", home.festival_home, name="festival"),
     path("editions/", gallery.festival_archive, name="festival_archive"),
     path("atom.xml", FestivalFeed(), name="festival_feed"),
+    path("<int:year>/calendrier.ics", home.edition_calendar_file, name="edition_calendar"),
 ]
 
 vote_urls = [
@@ -44,6 +45,8 @@ urlpatterns = [
     path("galerie/", gallery.gallery, name="gallery"),
     path("films/<int:pk>/", include(film_urls)),
     path("oembed/", gallery.oembed, name="oembed"),
+    path("metiers/", trades.trade_list, name="trades"),
+    path("metiers/<slug:slug>/", trades.trade_detail, name="trade"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Under /jury/ since the first edition: confirmation links sent by email must keep working.
     path("jury/prix-du-public/", include(vote_urls)),

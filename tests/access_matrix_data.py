@@ -221,7 +221,11 @@ def _build_festival(
         token=f"vote-{festival.slug}",
     )
     # A trade the festival added and only its films show: its organizers may edit it.
-    data.trade = Trade.objects.create(name=f"Métier de {festival.name}", festival=festival)
+    data.trade = Trade.objects.create(
+        name=f"Métier de {festival.name}",
+        festival=festival,
+        description="Ce que fait ce métier, sur sa page publique.",
+    )
     return data
 
 

@@ -355,9 +355,7 @@ ROWS = [
     public("public:archive", hides_a_from=EVERYONE),
     # Each festival's own pages.
     public("public:festival", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
-    public(
-        "public:festival_archive", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE
-    ),
+    public("public:festival_archive", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
     public("public:festival_feed", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
     # The load balancers' probe: no data, for everyone.
     public("healthz"),
@@ -377,6 +375,10 @@ ROWS = [
         post=True,
     ),
     public("public:vote_confirm", kwargs={"token": "a.vote.token"}, post=True),
+    # issue 12 — trades
+    public("public:trades", hides_a_from=EVERYONE),
+    public("public:trade", kwargs={"slug": "a.trade.slug"}, hides_a_from=EVERYONE),
+    public("public:edition_calendar", kwargs={"slug": "a.festival.slug", "year": "a.edition.year"}),
 ]
 
 # The Django admin: superusers only; everyone else is sent to its login page, which refuses

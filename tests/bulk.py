@@ -92,7 +92,8 @@ def build_festival(*, films: int, jurors: int = 3, per_juror: int = 40) -> dict:
         for i in range(company_count)
     )
     trades = Trade.objects.bulk_create(
-        Trade(name=f"Métier {i} ({n})", festival=festival) for i in range(trade_count)
+        Trade(name=f"Métier {i} ({n})", slug=f"metier-{i}-{n}", festival=festival)
+        for i in range(trade_count)
     )
     password = factories.make_user().password  # one hash, shared
     teachers = User.objects.bulk_create(

@@ -9,8 +9,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from festival.domain import DomainError
-from festival.models import Category, Edition, Festival, Trade, User
+from festival.models import Category, Edition, Festival, Trade, TrainingLink, User
 from festival.signals import edition_prepared
+from festival.validators import validate_web_url
 
 logger = logging.getLogger(__name__)
 
@@ -291,12 +292,35 @@ def create_trade(*, name: str, description: str = "", organizer: User) -> Trade:
     return trade
 
 
-def update_trade(*, trade: Trade, name: str, description: str = "", organizer: User) -> Trade:
+def update_trade(
+    *,
+    trade: Trade,
+    name: str,
+    description: str = "",
+    organizer: User,
+    training_links: list[tuple[str, str]] | None = None,
+) -> Trade:
+    """Rename a trade, describe it and, when given, replace its training paths (label, URL),
+    in the order given. Its page keeps its address (the slug) whatever its new name."""
     trade.name, trade.description = name.strip(), description.strip()
     _check_trade_name(trade.name, exclude_pk=trade.pk)
-    trade.save(update_fields=["name", "description"])
-    logger.info("Trade %s renamed by user %s", trade.pk, organizer.pk)
+    with transaction.atomic():
+        trade.save(update_fields=["name", "description"])
+        if training_links is not None:
+            set_training_links(trade=trade, links=training_links)
+    logger.info("Trade %s updated by user %s", trade.pk, organizer.pk)
     return trade
+
+
+def set_training_links(*, trade: Trade, links: list[tuple[str, str]]) -> None:
+    # Saved one by one, never in bulk: each save and deletion drops the public pages' cache.
+    for link in trade.training_links.all():
+        link.delete()
+    for position, (label, url) in enumerate(links):
+        validate_web_url(url.strip())  # the form's rule, kept here for every other caller
+        TrainingLink.objects.create(
+            trade=trade, label=label.strip(), url=url.strip(), position=position
+        )
 
 
 def trade_in_use(trade: Trade) -> bool:

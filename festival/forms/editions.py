@@ -7,7 +7,8 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from festival.domain.editions import calendar_errors
-from festival.models import Category, Edition, Festival, Trade
+from festival.models import Category, Edition, Festival, Trade, TrainingLink
+from festival.validators import validate_web_url
 
 DATETIME_WIDGET = {"attrs": {"type": "datetime-local"}, "format": "%Y-%m-%dT%H:%M"}
 CALENDAR_FIELDS = (
@@ -138,3 +139,72 @@ class TradeForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class TradePageForm(TradeForm):
+    """A trade's page as its organizers write it: the description gets room for paragraphs."""
+
+    class Meta(TradeForm.Meta):
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+
+class WebAddressField(forms.URLField):
+    """A web page's address: http or https only, said in one message."""
+
+    default_validators = [validate_web_url]
+    default_error_messages = {"invalid": validate_web_url.message}
+
+
+class TrainingLinkForm(forms.ModelForm):
+    # The model's own check, here too: this form skips the model's validation (_post_clean).
+    url = WebAddressField(
+        label=_("Adresse de la page"),
+        max_length=500,
+        help_text=_("Une adresse web complète, qui commence par https://."),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = TrainingLink
+        fields = ["label", "url"]
+        labels = {"label": _("Intitulé de la formation")}
+        help_texts = {"label": _("Par exemple : CAP Conducteur d'installations de production.")}
+
+    def _post_clean(self):
+        pass
+
+
+MAX_TRAINING_LINKS = 12
+
+
+class BaseTrainingLinkFormSet(forms.BaseFormSet):
+    def links(self) -> list[tuple[str, str]]:
+        """The links kept, in the order of the page: (label, URL)."""
+        return [
+            (form.cleaned_data["label"], form.cleaned_data["url"])
+            for form in self.forms
+            # An empty extra row has no cleaned data; a row ticked "Supprimer" is left out.
+            if form.cleaned_data.get("label") and not form.cleaned_data.get("DELETE")
+        ]
+
+
+TrainingLinkFormSet = forms.formset_factory(
+    TrainingLinkForm,
+    formset=BaseTrainingLinkFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_TRAINING_LINKS,
+    validate_max=True,
+)
+
+
+TRAINING_LINKS_PREFIX = "formations"
+
+
+def training_link_formset(data, trade: Trade) -> BaseTrainingLinkFormSet:
+    """The trade's links as rows to edit. A post without them (a rename only) leaves the
+    formset unbound: the links stay as they are."""
+    if data is not None and f"{TRAINING_LINKS_PREFIX}-TOTAL_FORMS" not in data:
+        data = None
+    initial = [{"label": link.label, "url": link.url} for link in trade.training_links.all()]
+    return TrainingLinkFormSet(data, initial=initial, prefix=TRAINING_LINKS_PREFIX)

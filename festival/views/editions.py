@@ -28,7 +28,14 @@ from festival.domain.editions import (
     update_festival,
     update_trade,
 )
-from festival.forms.editions import CategoryForm, EditionForm, FestivalForm, TradeForm
+from festival.forms.editions import (
+    CategoryForm,
+    EditionForm,
+    FestivalForm,
+    TradeForm,
+    TradePageForm,
+    training_link_formset,
+)
 from festival.models import Film
 from festival.rules import (
     editable_trades_for_organizer,
@@ -338,21 +345,34 @@ def trade_list(request):
 
 @organizer_required
 def trade_edit(request, pk):
+    """The trade's name, and its public page: what the job is and the training paths."""
     trade = get_trade_for_organizer(request.user, pk)
-    form = TradeForm(request.POST or None, instance=trade)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    form = TradePageForm(data, instance=trade)
+    links = training_link_formset(data, trade)
+    links_valid = links.is_valid() if links.is_bound else True
+    if request.method == "POST" and form.is_valid() and links_valid:
         try:
-            update_trade(trade=trade, organizer=request.user, **form.cleaned_data)
+            update_trade(
+                trade=trade,
+                organizer=request.user,
+                training_links=links.links() if links.is_bound else None,
+                **form.cleaned_data,
+            )
         except DomainError as error:
             form.add_error(None, error)
             trade.refresh_from_db()
         else:
             messages.success(
-                request, _("Le métier « %(name)s » est enregistré.") % {"name": trade.name}
+                request,
+                _("Le métier « %(name)s » est enregistré, avec sa page publique.")
+                % {"name": trade.name},
             )
             return redirect("festival:organizer_trades")
     return render(
-        request, "festival/organizer/editions/trade_form.html", {"form": form, "trade": trade}
+        request,
+        "festival/organizer/editions/trade_form.html",
+        {"form": form, "links": links, "trade": trade},
     )
 
 

@@ -151,6 +151,8 @@ def gallery(request):
         # Filtered on one festival (or one of its editions), the gallery is that festival's
         # page; unfiltered, it is the installation's.
         "page_festival": SimpleLazyObject(lambda: page.filterset.chosen_festival()),
+        # Filtered on one trade, the gallery leads to that trade's page.
+        "chosen_trade": page.filterset.chosen_trade() if request.GET.get("trade") else None,
     }
     return render(request, "public/gallery.html", context)
 

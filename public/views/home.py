@@ -4,14 +4,21 @@ festival's home. With a single festival, `/` is that festival's home."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from festival.calendar import calendar_filename, edition_calendar
 from festival.enums import EditionPhase
 from festival.models import Edition, Festival
 from festival.rules import current_edition
-from festival.selectors_public import festivals_with_current_edition
+from festival.selectors_public import (
+    editions_with_public_calendar,
+    festivals_with_current_edition,
+)
 from public.selectors import latest_publication, palmares_sections, public_posters, with_posters
 
 # The home page shows this many awards of the latest palmarès; the palmarès page has them all.
@@ -144,3 +151,21 @@ def festival_page(request, festival: Festival | None, edition: Edition | None, *
             "submissions_open": edition.submissions_are_open(now),
         }
     return render(request, "public/home.html", context)
+
+
+@require_GET
+def edition_calendar_file(request, slug, year):
+    """The edition's calendar (.ics) for the visitor's agenda, named in their language."""
+    edition = get_object_or_404(
+        editions_with_public_calendar().select_related("festival"),
+        festival__slug=slug,
+        year=year,
+    )
+    content = edition_calendar(
+        edition,
+        domain=request.get_host().split(":")[0],
+        url=request.build_absolute_uri(reverse("public:festival", args=[slug])),
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{calendar_filename(edition)}"'
+    return response

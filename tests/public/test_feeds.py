@@ -62,6 +62,10 @@ def test_sitemap_lists_exactly_the_public_pages(palmares, festival, edition, cat
             palmares_path(edition),
             film_path(winner),
             film_path(open_film),
+            # The trades of the public films only.
+            "/metiers/",
+            f"/metiers/{winner.trades.get().slug}/",
+            f"/metiers/{open_film.trades.get().slug}/",
         ]
     )
 
