@@ -34,6 +34,7 @@ from festival.models import (
     School,
     Trade,
     User,
+    VolunteerCompany,
     load_palmares_dates,
 )
 
@@ -271,6 +272,16 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ("siret", "name", "town", "sector")
     ordering = ("name",)
     inlines = [CompanyContactInline]
+
+
+@admin.register(VolunteerCompany)
+class VolunteerCompanyAdmin(admin.ModelAdmin):
+    list_display = ("company", "festival", "contact_name", "active")
+    list_filter = ("festival", "active")
+    list_select_related = ("company", "festival")
+    search_fields = ("company__name", "company__town", "contact_name", "contact_email")
+    autocomplete_fields = ("company",)
+    filter_horizontal = ("trades",)
 
 
 @admin.register(Trade)

@@ -33,6 +33,7 @@ from judging.domain.publication import publish_palmares
 from judging.domain.scoring import validate_evaluation
 from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
+from public.demo_companies import load_companies_demo
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -315,6 +316,10 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     past_films = create_past_edition_films(
         edition=past_edition, teachers=teachers, companies=companies, trades=trades,
         organizer=organizer,
+    )  # fmt: skip
+    load_companies_demo(
+        festival=festival, past_edition=past_edition, companies=companies,
+        organizer=organizer, teacher=teachers[0],
     )  # fmt: skip
     judge_and_publish(edition=past_edition, jurors=jurors, organizer=organizer)
     open_judging(edition=edition, jurors=jurors, organizer=organizer)

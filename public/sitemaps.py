@@ -4,9 +4,9 @@ public film."""
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from festival.models import Festival
+from festival.models import Company, Festival
 from judging.visibility import public_films
-from public.selectors import film_url, published_editions
+from public.selectors import company_url, film_url, published_editions
 
 
 class StaticSitemap(Sitemap):
@@ -49,9 +49,23 @@ class FilmSitemap(Sitemap):
         return film.updated_at
 
 
+class CompanySitemap(Sitemap):
+    """The pages of the companies that agreed to appear, when a public film was shot there."""
+
+    def items(self):
+        shot_there = public_films().values("company_id")
+        return list(
+            Company.objects.publicly_named().filter(pk__in=shot_there).order_by("pk").only("pk")
+        )
+
+    def location(self, company):
+        return company_url(company.pk)
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "festivals": FestivalSitemap,
     "palmares": PalmaresSitemap,
     "films": FilmSitemap,
+    "companies": CompanySitemap,
 }

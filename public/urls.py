@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
-from public.views import gallery, home, votes
+from public.views import companies, gallery, home, votes
 
 app_name = "public"
 
@@ -43,6 +43,7 @@ urlpatterns = [
     path("palmares/<slug:festival>/<int:year>/", include(palmares_urls)),
     path("galerie/", gallery.gallery, name="gallery"),
     path("films/<int:pk>/", include(film_urls)),
+    path("entreprises/<int:pk>/", companies.company_detail, name="company"),
     path("oembed/", gallery.oembed, name="oembed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Under /jury/ since the first edition: confirmation links sent by email must keep working.

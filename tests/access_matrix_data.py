@@ -20,7 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from festival.enums import ApprovalStatus, ConsentStatus, FilmStatus, Role
-from festival.models import Film, Trade
+from festival.models import CompanyContact, Film, Trade, VolunteerCompany
 from judging.models import Affiliation, JudgingSettings
 from judging.models_results import Prize, PrizeKind, PublicVote, ResultsSettings
 from media_pipeline import delivery, tus
@@ -221,6 +221,16 @@ def _build_festival(
     )
     # A trade the festival added and only its films show: its organizers may edit it.
     data.trade = Trade.objects.create(name=f"Métier de {festival.name}", festival=festival)
+    # issue 12 — companies: a contact of the film's company, the festival's volunteer entry
+    # for it, and the public film's company agreeing to appear on the public site.
+    CompanyContact.objects.create(
+        company=data.film.company, name="Contact", email=f"contact@{festival.slug}.example.org"
+    )
+    VolunteerCompany.objects.create(
+        festival=festival, company=data.film.company, contact_name="Contact"
+    )
+    data.public_film.company.public_agreement_at = now
+    data.public_film.company.save()
     return data
 
 
