@@ -289,3 +289,11 @@ def test_a_film_makes_its_company_one_of_the_festivals(client, organizer, teache
     assert "Usinage du Haut-Doubs" in html
     record_agreement(company=company, user=organizer)
     assert "Accord du" in client.get(reverse("festival:organizer_companies")).content.decode()
+
+
+def test_the_list_reads_in_english(client, listed, settings):
+    login(client, factories.make_teacher(festivals=[listed["forges"].festival]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(VOLUNTEERS).content.decode()
+    assert "<h1>Volunteer companies</h1>" in html
+    assert "Trades to show: Soudeur" in html
