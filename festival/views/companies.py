@@ -7,6 +7,7 @@ their festival's films and list, a teacher only their own film's company.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from festival.domain import DomainError
 from festival.domain.companies import (
     add_contact,
     record_agreement,
+    register_company,
     remove_contact,
     remove_volunteer,
     save_volunteer,
@@ -224,14 +226,18 @@ def volunteer_create(request):
     form = VolunteerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = save_volunteer(
-                festival=user.festival,
-                company=form.cleaned_data["company"],
-                user=user,
-                **form.entry_data(),
-            )
+            # A company added with the entry is not kept when the entry is refused.
+            with transaction.atomic():
+                company = (
+                    register_company(user=user, **form.new_company_data())
+                    if form.adds_company
+                    else form.cleaned_data["company"]
+                )
+                entry = save_volunteer(
+                    festival=user.festival, company=company, user=user, **form.entry_data()
+                )
         except DomainError as error:
-            form.add_error("company", error)
+            form.add_error("new_company_siret" if form.adds_company else "company", error)
         else:
             messages.success(
                 request,

@@ -297,3 +297,76 @@ def test_the_list_reads_in_english(client, listed, settings):
     html = client.get(VOLUNTEERS).content.decode()
     assert "<h1>Volunteer companies</h1>" in html
     assert "Trades to show: Soudeur" in html
+
+
+def test_the_organizer_adds_a_company_missing_from_the_list(client, organizer, festival):
+    login(client, organizer)
+    url = reverse("festival:organizer_volunteer_create")
+    siret = factories.valid_siret(4_412_777_001)
+    data = {
+        "new_company_name": "Roboticiens du Nord",
+        "new_company_siret": siret,
+        "new_company_town": "Sochaux",
+        "new_company_sector": "Robotique",
+        "contact_name": "Yves Tournier",
+        "active": "on",
+    }
+    # Half a company is refused, with what is missing beside each field.
+    response = client.post(url, {**data, "new_company_town": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_company_town"] == [
+        "Ce champ est nécessaire pour ajouter l'entreprise."
+    ]
+    assert not Company.objects.exists()
+
+    assert client.post(url, data).status_code == 302
+    entry = VolunteerCompany.objects.select_related("company").get()
+    assert (entry.festival, entry.company.name, entry.company.siret, entry.company.town) == (
+        festival,
+        "Roboticiens du Nord",
+        siret,
+        "Sochaux",
+    )
+
+
+def test_a_company_is_chosen_or_added_not_both_nor_neither(client, organizer, listed):
+    login(client, organizer)
+    url = reverse("festival:organizer_volunteer_create")
+    neither = client.post(url, {"contact_name": "X"})
+    assert neither.context["form"].errors["company"] == [
+        "Choisissez une entreprise ou ajoutez-en une nouvelle."
+    ]
+    both = client.post(
+        url,
+        {
+            "company": listed["forges"].company.pk,
+            "new_company_name": "Autre",
+            "contact_name": "X",
+        },
+    )
+    assert both.context["form"].errors["company"] == [
+        "Choisissez une entreprise de la liste ou ajoutez-en une nouvelle, pas les deux."
+    ]
+    assert VolunteerCompany.objects.count() == len(listed)
+
+
+def test_the_companies_list_queries_do_not_grow(client, organizer, festival):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, organizer)
+
+    def count_for(n):
+        for _ in range(n):
+            save_volunteer(
+                festival=festival,
+                company=factories.make_company(),
+                user=organizer,
+                contact_name="Contact",
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("festival:organizer_companies"))
+        assert len(response.context["companies"]) == VolunteerCompany.objects.count()
+        return len(queries)
+
+    assert count_for(1) == count_for(5)
