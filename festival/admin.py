@@ -35,6 +35,7 @@ from festival.models import (
     Trade,
     TrainingLink,
     User,
+    VolunteerCompany,
     load_palmares_dates,
 )
 
@@ -285,6 +286,14 @@ class TrainingLinkInline(admin.TabularInline):
     model = TrainingLink
     fields = ("label", "url", "position")
     extra = 1
+@admin.register(VolunteerCompany)
+class VolunteerCompanyAdmin(admin.ModelAdmin):
+    list_display = ("company", "festival", "contact_name", "active")
+    list_filter = ("festival", "active")
+    list_select_related = ("company", "festival")
+    search_fields = ("company__name", "company__town", "contact_name", "contact_email")
+    autocomplete_fields = ("company",)
+    filter_horizontal = ("trades",)
 
 
 @admin.register(Trade)

@@ -467,6 +467,12 @@ class School(models.Model):
         return ""
 
 
+class CompanyQuerySet(models.QuerySet):
+    def publicly_named(self):
+        """The companies that agreed to appear on the public site: the only ones it names."""
+        return self.filter(public_agreement_at__isnull=False)
+
+
 class Company(models.Model):
     siret = models.CharField(
         _("numéro SIRET"), max_length=14, unique=True, validators=[validate_siret]
@@ -474,6 +480,22 @@ class Company(models.Model):
     name = models.CharField(_("raison sociale"), max_length=200)
     town = models.CharField(_("commune"), max_length=100)
     sector = models.CharField(_("secteur d'activité"), max_length=200, blank=True)
+    # The company's own agreement to appear in the film and on the public site, recorded by an
+    # organizer: without it the public site never shows the company's name.
+    public_agreement_at = models.DateTimeField(
+        _("accord de diffusion recueilli le"), null=True, blank=True
+    )
+    public_agreement_by = models.ForeignKey(
+        "festival.User",
+        verbose_name=_("accord de diffusion enregistré par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    public_agreement_note = models.TextField(_("précisions sur l'accord"), blank=True)
+
+    objects = CompanyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("entreprise partenaire")
@@ -486,6 +508,11 @@ class Company(models.Model):
     def save(self, *args, **kwargs):
         self.siret = normalize_siret(self.siret)
         super().save(*args, **kwargs)
+
+    @property
+    def may_be_named(self) -> bool:
+        """The public site may show the company's name (the same rule as `publicly_named`)."""
+        return self.public_agreement_at is not None
 
 
 class CompanyContact(models.Model):
@@ -593,6 +620,55 @@ class TrainingLink(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class VolunteerCompany(models.Model):
+    """A company willing to host a class ("entreprise volontaire"), in one festival's list for
+    its teachers looking for one; a company may be in several festivals' lists."""
+
+    festival = models.ForeignKey(
+        "festival.Festival",
+        verbose_name=_("festival"),
+        on_delete=models.CASCADE,
+        related_name="volunteer_companies",
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("entreprise"),
+        on_delete=models.CASCADE,
+        related_name="volunteer_entries",
+    )
+    trades = models.ManyToManyField(
+        Trade, verbose_name=_("métiers à montrer"), blank=True, related_name="volunteer_entries"
+    )
+    contact_name = models.CharField(_("personne à contacter"), max_length=200)
+    contact_email = models.EmailField(_("adresse e-mail"), blank=True)
+    contact_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    offer = models.TextField(
+        _("ce que l'entreprise propose"),
+        blank=True,
+        help_text=_("Visite, tournage dans un atelier, témoignage d'un salarié, périodes…"),
+    )
+    active = models.BooleanField(
+        _("visible des enseignants"),
+        default=True,
+        help_text=_("Décochez quand l'entreprise ne peut plus accueillir de classe cette année."),
+    )
+    created_at = models.DateTimeField(_("ajoutée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("entreprise volontaire")
+        verbose_name_plural = _("entreprises volontaires")
+        ordering = ["company__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["festival", "company"], name="volunteer_company_once_per_festival"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.company)
 
 
 class FilmQuerySet(models.QuerySet):

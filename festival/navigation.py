@@ -20,11 +20,14 @@ FESTIVAL_SECTIONS = {
     "festival:organizer_trade_edit": "edition",
     "festival:organizer_trade_delete": "edition",
 }
-# The festival's and its editions' set-up pages (edition, its categories), by name start.
+# The festival's and its editions' set-up pages (edition, its categories), the companies'
+# pages, by name start.
 FESTIVAL_PREFIXES = (
     ("festival:organizer_edition", "edition"),
     ("festival:organizer_category_", "edition"),
     ("festival:organizer_call", "calls"),
+    ("festival:organizer_compan", "companies"),
+    ("festival:organizer_volunteer", "companies"),
 )
 # The judging pages, by the start of their URL name (the first that matches wins).
 JUDGING_SECTIONS = (

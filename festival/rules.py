@@ -6,6 +6,7 @@ A stranger's object is a 404, never a 403: its existence is not leaked either.
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -13,6 +14,8 @@ from festival.enums import Role
 from festival.models import (
     CallForEntries,
     Category,
+    Company,
+    CompanyContact,
     ConsentForm,
     Edition,
     Festival,
@@ -20,6 +23,7 @@ from festival.models import (
     Membership,
     Trade,
     User,
+    VolunteerCompany,
 )
 
 # Predicates: the one answer to "may this person…?" for every app.
@@ -245,3 +249,60 @@ def get_consent_for_files(user: User, pk: int) -> ConsentForm:
     if not file_owner_check(user, consent.film):
         raise Http404
     return consent
+
+
+# Partner companies
+
+
+def may_edit_film_contacts(user: User, film: Film) -> bool:
+    """The film's teacher enters its company's contacts while the film is editable."""
+    return film.company_id is not None and film.is_editable and is_film_teacher(user, film)
+
+
+def get_contact_for_teacher(user: User, film_pk: int, pk: int) -> CompanyContact:
+    """A contact of the teacher's film's company, one the teacher added: a teacher never
+    removes what an organizer or another teacher entered."""
+    film = get_film_for_teacher(user, film_pk)
+    if not may_edit_film_contacts(user, film):
+        raise Http404
+    return get_object_or_404(
+        CompanyContact.objects.select_related("company"),
+        company_id=film.company_id,
+        added_by=user,
+        pk=pk,
+    )
+
+
+def companies_for_organizer(user: User):
+    """The companies of the organizer's festival: those its films were shot in and those in its
+    list of volunteer companies."""
+    shot_here = Film.objects.filter(edition__festival_id=user.festival_id).values("company_id")
+    listed = VolunteerCompany.objects.filter(festival_id=user.festival_id).values("company_id")
+    return Company.objects.filter(Q(pk__in=shot_here) | Q(pk__in=listed))
+
+
+def get_company_for_organizer(user: User, pk: int) -> Company:
+    return get_object_or_404(companies_for_organizer(user), pk=pk)
+
+
+def get_contact_for_organizer(user: User, company_pk: int, pk: int) -> CompanyContact:
+    company = get_company_for_organizer(user, company_pk)
+    return get_object_or_404(company.contacts.select_related("company"), pk=pk)
+
+
+def volunteers_for_organizer(user: User):
+    return VolunteerCompany.objects.filter(festival_id=user.festival_id)
+
+
+def get_volunteer_for_organizer(user: User, company_pk: int) -> VolunteerCompany:
+    """The festival's entry for this company (one per company and festival)."""
+    return get_object_or_404(
+        volunteers_for_organizer(user).select_related("company"), company_id=company_pk
+    )
+
+
+def volunteers_for_teacher(user: User):
+    """The active volunteer companies of the festivals that approved the teacher."""
+    return VolunteerCompany.objects.filter(
+        festival_id__in=user.festival_ids(Role.TEACHER), active=True
+    )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from festival.views import accounts, calls, editions, files, organizer, teacher
+from festival.views import accounts, calls, companies, editions, files, organizer, teacher
 
 app_name = "festival"
 
@@ -30,6 +30,13 @@ teacher_urls = [
     path("films/<int:pk>/depose/", teacher.film_submitted, name="teacher_film_submitted"),
     path("films/<int:pk>/retirer/", teacher.film_withdraw, name="teacher_film_withdraw"),
     path("films/<int:pk>/reprendre/", teacher.film_restore, name="teacher_film_restore"),
+    path("films/<int:pk>/contacts/", companies.teacher_contact_add, name="teacher_contact_add"),
+    path(
+        "films/<int:pk>/contacts/<int:contact_pk>/supprimer/",
+        companies.teacher_contact_delete,
+        name="teacher_contact_delete",
+    ),
+    path("entreprises-volontaires/", companies.teacher_volunteers, name="teacher_volunteers"),
 ]
 
 organizer_urls = [
@@ -83,6 +90,34 @@ organizer_urls = [
     path("metiers/", editions.trade_list, name="organizer_trades"),
     path("metiers/<int:pk>/modifier/", editions.trade_edit, name="organizer_trade_edit"),
     path("metiers/<int:pk>/supprimer/", editions.trade_delete, name="organizer_trade_delete"),
+    path("entreprises/", companies.company_list, name="organizer_companies"),
+    path("entreprises/<int:pk>/", companies.company_detail, name="organizer_company"),
+    path(
+        "entreprises/<int:pk>/accord/",
+        companies.company_agreement,
+        name="organizer_company_agreement",
+    ),
+    path(
+        "entreprises/<int:pk>/contacts/",
+        companies.company_contact_add,
+        name="organizer_company_contact_add",
+    ),
+    path(
+        "entreprises/<int:pk>/contacts/<int:contact_pk>/supprimer/",
+        companies.company_contact_delete,
+        name="organizer_company_contact_delete",
+    ),
+    path(
+        "entreprises/volontaires/nouvelle/",
+        companies.volunteer_create,
+        name="organizer_volunteer_create",
+    ),
+    path("entreprises/<int:pk>/volontaire/", companies.volunteer_edit, name="organizer_volunteer"),
+    path(
+        "entreprises/<int:pk>/volontaire/retirer/",
+        companies.volunteer_delete,
+        name="organizer_volunteer_delete",
+    ),
 ]
 
 file_urls = [

@@ -14,6 +14,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from judging.visibility import with_agreed_companies
+
 FONT_DIRS = [
     Path(getattr(settings, "PDF_FONT_DIR", "") or "/nonexistent"),
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -88,7 +90,10 @@ def _category_label(award: dict) -> str:
 
 
 def palmares_pdf(snapshot: dict) -> bytes:
-    """The palmarès: every prize with its film, school and company, category by category."""
+    """The palmarès: every prize with its film, school and company, category by category.
+
+    A company's name (partner or sponsor) is printed only while it agrees to appear."""
+    snapshot = with_agreed_companies(snapshot)
     edition = snapshot["edition"]
     pdf = _Document("P")
     pdf.set_title(pdf.text_of(_("Palmarès — %(edition)s") % {"edition": edition["title"]}))
@@ -107,6 +112,13 @@ def palmares_pdf(snapshot: dict) -> bytes:
         pdf.line_of(
             f"{award['prize']} : « {award['film_title']} »", 12, bold=True, align="L", height=6
         )
+        if award.get("sponsor"):
+            pdf.line_of(
+                _("Prix offert par %(sponsor)s") % {"sponsor": award["sponsor"]},
+                10,
+                align="L",
+                height=5,
+            )
         where = ", ".join(filter(None, [award["school"], award["town"]]))
         if award["company"]:
             where += " — " + _("avec %(company)s") % {"company": award["company"]}
@@ -128,7 +140,8 @@ def crew_first_names(crew: str) -> list[str]:
 
 
 def certificates_pdf(snapshot: dict, *, crews: dict[int, str]) -> bytes:
-    """One certificate (diplôme) per award, landscape A4."""
+    """One certificate (diplôme) per award, landscape A4; company names as in `palmares_pdf`."""
+    snapshot = with_agreed_companies(snapshot)
     edition = snapshot["edition"]
     pdf = _Document("L")
     pdf.set_auto_page_break(auto=False)
@@ -145,6 +158,8 @@ def certificates_pdf(snapshot: dict, *, crews: dict[int, str]) -> bytes:
         pdf.ln(4)
         pdf.line_of(award["prize"], 22, bold=True, height=11)
         pdf.line_of(_category_label(award), 13)
+        if award.get("sponsor"):
+            pdf.line_of(_("Prix offert par %(sponsor)s") % {"sponsor": award["sponsor"]}, 12)
         pdf.ln(6)
         pdf.line_of(_("décerné au film"), 12)
         pdf.line_of(f"« {award['film_title']} »", 20, bold=True, height=10)

@@ -65,6 +65,18 @@ class Prize(models.Model):
     name = models.CharField(_("intitulé"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    sponsor = models.ForeignKey(
+        "festival.Company",
+        verbose_name=_("prix offert par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sponsored_prizes",
+        help_text=_(
+            "L'entreprise qui offre le prix. Son nom n'est montré au public qu'une fois son "
+            "accord de diffusion enregistré."
+        ),
+    )
 
     class Meta:
         verbose_name = _("prix")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from festival.enums import FilmStatus
-from festival.models import Film
+from festival.models import Company, Film
 from judging.models_results import Publication, ResultsSettings
 from judging.selectors_results import live_publications, snapshot_film_ids
 
@@ -80,3 +80,55 @@ def is_public(film: Film) -> bool:
     """One film (checked on every media file): only its own edition's palmarès is read."""
     palmares = LivePalmares.load(edition_id=film.edition_id)
     return public_films(palmares=palmares).filter(pk=film.pk).exists()
+
+
+# The names of companies, as the public reads them
+
+
+def without_unagreed_companies(awards: list[dict]) -> list[dict]:
+    """Awards from a frozen snapshot, with the partner company's and the sponsor's names
+    blanked unless the company agrees to appear on the public site now (one query).
+
+    The snapshot keeps what was published; the agreement is read at every rendering, so a
+    company withdrawing it disappears at once. A snapshot published before companies had ids
+    in it is matched through its films.
+    """
+    film_ids = {int(a["film_id"]) for a in awards if a.get("film_id") and "company_id" not in a}
+    film_companies = (
+        dict(Film.objects.filter(pk__in=sorted(film_ids)).values_list("pk", "company_id"))
+        if film_ids
+        else {}
+    )
+
+    def company_of(award):
+        if "company_id" in award:
+            return award["company_id"]
+        return film_companies.get(int(award["film_id"])) if award.get("film_id") else None
+
+    wanted = {company_of(a) for a in awards} | {a.get("sponsor_id") for a in awards}
+    wanted.discard(None)
+    agreed = (
+        set(
+            Company.objects.publicly_named()
+            .filter(pk__in=sorted(wanted))
+            .values_list("pk", flat=True)
+        )
+        if wanted
+        else set()
+    )
+    shown = []
+    for award in awards:
+        award = dict(award)
+        company_id = company_of(award)
+        award["company_id"] = company_id if company_id in agreed else None
+        if company_id not in agreed:
+            award["company"] = ""
+        if award.get("sponsor_id") not in agreed:
+            award["sponsor"], award["sponsor_id"] = "", None
+        shown.append(award)
+    return shown
+
+
+def with_agreed_companies(snapshot: dict) -> dict:
+    """The snapshot as the public may read it (certificates, palmarès PDF)."""
+    return {**snapshot, "awards": without_unagreed_companies(snapshot.get("awards") or [])}

@@ -36,6 +36,7 @@ from media_pipeline.originals import attach_original_video
 from public.demo_structures import add_structures
 from public.demo_outreach import create_demo_outreach
 from public import demo_trades
+from public.demo_companies import load_companies_demo
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -322,6 +323,10 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     past_films = create_past_edition_films(
         edition=past_edition, teachers=teachers, companies=companies, trades=trades,
         organizer=organizer,
+    )  # fmt: skip
+    load_companies_demo(
+        festival=festival, past_edition=past_edition, companies=companies,
+        organizer=organizer, teacher=teachers[0],
     )  # fmt: skip
     judge_and_publish(edition=past_edition, jurors=jurors, organizer=organizer)
     open_judging(edition=edition, jurors=jurors, organizer=organizer)

@@ -61,6 +61,8 @@ class PalmaresFeed(Feed):
         parts = [award.get("category") or "", award.get("school") or "", award.get("town") or ""]
         if award.get("company"):
             parts.append(_("tourné chez %(company)s") % {"company": award["company"]})
+        if award.get("sponsor"):
+            parts.append(_("Prix offert par %(sponsor)s") % {"sponsor": award["sponsor"]})
         return " — ".join(part for part in parts if part)
 
     def item_link(self, award):

@@ -82,7 +82,10 @@ class GalleryFilter(django_filters.FilterSet):
             School.objects.filter(films__in=public_ids).distinct().order_by("name", "town")
         )
         self.filters["company"].queryset = (
-            Company.objects.filter(films__in=public_ids).distinct().order_by("name", "town")
+            Company.objects.publicly_named()
+            .filter(films__in=public_ids)
+            .distinct()
+            .order_by("name", "town")
         )
 
     def chosen_festival(self) -> Festival | None:
@@ -104,13 +107,17 @@ class GalleryFilter(django_filters.FilterSet):
         # Every word must match somewhere: "fraiseur Besançon" finds the milling films there.
         for word in value.split()[:8]:
             with_trade = Trade.objects.filter(name__icontains=word).values("films")
+            # A company that did not agree is not found by its name either.
+            named = Company.objects.publicly_named()
+            with_company = named.filter(Q(name__icontains=word) | Q(town__icontains=word)).values(
+                "pk"
+            )
             queryset = queryset.filter(
                 Q(title__icontains=word)
                 | Q(synopsis__icontains=word)
                 | Q(school__name__icontains=word)
                 | Q(school__town__icontains=word)
-                | Q(company__name__icontains=word)
-                | Q(company__town__icontains=word)
+                | Q(company__in=with_company)
                 | Q(pk__in=with_trade)
             )
         return queryset

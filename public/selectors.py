@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from festival.models import Edition, Festival, Film, Trade
 from judging.models_results import Publication
 from judging.selectors_results import live_publication, live_publications, snapshot_film_ids
-from judging.visibility import LivePalmares, public_films
+from judging.visibility import LivePalmares, public_films, without_unagreed_companies
 from media_pipeline import delivery
 from media_pipeline.models import VideoVersion
 
@@ -91,14 +91,23 @@ def palmares_sections(publication: Publication, public_ids: set[int]) -> dict:
     """The frozen snapshot, grouped for the page: prizes per category, then special prizes."""
     snapshot = publication.snapshot or {}
     awards = []
-    for award in snapshot.get("awards") or []:
+    for award in without_unagreed_companies(snapshot.get("awards") or []):
         film_id = award.get("film_id")
         public = film_id is not None and int(film_id) in public_ids
         url = reverse("public:film", args=[film_id]) if public else ""
         trades = [
             t.get("name", "") if isinstance(t, dict) else str(t) for t in award.get("trades") or []
         ]
-        awards.append({**award, "trades": trades, "public": public, "url": url})
+        awards.append(
+            {
+                **award,
+                "trades": trades,
+                "public": public,
+                "url": url,
+                "company_page": company_url(award["company_id"]) if award["company_id"] else "",
+                "sponsor_page": company_url(award["sponsor_id"]) if award["sponsor_id"] else "",
+            }
+        )
     categories = []
     for category in snapshot.get("categories") or []:
         won = [a for a in awards if a.get("category_id") == category.get("id")]
@@ -202,3 +211,5 @@ def trade_cards(trade: Trade, user, palmares: LivePalmares) -> list[dict]:
     ]
     # Within an edition, the awarded films come first.
     return sorted(cards, key=lambda card: (-card["film"].edition.year, not card["prizes"]))
+def company_url(pk: int) -> str:
+    return reverse("public:company", args=[pk])

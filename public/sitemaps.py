@@ -4,9 +4,9 @@ public film and every trade's page."""
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from festival.models import Festival
+from festival.models import Company, Festival
 from judging.visibility import public_films
-from public.selectors import film_url, public_trades, published_editions
+from public.selectors import company_url, film_url, public_trades, published_editions
 
 
 class StaticSitemap(Sitemap):
@@ -57,6 +57,17 @@ class TradeSitemap(Sitemap):
 
     def location(self, slug):
         return reverse("public:trade", args=[slug])
+class CompanySitemap(Sitemap):
+    """The pages of the companies that agreed to appear, when a public film was shot there."""
+
+    def items(self):
+        shot_there = public_films().values("company_id")
+        return list(
+            Company.objects.publicly_named().filter(pk__in=shot_there).order_by("pk").only("pk")
+        )
+
+    def location(self, company):
+        return company_url(company.pk)
 
 
 SITEMAPS = {
@@ -65,4 +76,5 @@ SITEMAPS = {
     "palmares": PalmaresSitemap,
     "films": FilmSitemap,
     "trades": TradeSitemap,
+    "companies": CompanySitemap,
 }

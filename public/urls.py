@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
-from public.views import gallery, home, trades, votes
+from public.views import companies, gallery, home, trades, votes
 
 app_name = "public"
 
@@ -44,6 +44,7 @@ urlpatterns = [
     path("palmares/<slug:festival>/<int:year>/", include(palmares_urls)),
     path("galerie/", gallery.gallery, name="gallery"),
     path("films/<int:pk>/", include(film_urls)),
+    path("entreprises/<int:pk>/", companies.company_detail, name="company"),
     path("oembed/", gallery.oembed, name="oembed"),
     path("metiers/", trades.trade_list, name="trades"),
     path("metiers/<slug:slug>/", trades.trade_detail, name="trade"),

@@ -21,7 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from festival.domain.calls import unsubscribe_token
 from festival.enums import ApprovalStatus, ConsentStatus, FilmStatus, Role
-from festival.models import CallForEntries, Film, Trade
+from festival.models import CallForEntries, CompanyContact, Film, Trade, VolunteerCompany
 from judging.models import Affiliation, JudgingSettings
 from judging.models_results import Prize, PrizeKind, PublicVote, ResultsSettings
 from media_pipeline import delivery, tus
@@ -226,6 +226,16 @@ def _build_festival(
         festival=festival,
         description="Ce que fait ce métier, sur sa page publique.",
     )
+    # issue 12 — companies: a contact of the film's company, the festival's volunteer entry
+    # for it, and the public film's company agreeing to appear on the public site.
+    CompanyContact.objects.create(
+        company=data.film.company, name="Contact", email=f"contact@{festival.slug}.example.org"
+    )
+    VolunteerCompany.objects.create(
+        festival=festival, company=data.film.company, contact_name="Contact"
+    )
+    data.public_film.company.public_agreement_at = now
+    data.public_film.company.save()
     return data
 
 

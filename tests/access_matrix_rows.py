@@ -212,6 +212,32 @@ ROWS = [
     org("festival:organizer_call_progress", kwargs={"pk": "extra.call"}),
     org_post("festival:organizer_call_resume", kwargs={"pk": "extra.call"}),
     public("festival:call_unsubscribe", kwargs={"token": "extra.unsubscribe_token"}, post=True),
+    # issue 12 — companies
+    # The film is accepted, no longer editable: its teacher adds and removes no contact.
+    teacher_post("festival:teacher_contact_add", kwargs=FILM),
+    Row(
+        "festival:teacher_contact_delete",
+        kwargs={"pk": "a.film", "contact_pk": "a.film.company.contacts.first"},
+        get="405",
+        gate=TEACHERS,
+        post=True,
+    ),
+    Row(
+        "festival:teacher_volunteers",
+        allowed=TEACHERS,
+        hides_a_from=frozenset({OTHER_TEACHER, TEACHER_B}),
+    ),
+    org("festival:organizer_companies", own_festival=True, hides_a_from=OTHERS_OF_B),
+    org("festival:organizer_company", kwargs={"pk": "a.film.company"}),
+    org_post("festival:organizer_company_agreement", kwargs={"pk": "a.film.company"}),
+    org_post("festival:organizer_company_contact_add", kwargs={"pk": "a.film.company"}),
+    org_post(
+        "festival:organizer_company_contact_delete",
+        kwargs={"pk": "a.film.company", "contact_pk": "a.film.company.contacts.first"},
+    ),
+    org("festival:organizer_volunteer_create", own_festival=True, post=True),
+    org("festival:organizer_volunteer", kwargs={"pk": "a.film.company"}, post=True),
+    org_post("festival:organizer_volunteer_delete", kwargs={"pk": "a.film.company"}),
     # Private files.
     Row("festival:file_original_video", kwargs=FILM, allowed=FILM_PEOPLE),
     Row("festival:file_consent", kwargs={"pk": "a.consent"}, allowed=FILM_PEOPLE),
@@ -365,6 +391,8 @@ ROWS = [
     public("public:film", kwargs={"pk": "a.public_film"}),
     public("public:embed", kwargs={"pk": "a.public_film"}),
     public("public:poster", kwargs={"pk": "a.public_film"}),
+    # issue 12 — companies: the page of a company that agreed to appear.
+    public("public:company", kwargs={"pk": "a.public_film.company"}, hides_a_from=EVERYONE),
     public("public:oembed", query="format=json&url=extra.public_film_url"),
     public("public:sitemap", hides_a_from=EVERYONE),
     public("public:vote_home", kwargs=EDITION, hides_a_from=EVERYONE),
@@ -395,6 +423,7 @@ ADMIN_MODELS = {
     "festival.school": "a.film.school",
     "festival.company": "a.film.company",
     "festival.trade": "a.trade",
+    "festival.volunteercompany": None,
     "festival.film": "a.film",
     "festival.consentform": "a.consent",
     "festival.invitation": None,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from config.admin_site import PlatformAdminSite
 from festival.enums import Role
-from festival.models import Invitation, User
+from festival.models import Invitation, User, VolunteerCompany
 from judging.models import ScoreChange
 from judging.tasks import send_due_jury_reminders
 from tests import factories
@@ -58,7 +58,10 @@ def every_model(edition, teacher, organizer, juror):
     Group.objects.create(name="Exploitation")
     send_due_jury_reminders.enqueue()
     Invitation.objects.create(user=juror, invited_by=organizer)
-    factories.make_film(complete=True, category=scenario.lycee, teacher=teacher)
+    film = factories.make_film(complete=True, category=scenario.lycee, teacher=teacher)
+    VolunteerCompany.objects.create(
+        festival=edition.festival, company=film.company, contact_name="Contact"
+    )
     empty = [model for model in registered_models() if not model._default_manager.exists()]
     assert empty == []
 

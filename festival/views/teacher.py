@@ -30,12 +30,14 @@ from festival.domain.films import (
     withdraw_film,
 )
 from festival.enums import FilmStatus, Role
+from festival.forms.companies import ContactForm
 from festival.forms.teacher import ConsentForm, FilmForm, VideoForm, WithdrawForm
 from festival.history import teacher_history
 from festival.rules import (
     films_for_teacher,
     get_consent_for_teacher,
     get_film_for_teacher,
+    may_edit_film_contacts,
     open_editions,
     teacher_required,
 )
@@ -193,6 +195,8 @@ def film_detail(request, pk):
             "max_video_bytes": settings.FILMIT_MAX_UPLOAD_BYTES,
             "max_consent_bytes": settings.FILMIT_MAX_CONSENT_BYTES,
             "palmares_published": film.edition.palmares_is_published(),
+            "contacts": film.company.contacts.order_by("name", "pk") if film.company_id else [],
+            "contact_form": ContactForm() if may_edit_film_contacts(request.user, film) else None,
         },
     )
 

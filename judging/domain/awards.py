@@ -268,7 +268,9 @@ def awards_of(edition: Edition) -> QuerySet[Award]:
     """The edition's awards in the palmarès order."""
     return (
         Award.objects.filter(prize__edition=edition)
-        .select_related("prize", "prize__category", "film", "film__school", "film__company")
+        .select_related(
+            "prize", "prize__category", "prize__sponsor", "film", "film__school", "film__company"
+        )
         .order_by(
             "prize__category__position",
             "prize__category_id",

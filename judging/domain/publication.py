@@ -97,6 +97,10 @@ def build_snapshot(
                 "school": facts["school"],
                 "town": facts["town"],
                 "company": facts["company"],
+                "company_id": film.company_id,
+                # Frozen like the rest; shown only while the company agrees (judging.visibility).
+                "sponsor": prize.sponsor.name if prize.sponsor_id else "",
+                "sponsor_id": prize.sponsor_id,
                 "trades": sorted(trade.name for trade in film.trades.all()),
                 "reason": award.override_reason,
             }

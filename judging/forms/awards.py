@@ -3,13 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from festival.models import Company
 from judging.models_results import Prize
 
 
 class PrizeForm(forms.ModelForm):
     class Meta:
         model = Prize
-        fields = ["position", "name", "kind", "category", "description"]
+        fields = ["position", "name", "kind", "category", "description", "sponsor"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "position": forms.NumberInput(attrs={"class": "narrow-input"}),
@@ -19,6 +20,8 @@ class PrizeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
         self.fields["category"].empty_label = _("— Toute l'édition —")
+        self.fields["sponsor"].queryset = Company.objects.order_by("name", "town")
+        self.fields["sponsor"].empty_label = _("— Aucune —")
 
 
 class BasePrizeFormSet(forms.BaseModelFormSet):

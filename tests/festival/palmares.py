@@ -27,6 +27,9 @@ def award(film, prize="1er prix", *, kind="first", special=False) -> dict:
         "school": film.school.name,
         "town": film.school.town,
         "company": film.company.name if film.company_id else "",
+        "company_id": film.company_id,
+        "sponsor": "",
+        "sponsor_id": None,
         "trades": sorted(trade.name for trade in film.trades.all()),
         "reason": "",
     }

@@ -20,6 +20,7 @@ from festival.models import (
     School,
     Trade,
     User,
+    VolunteerCompany,
 )
 from tests import factories
 
@@ -54,6 +55,9 @@ def objects(complete_film, organizer, juror):
         Film: film,
         ConsentForm: film.consents.get(),
         Invitation: Invitation.objects.create(user=juror, invited_by=organizer),
+        VolunteerCompany: VolunteerCompany.objects.create(
+            festival=film.edition.festival, company=film.company, contact_name="Contact"
+        ),
     }
 
 
@@ -73,6 +77,7 @@ MODELS = [
     Film,
     ConsentForm,
     Invitation,
+    VolunteerCompany,
 ]
 
 

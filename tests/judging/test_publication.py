@@ -88,6 +88,9 @@ def test_snapshot_follows_the_contract(decided, organizer):
         "school": acier.school.name,
         "town": acier.school.town,
         "company": "",
+        "company_id": None,
+        "sponsor": "",
+        "sponsor_id": None,
         "trades": ["Soudeur"],
         "reason": "",
     }

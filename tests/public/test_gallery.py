@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from festival.enums import Academie
+from festival.models import Company
 from judging.visibility import public_films
 from media_pipeline.models import VideoStatus
 from public.filters import GalleryFilter
@@ -212,6 +214,8 @@ def catalogue(festival, edition, category):
         "ancien": cleared_film(other_category, title="Les robots d'hier"),
     }
     films["soudure"].trades.set([soudeur])
+    # Their companies agreed to appear: the public may find the films by company.
+    Company.objects.filter(films__in=films.values()).update(public_agreement_at=timezone.now())
     for each in (edition, other_edition):
         open_gallery(each)
     return films, soudeur, dijon, other_edition, other_category
@@ -293,6 +297,9 @@ def public_film(edition, category, teacher):
         synopsis="Une journée avec les régleurs de l'atelier.",
         crew="Léa\nTom B.\n  \nInès",
     )
+    # The company agreed to appear on the public site (without it, its name is hidden).
+    film.company.public_agreement_at = timezone.now()
+    film.company.save()
     publish(edition, [award(film)])
     make_version(film, status=VideoStatus.READY)
     return film

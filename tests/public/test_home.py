@@ -198,7 +198,8 @@ def test_home_palmares_queries_do_not_grow_with_winners(
         make_version(film, status=VideoStatus.READY)
     publish(edition, [award(film) for film in films])
     # The festivals, their current editions, the editions' palmarès dates, the categories; the
-    # latest palmarès, its public films and their posters' versions.
-    with django_assert_num_queries(7):
+    # latest palmarès, its public films and their posters' versions; the companies agreeing
+    # to be named.
+    with django_assert_num_queries(8):
         response = client.get(HOME)
     assert len(response.context["palmares"]["awards"]) == min(count, 6)
