@@ -8,7 +8,14 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from festival.enums import Academie, ApprovalStatus, ConsentStatus, FilmStatus, Role
+from festival.enums import (
+    Academie,
+    ApprovalStatus,
+    ConsentStatus,
+    FilmStatus,
+    MusicRights,
+    Role,
+)
 from festival.models import (
     Category,
     Company,
@@ -189,6 +196,8 @@ def make_film(
             company=make_company(),
             pupil_count=12,
             crew="Léa\nTom B.\nInès",
+            music_rights=MusicRights.ORIGINAL,
+            rights_declared_at=timezone.now(),
         )
     film = Film.objects.create(**{**defaults, **kw})
     if complete:

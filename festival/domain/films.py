@@ -242,13 +242,13 @@ def missing_for_submission(film: Film) -> list[str]:
         missing.append(_("au moins un métier présenté"))
     if not film.pupil_count:
         missing.append(_("le nombre d'élèves"))
-    if film.rights_declared_at is None:
-        missing.append(_("la déclaration des droits (musique et contenus de tiers)"))
     for check in _submission_checks:
         missing.extend(check(film))
     consents = [c for c in film.consents.all() if c.status != ConsentStatus.REFUSED]
     if not consents:
         missing.append(_("les autorisations de droit à l'image"))
+    if film.rights_declared_at is None:
+        missing.append(_("la déclaration des droits (musique et contenus de tiers)"))
     return missing
 
 
