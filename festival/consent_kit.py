@@ -92,7 +92,7 @@ def consent_form_pdf(film: Film) -> bytes:
     )
     pdf.paragraph(f"Contact du festival : {contact}", bold=True)
 
-    pdf.ln(3)
+    pdf.ln(2)
     pdf.field("Fait à")
     pdf.field("Le")
     pdf.signature_boxes(

@@ -34,7 +34,7 @@ class Document(FPDF):
     def __init__(self, title: str):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_auto_page_break(auto=True, margin=15)
-        self.set_margins(18, 15, 18)
+        self.set_margins(18, 12, 18)
         fonts = font_files()
         if fonts is not None:
             self.add_font("filmit", "", str(fonts[0]))
@@ -65,29 +65,33 @@ class Document(FPDF):
         )
 
     def heading(self, text, size: float = 12):
-        self.ln(3)
-        self.paragraph(text, size=size, bold=True, height=7)
+        self.ln(2)
+        self.paragraph(text, size=size, bold=True, height=6.5)
 
     def bullet(self, text, size: float = 10):
         self.font(size)
         self.cell(6, 5, self.text_of("•" if self._unicode else "-"))
-        self.multi_cell(0, 5, self.text_of(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(
+            0, 5, self.text_of(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
 
     def field(self, label, value=None, size: float = 10):
         """`Label : value`, or the label and a line to write on by hand when no value."""
         self.font(size, bold=True)
         label_text = self.text_of(f"{label} : ")
         width = self.get_string_width(label_text) + 1
-        self.cell(width, 7, label_text)
+        self.cell(width, 6.5, label_text)
         if value:
             self.font(size)
-            self.multi_cell(0, 7, self.text_of(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(
+                0, 6.5, self.text_of(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
             return
-        y = self.get_y() + 6
+        y = self.get_y() + 5.5
         self.line(self.get_x(), y, self.w - self.r_margin, y)
-        self.ln(8)
+        self.ln(7.5)
 
-    def signature_boxes(self, labels: list[str], height: float = 28):
+    def signature_boxes(self, labels: list[str], height: float = 24):
         if self.will_page_break(height + 8):
             self.add_page()
         gap = 6
@@ -97,6 +101,6 @@ class Document(FPDF):
             x = self.l_margin + index * (width + gap)
             self.set_xy(x, top)
             self.font(9, bold=True)
-            self.multi_cell(width, 4.5, self.text_of(label))
+            self.multi_cell(width, 4.5, self.text_of(label), align="L")
             self.rect(x, top + 10, width, height)
         self.set_xy(self.l_margin, top + 10 + height + 4)
