@@ -33,6 +33,7 @@ from judging.domain.publication import publish_palmares
 from judging.domain.scoring import validate_evaluation
 from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
+from public.demo_rules import load_rules_demo
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -335,6 +336,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     second = create_second_festival(
         organizer=organizer, teacher=teachers[0], juror=jurors[0], now=now, year=year
     )
+    load_rules_demo(edition=edition, films=films, past_films=past_films)
     return {
         "festival": festival,
         "edition": edition,
