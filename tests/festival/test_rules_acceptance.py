@@ -12,7 +12,7 @@ from festival.domain import DomainError
 from festival.domain.films import set_film_status, submit_film
 from festival.domain.rules_acceptance import rules_acceptance_needed, rules_version
 from festival.enums import FilmStatus
-from festival.models import RulesAcceptance
+from festival.models import RulesAcceptance, User
 
 RULES = (
     "Article 1. Un film de 5 minutes au plus.\r\n\r\n"
@@ -225,3 +225,15 @@ def test_the_rules_are_on_the_public_festival_page(client, edition):
 def test_no_rules_section_without_rules(client, edition):
     response = client.get(reverse("public:festival", args=[edition.festival.slug]))
     assert 'id="reglement"' not in page(response)
+
+
+def test_platform_operators_read_it_in_the_admin(client, ruled_film, teacher, sent_emails):
+    submit_film(film=ruled_film, user=teacher, rules_accepted=True)
+    operator = User.objects.create_superuser(email="ops@filmit.example", password="x-Long-2026")
+    client.force_login(operator)
+
+    response = client.get(reverse("admin:festival_film_change", args=[ruled_film.pk]))
+
+    content = page(response)
+    assert RULES_VERSION in content
+    assert "Article 2. Chaque élève filmé a une autorisation signée." in content
