@@ -71,9 +71,7 @@ class Document(FPDF):
     def bullet(self, text, size: float = 10):
         self.font(size)
         self.cell(6, 5, self.text_of("•" if self._unicode else "-"))
-        self.multi_cell(
-            0, 5, self.text_of(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        self.multi_cell(0, 5, self.text_of(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def field(self, label, value=None, size: float = 10):
         """`Label : value`, or the label and a line to write on by hand when no value."""
