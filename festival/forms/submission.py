@@ -66,11 +66,35 @@ class SubmitForm(forms.Form):
         required=False,
         error_messages={"required": _("Cochez la case pour accepter le règlement de l'édition.")},
     )
+    # The version of the rules the page showed: the teacher accepts the text they read.
+    rules_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, rules_needed: bool, **kw):
-        super().__init__(*args, **kw)
+    def __init__(self, *args, rules_needed: bool, rules_version: str = "", **kw):
+        super().__init__(*args, initial={"rules_version": rules_version}, **kw)
         self.rules_needed = rules_needed
+        self.current_version = rules_version
         if rules_needed:
             self.fields["accept_rules"].required = True
         else:
             del self.fields["accept_rules"]
+            del self.fields["rules_version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.rules_needed and cleaned.get("accept_rules"):
+            if cleaned.get("rules_version") != self.current_version:
+                self.add_error(
+                    "accept_rules",
+                    ValidationError(
+                        _(
+                            "Le règlement vient d'être modifié par l'organisation : relisez-le "
+                            "puis cochez à nouveau la case."
+                        ),
+                        code="rules_changed",
+                    ),
+                )
+                # The page shows the new text: its box starts unticked.
+                self.data = self.data.copy()
+                self.data.pop("accept_rules", None)
+                self.data["rules_version"] = self.current_version
+        return cleaned

@@ -30,7 +30,11 @@ from festival.domain.films import (
     withdraw_film,
 )
 from festival.domain.rights import declare_rights
-from festival.domain.rules_acceptance import latest_acceptance, rules_acceptance_needed
+from festival.domain.rules_acceptance import (
+    latest_acceptance,
+    rules_acceptance_needed,
+    rules_version,
+)
 from festival.enums import FilmStatus, Role
 from festival.forms.submission import RightsDeclarationForm, SubmitForm
 from festival.forms.teacher import ConsentForm, FilmForm, VideoForm, WithdrawForm
@@ -295,7 +299,11 @@ def film_submit(request, pk):
     """GOV.UK "check your answers": what will be sent, the rules to accept, then the button."""
     film = get_film_for_teacher(request.user, pk)
     rules_needed = rules_acceptance_needed(film)
-    form = SubmitForm(request.POST if request.method == "POST" else None, rules_needed=rules_needed)
+    form = SubmitForm(
+        request.POST if request.method == "POST" else None,
+        rules_needed=rules_needed,
+        rules_version=rules_version(film.edition.rules),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             submit_film(

@@ -148,7 +148,9 @@ def test_refusing_to_tick_shows_a_clear_error_and_keeps_the_film(
 def test_ticking_the_box_submits_and_stores_the_acceptance(
     teacher_client, teacher, ruled_film, sent_emails
 ):
-    response = teacher_client.post(submit_url(ruled_film), {"accept_rules": "on"})
+    response = teacher_client.post(
+        submit_url(ruled_film), {"accept_rules": "on", "rules_version": RULES_VERSION}
+    )
 
     assert response["Location"] == reverse(
         "festival:teacher_film_submitted", kwargs={"pk": ruled_film.pk}
@@ -156,6 +158,37 @@ def test_ticking_the_box_submits_and_stores_the_acceptance(
     assert list(RulesAcceptance.objects.values_list("film", "user", "rules_sha256")) == [
         (ruled_film.pk, teacher.pk, RULES_VERSION)
     ]
+
+
+def test_rules_changed_while_the_teacher_read_them_are_shown_again(
+    teacher_client, ruled_film, sent_emails
+):
+    edition = ruled_film.edition
+    edition.rules = "Article unique. Le nouveau règlement."
+    edition.save(update_fields=["rules"])
+
+    response = teacher_client.post(
+        submit_url(ruled_film), {"accept_rules": "on", "rules_version": RULES_VERSION}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "accept_rules": [
+            "Le règlement vient d'être modifié par l'organisation : relisez-le puis cochez à "
+            "nouveau la case."
+        ]
+    }
+    content = page(response)
+    assert "<p>Article unique. Le nouveau règlement.</p>" in content
+    assert f'value="{rules_version(edition.rules)}"' in content
+    # The box is shown again unticked, beside its error.
+    [box] = [line for line in content.splitlines() if 'name="accept_rules"' in line]
+    assert 'aria-describedby="id_accept_rules_error"' in box
+    assert "checked" not in box
+    assert '<ul class="errorlist" id="id_accept_rules_error">' in content
+    ruled_film.refresh_from_db()
+    assert ruled_film.status == FilmStatus.DRAFT
+    assert RulesAcceptance.objects.count() == 0
 
 
 def test_resubmitting_with_unchanged_rules_asks_nothing(
