@@ -31,6 +31,7 @@ from festival.models import (
     FilmEvent,
     Invitation,
     Membership,
+    RulesAcceptance,
     School,
     Trade,
     TrainingLink,
@@ -354,6 +355,22 @@ class ConsentFormInline(admin.TabularInline):
         return _consent_link(obj)
 
 
+class RulesAcceptanceInline(admin.TabularInline):
+    """What the teacher accepted, as accepted: never edited, only made by a submission."""
+
+    model = RulesAcceptance
+    extra = 0
+    fields = ("user", "accepted_at", "rules_sha256", "rules_text")
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class FilmEventInline(admin.TabularInline):
     model = FilmEvent
     extra = 0
@@ -458,6 +475,11 @@ class FilmAdmin(admin.ModelAdmin):
         "submitted_at",
         "created_at",
         "updated_at",
+        # Declared by the teacher through festival.domain.rights.
+        "music_rights",
+        "third_party_credits",
+        "rights_declared_at",
+        "rights_declared_by",
     )
     fieldsets = (
         (None, {"fields": ("edition", "category", "title", "synopsis", "status", "status_reason")}),
@@ -477,9 +499,20 @@ class FilmAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Musique et droits des tiers"),
+            {
+                "fields": (
+                    "music_rights",
+                    "third_party_credits",
+                    "rights_declared_at",
+                    "rights_declared_by",
+                )
+            },
+        ),
         (_("Dates"), {"fields": ("submitted_at", "created_at", "updated_at")}),
     )
-    inlines = (ConsentFormInline, FilmEventInline)
+    inlines = (ConsentFormInline, RulesAcceptanceInline, FilmEventInline)
 
     def get_queryset(self, request):
         return with_consent_counts(super().get_queryset(request))

@@ -86,3 +86,12 @@ class Academie(models.TextChoices):
     STRASBOURG = "strasbourg", "Strasbourg"
     TOULOUSE = "toulouse", "Toulouse"
     VERSAILLES = "versailles", "Versailles"
+
+
+class MusicRights(models.TextChoices):
+    """The music of a film, as its teacher declares it before submission."""
+
+    NONE = "none", _("Pas de musique")
+    ORIGINAL = "original", _("Musique originale composée par les élèves")
+    FREE_LICENCE = "free_licence", _("Musique sous licence libre")
+    PERMISSION = "permission", _("Musique utilisée avec l'autorisation de l'ayant droit")

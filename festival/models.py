@@ -18,6 +18,7 @@ from festival.enums import (
     ConsentStatus,
     EditionPhase,
     FilmStatus,
+    MusicRights,
     Role,
     StructureKind,
 )
@@ -761,6 +762,23 @@ class Film(models.Model):
     submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # The music and third-party rights declaration, made by the teacher before submission
+    # (festival.domain.rights).
+    music_rights = models.CharField(
+        _("musique du film"), max_length=20, choices=MusicRights.choices, blank=True
+    )
+    third_party_credits = models.TextField(
+        _("crédits de la musique et des contenus de tiers"), blank=True
+    )
+    rights_declared_at = models.DateTimeField(_("droits déclarés le"), null=True, blank=True)
+    rights_declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("droits déclarés par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = FilmQuerySet.as_manager()
 
@@ -875,3 +893,34 @@ from festival.models_outreach import (  # noqa: E402, F401
     CallUnsubscription,
     FilmReminder,
 )
+
+
+class RulesAcceptance(models.Model):
+    """The edition's rules as a teacher accepted them when submitting a film: the text itself
+    and its SHA-256 (the version), so that a later change of the rules never rewrites what was
+    accepted (festival.domain.rules_acceptance)."""
+
+    film = models.ForeignKey(
+        Film, verbose_name=_("film"), on_delete=models.CASCADE, related_name="rules_acceptances"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepté par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepté le"), default=timezone.now)
+    rules_text = models.TextField(_("règlement accepté"))
+    rules_sha256 = models.CharField(_("version du règlement (SHA-256)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("acceptation du règlement")
+        verbose_name_plural = _("acceptations du règlement")
+        ordering = ["accepted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.film}: {self.short_version}"
+
+    @property
+    def short_version(self) -> str:
+        return self.rules_sha256[:12]

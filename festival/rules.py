@@ -243,6 +243,19 @@ def get_film_for_files(user: User, pk: int) -> Film:
     return film
 
 
+def get_film_for_consent_kit(user: User, pk: int) -> Film:
+    """A film whose consent kit one may read: the people who handle its consents."""
+    film = get_object_or_404(
+        Film.objects.select_related(
+            "edition__festival", "category", "school", "company", "teacher"
+        ),
+        pk=pk,
+    )
+    if not file_owner_check(user, film):
+        raise Http404
+    return film
+
+
 def get_consent_for_files(user: User, pk: int) -> ConsentForm:
     """A consent form to download: its film's teacher and its festival's organizers."""
     consent = get_object_or_404(ConsentForm.objects.select_related("film__edition"), pk=pk)

@@ -1,6 +1,15 @@
 from django.urls import include, path
 
-from festival.views import accounts, calls, companies, editions, files, organizer, teacher
+from festival.views import (
+    accounts,
+    calls,
+    companies,
+    consent_kit,
+    editions,
+    files,
+    organizer,
+    teacher,
+)
 
 app_name = "festival"
 
@@ -25,6 +34,13 @@ teacher_urls = [
         "films/<int:pk>/autorisations/<int:consent_pk>/supprimer/",
         teacher.consent_delete,
         name="teacher_consent_delete",
+    ),
+    path("films/<int:pk>/droits/", teacher.film_rights, name="teacher_film_rights"),
+    path("films/<int:pk>/kit-autorisations/", consent_kit.guide, name="teacher_consent_kit"),
+    path(
+        "films/<int:pk>/kit-autorisations/autorisation-droit-image.pdf",
+        consent_kit.consent_form,
+        name="teacher_consent_kit_form",
     ),
     path("films/<int:pk>/deposer/", teacher.film_submit, name="teacher_film_submit"),
     path("films/<int:pk>/depose/", teacher.film_submitted, name="teacher_film_submitted"),

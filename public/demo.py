@@ -33,10 +33,11 @@ from judging.domain.publication import publish_palmares
 from judging.domain.scoring import validate_evaluation
 from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
-from public.demo_structures import add_structures
-from public.demo_outreach import create_demo_outreach
 from public import demo_trades
 from public.demo_companies import load_companies_demo
+from public.demo_outreach import create_demo_outreach
+from public.demo_rules import load_rules_demo
+from public.demo_structures import add_structures
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -349,6 +350,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
         organizer=organizer, teacher=teachers[0], juror=jurors[0], now=now, year=year
     )
     create_demo_outreach(festival=festival, edition=edition, organizer=organizer)
+    load_rules_demo(edition=edition, films=films, past_films=past_films)
     return {
         "festival": festival,
         "edition": edition,

@@ -170,6 +170,10 @@ ROWS = [
     teacher_post("festival:teacher_film_withdraw", kwargs=FILM),
     teacher_post("festival:teacher_film_restore", kwargs=FILM),
     teacher_post("teacher_film_video", kwargs=FILM),
+    # issue 12 — rules
+    Row("festival:teacher_film_rights", kwargs=FILM, allowed={TEACHER_OF_FILM}, post=True),
+    Row("festival:teacher_consent_kit", kwargs=FILM, allowed=FILM_PEOPLE),
+    Row("festival:teacher_consent_kit_form", kwargs=FILM, allowed=FILM_PEOPLE),
     # The organizers' pages.
     org("festival:organizer_dashboard", own_festival=True, hides_a_from=OTHERS_OF_B),
     org("festival:organizer_films", own_festival=True, hides_a_from=OTHERS_OF_B),

@@ -13,6 +13,7 @@ from festival.enums import (
     ApprovalStatus,
     ConsentStatus,
     FilmStatus,
+    MusicRights,
     Role,
     StructureKind,
 )
@@ -210,6 +211,8 @@ def make_film(
             company=make_company(),
             pupil_count=12,
             crew="Léa\nTom B.\nInès",
+            music_rights=MusicRights.ORIGINAL,
+            rights_declared_at=timezone.now(),
         )
     film = Film.objects.create(**{**defaults, **kw})
     if complete:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from festival import emails
 from festival.domain import DomainError
+from festival.domain.rules_acceptance import check_rules_accepted, record_rules_acceptance
 from festival.enums import ConsentStatus, FilmStatus, Role
 from festival.models import Category, Edition, Film, FilmEvent, User
 from festival.rules import is_film_organizer, is_film_teacher
@@ -246,10 +247,14 @@ def missing_for_submission(film: Film) -> list[str]:
     consents = [c for c in film.consents.all() if c.status != ConsentStatus.REFUSED]
     if not consents:
         missing.append(_("les autorisations de droit à l'image"))
+    if film.rights_declared_at is None:
+        missing.append(_("la déclaration des droits (musique et contenus de tiers)"))
     return missing
 
 
-def submit_film(*, film: Film, user: User, now=None) -> Film:
+def submit_film(*, film: Film, user: User, now=None, rules_accepted: bool = False) -> Film:
+    """`rules_accepted`: the teacher ticked "J'ai lu et j'accepte le règlement de l'édition",
+    needed when the edition has rules that the film's latest acceptance is not of."""
     # The deadline applies to first submissions; a film sent back for changes by the
     # organizers can be resubmitted after it.
     if film.status == FilmStatus.DRAFT:
@@ -260,7 +265,11 @@ def submit_film(*, film: Film, user: User, now=None) -> Film:
             _("Il manque encore : %(items)s.") % {"items": ", ".join(missing)},
             code="incomplete",
         )
-    set_film_status(film=film, to=FilmStatus.SUBMITTED, actor=user)
+    check_rules_accepted(film=film, rules_accepted=rules_accepted)
+    with transaction.atomic():
+        # Rolled back with the acceptance if the move is refused.
+        record_rules_acceptance(film=film, user=user, now=now)
+        set_film_status(film=film, to=FilmStatus.SUBMITTED, actor=user)
     emails.send_to_user(template="film_submitted", user=film.teacher, context={"film": film})
     organizers = User.objects.members_of(film.edition.festival_id, Role.ORGANIZER)
     emails.send_templated(

@@ -24,6 +24,7 @@ from festival.domain import DomainError
 from festival.domain.accounts import decide_membership, invite_member, switch_festival
 from festival.domain.consents import review_consent
 from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
+from festival.domain.rules_acceptance import acceptance_lines
 from festival.enums import (
     Academie,
     ApprovalStatus,
@@ -355,6 +356,7 @@ def film_detail(request, pk):
             "actions": [_action(to) for to in transitions],
             "consent_form": ConsentReviewForm(),
             "jury_notices": films_without_jurors(edition=film.edition, films=[film]),
+            "rules_acceptances": acceptance_lines(film),
         },
     )
 

@@ -29,8 +29,15 @@ from festival.domain.films import (
     update_film,
     withdraw_film,
 )
+from festival.domain.rights import declare_rights
+from festival.domain.rules_acceptance import (
+    latest_acceptance,
+    rules_acceptance_needed,
+    rules_version,
+)
 from festival.enums import FilmStatus, Role
 from festival.forms.companies import ContactForm
+from festival.forms.submission import RightsDeclarationForm, SubmitForm
 from festival.forms.teacher import ConsentForm, FilmForm, VideoForm, WithdrawForm
 from festival.history import teacher_history
 from festival.rules import (
@@ -192,6 +199,7 @@ def film_detail(request, pk):
             "video_form": VideoForm() if film.is_editable else None,
             "consent_form": ConsentForm() if film.status in OPEN_FOR_CONSENTS else None,
             "withdraw_form": WithdrawForm(),
+            "rights_form": RightsDeclarationForm(film=film) if film.is_editable else None,
             "max_video_bytes": settings.FILMIT_MAX_UPLOAD_BYTES,
             "max_consent_bytes": settings.FILMIT_MAX_CONSENT_BYTES,
             "palmares_published": film.edition.palmares_is_published(),
@@ -263,16 +271,55 @@ def consent_delete(request, pk, consent_pk):
 
 
 @teacher_required
-def film_submit(request, pk):
-    """GOV.UK "check your answers": what will be sent, then the button that sends it."""
+def film_rights(request, pk):
+    """The music and third-party rights declaration (also shown on the film's page)."""
     film = get_film_for_teacher(request.user, pk)
-    if request.method == "POST":
+    if not film.is_editable:
+        messages.error(
+            request,
+            _("Le film est « %(status)s » : sa déclaration des droits ne peut plus changer.")
+            % {"status": film.get_status_display()},
+        )
+        return redirect(film)
+    form = RightsDeclarationForm(request.POST if request.method == "POST" else None, film=film)
+    if form.is_valid():
         try:
-            submit_film(film=film, user=request.user)
+            declare_rights(
+                film=film,
+                user=request.user,
+                music_rights=form.cleaned_data["music_rights"],
+                third_party_credits=form.cleaned_data["third_party_credits"],
+            )
+        except DomainError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("La déclaration des droits est enregistrée."))
+            return redirect(f"{film.get_absolute_url()}#droits")
+    return render(request, "festival/teacher/film_rights.html", {"film": film, "form": form})
+
+
+@teacher_required
+def film_submit(request, pk):
+    """GOV.UK "check your answers": what will be sent, the rules to accept, then the button."""
+    film = get_film_for_teacher(request.user, pk)
+    rules_needed = rules_acceptance_needed(film)
+    form = SubmitForm(
+        request.POST if request.method == "POST" else None,
+        rules_needed=rules_needed,
+        rules_version=rules_version(film.edition.rules),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit_film(
+                film=film,
+                user=request.user,
+                rules_accepted=form.cleaned_data.get("accept_rules", False),
+            )
         except DomainError as error:
             _error_messages(request, error)
             return redirect(film)
         return redirect("festival:teacher_film_submitted", pk=film.pk)
+    # A refused form is shown again with its error; a film not ready goes back to its page.
     prefetch_related_objects([film], *submission_prefetch())
     try:
         if film.status == FilmStatus.DRAFT:
@@ -287,6 +334,9 @@ def film_submit(request, pk):
         "festival/teacher/film_submit.html",
         {
             "film": film,
+            "form": form,
+            "rules_needed": rules_needed,
+            "accepted": latest_acceptance(film),
             "trades": film.trades.all(),
             "consents": film.consents.all(),
             "resubmission": film.status == FilmStatus.NEEDS_CHANGES,

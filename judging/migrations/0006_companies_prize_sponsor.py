@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("festival", "0006_companies_agreement_volunteers"),
+        ("festival", "0009_companies_agreement_volunteers"),
         ("judging", "0005_public_vote_email_key"),
     ]
 

@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     festival = factories.make_festival(name="FILM'IT Franche-Comté", slug="filmit-fc")
-    edition = factories.make_edition(festival)
+    edition = factories.make_edition(
+        festival, rules="Article 1. Un film de 5 minutes au plus, tourné en entreprise."
+    )
     factories.make_category(edition, name="Lycée", slug="lycee")
     company = factories.make_company(name="Forges de Franche-Comté")
     factories.make_trade(name="Soudeur")
@@ -55,7 +57,13 @@ def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     page.get_by_role("button", name="Envoyer les autorisations").click()
     expect(page.get_by_role("cell", name="autorisations.pdf", exact=True)).to_be_visible()
 
-    # Check your answers: what is sent, then the button.
+    # The music and third-party rights declaration.
+    page.get_by_label("Musique originale composée par les élèves").check()
+    page.get_by_label("Je déclare que ces informations sont exactes").check()
+    page.get_by_role("button", name="Enregistrer la déclaration").click()
+    expect(page.locator("#droits")).to_contain_text("Musique originale composée par les élèves")
+
+    # Check your answers: what is sent, the rules to accept, then the button.
     page.get_by_role("link", name="Vérifier puis déposer le film").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez avant de déposer le film")
     answers = page.locator(".check-answers").first
@@ -63,6 +71,8 @@ def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     expect(answers).to_contain_text("Forges de Franche-Comté")
     expect(page.locator(".check-answers").nth(1)).to_contain_text("notre-film.mp4")
     assert Film.objects.get(pk=film.pk).status == FilmStatus.DRAFT
+    expect(page.locator("#reglement")).to_contain_text("Un film de 5 minutes au plus")
+    page.get_by_label("J'ai lu et j'accepte le règlement de l'édition").check()
     shoot(page, "teacher-check")
     page.get_by_role("button", name="Déposer le film").click()
 
@@ -83,3 +93,6 @@ def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     )
     assert list(film.trades.values_list("name", flat=True)) == ["Soudeur"]
     assert film.crew == "Léa\nTom B.\nInès"
+    assert list(film.rules_acceptances.values_list("user", "rules_text")) == [
+        (teacher.pk, "Article 1. Un film de 5 minutes au plus, tourné en entreprise.")
+    ]

@@ -168,6 +168,7 @@ def test_dashboard_shows_status_and_checklist(teacher_client, film, complete_fil
             "le nombre d'élèves",
             "la vidéo du film",
             "les autorisations de droit à l'image",
+            "la déclaration des droits (musique et contenus de tiers)",
         ],
         complete_film.pk: [],
     }
@@ -629,6 +630,7 @@ def test_film_page_shows_what_is_missing(teacher_client, film):
         "le nombre d'élèves",
         "la vidéo du film",
         "les autorisations de droit à l'image",
+        "la déclaration des droits (musique et contenus de tiers)",
     ]
     assert response.context["can_submit"] is False
     assert film_url("teacher_film_submit", film) not in page(response)
@@ -817,7 +819,7 @@ def test_check_your_answers_before_submitting(teacher_client, complete_film, sen
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "festival/teacher/film_submit.html"
     content = page(response)
-    assert f'<form method="post" action="{url}" class="actions">' in content
+    assert f'<form method="post" action="{url}">' in content
     assert f"<dd>{complete_film.title}</dd>" in content
     assert f"<dd>{complete_film.category.name}</dd>" in content
     assert "autorisation envoyée" in content
@@ -859,7 +861,8 @@ def test_incomplete_film_is_not_submitted(teacher_client, film, sent_emails):
 
     assert messages_of(response) == [
         "Il manque encore : un synopsis, l'entreprise partenaire, au moins un métier présenté, "
-        "le nombre d'élèves, la vidéo du film, les autorisations de droit à l'image."
+        "le nombre d'élèves, la vidéo du film, les autorisations de droit à l'image, "
+        "la déclaration des droits (musique et contenus de tiers)."
     ]
     film.refresh_from_db()
     assert film.status == FilmStatus.DRAFT

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('festival', '0005_school_contact_company_contacts'),
+        ('festival', '0006_structures_siret_kind'),
     ]
 
     operations = [

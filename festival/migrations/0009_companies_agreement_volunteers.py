@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("festival", "0005_school_contact_company_contacts"),
+        ("festival", "0008_trades_pages"),
     ]
 
     operations = [

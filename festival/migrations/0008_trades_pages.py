@@ -24,7 +24,7 @@ def fill_slugs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('festival', '0005_school_contact_company_contacts'),
+        ('festival', '0007_outreach_calls_reminders'),
     ]
 
     operations = [
