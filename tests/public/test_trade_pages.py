@@ -237,8 +237,8 @@ def test_a_trade_gets_its_address_once(db):
 def test_the_migration_gives_existing_trades_an_address():
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("festival", "0005_school_contact_company_contacts")]
-    after = [("festival", "0006_trades_pages")]
+    before = [("festival", "0007_outreach_calls_reminders")]
+    after = [("festival", "0008_trades_pages")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("festival", "Trade")
