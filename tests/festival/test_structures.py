@@ -390,7 +390,10 @@ def test_a_structure_s_teacher_submits_an_insertion_film(
     )
     # The video's upload is the media pipeline's own journey: its file is attached here.
     film.original_video.save("original", ContentFile(factories.tiny_video_bytes()), save=True)
-    client.post(reverse("festival:teacher_film_rights", args=[film.pk]), {"music_rights": "none", "certify": "on"})
+    client.post(
+        reverse("festival:teacher_film_rights", args=[film.pk]),
+        {"music_rights": "none", "certify": "on"},
+    )
     response = client.post(
         reverse("festival:teacher_film_submit", args=[film.pk]), {"accept_rules": "on"}
     )
