@@ -2,27 +2,19 @@
 
 Both are drawn from the frozen snapshot, so that a PDF printed today says what was published.
 Only the pupils' first names (Film.crew) come from the film, since the snapshot does not carry
-them. Drawn with fpdf2; DejaVu Sans is used when the system has it (all of French and more),
+them. Drawn with fpdf2; DejaVu Sans (found by festival.pdf) is used when the system has it,
 else the PDF core font with the few characters it lacks spelled out (œ → oe).
 """
 
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from festival.pdf import font_files as _font_files
 from judging.visibility import with_agreed_companies
 
-FONT_DIRS = [
-    Path(getattr(settings, "PDF_FONT_DIR", "") or "/nonexistent"),
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-    Path("/Library/Fonts"),
-]
 LATIN1_FALLBACKS = {
     "œ": "oe",
     "Œ": "OE",
@@ -38,14 +30,6 @@ LATIN1_FALLBACKS = {
     "\u202f": " ",
     "€": "EUR",
 }
-
-
-def _font_files() -> tuple[Path, Path] | None:
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    return None
 
 
 class _Document(FPDF):
