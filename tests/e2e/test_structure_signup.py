@@ -2,6 +2,7 @@
 of path shows its own fields, and the page passes axe at desktop and phone widths."""
 
 import pytest
+from playwright.sync_api import expect
 
 from festival.enums import ApprovalStatus, StructureKind
 from festival.models import School, User
@@ -33,11 +34,13 @@ def test_a_tutor_signs_up_a_structure_with_its_siret(page, live_server):
 
     uai_group = page.locator('[data-shown-when="structure_type=uai"]')
     siret_group = page.locator('[data-shown-when="structure_type=siret"]')
-    assert (uai_group.is_visible(), siret_group.is_visible()) == (True, False)
+    expect(uai_group).to_be_visible()
+    expect(siret_group).to_be_hidden()
     assert serious_violations(page) == []
 
     page.get_by_label("Une autre structure").check()
-    assert (uai_group.is_visible(), siret_group.is_visible()) == (False, True)
+    expect(uai_group).to_be_hidden()
+    expect(siret_group).to_be_visible()
     page.get_by_label("Numéro SIRET de la structure").fill("123")
     page.get_by_label("Nom de la structure").fill("École de la deuxième chance du Doubs")
     page.get_by_label("Type de structure").select_option(StructureKind.E2C)
@@ -52,7 +55,9 @@ def test_a_tutor_signs_up_a_structure_with_its_siret(page, live_server):
 
     # Refused in French, the SIRET path still open with what was typed.
     assert page.get_by_text("Le numéro SIRET doit comporter 14 chiffres.").is_visible()
-    assert (uai_group.is_visible(), siret_group.is_visible()) == (False, True)
+    # The page's script folds the other path once it has run.
+    expect(uai_group).to_be_hidden()
+    expect(siret_group).to_be_visible()
     assert serious_violations(page) == []
 
     page.get_by_label("Numéro SIRET de la structure").fill(siret)
