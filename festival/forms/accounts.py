@@ -338,9 +338,11 @@ class SignupForm(SetPasswordMixin, forms.Form):
             # Someone already added it: the code identifies it, no need for the rest.
             cleaned["school"] = known
             return
-        for name in self.NEW_SCHOOL_FIELDS:
-            if not cleaned.get(name):
-                self.add_error(name, _("Ce champ est nécessaire pour ajouter votre établissement."))
+        self._require(
+            cleaned,
+            self.NEW_SCHOOL_FIELDS,
+            _("Ce champ est nécessaire pour ajouter votre établissement."),
+        )
 
     def _clean_structure(self, cleaned):
         # The SIRET path: a school chosen in the list of the other path does not count.
@@ -359,11 +361,11 @@ class SignupForm(SetPasswordMixin, forms.Form):
             return
         known = School.objects.filter(siret=siret).first()
         if known is None:
-            for name in self.NEW_STRUCTURE_FIELDS:
-                if not cleaned.get(name):
-                    self.add_error(
-                        name, _("Ce champ est nécessaire pour inscrire votre structure.")
-                    )
+            self._require(
+                cleaned,
+                self.NEW_STRUCTURE_FIELDS,
+                _("Ce champ est nécessaire pour inscrire votre structure."),
+            )
             return
         kind = cleaned.get("structure_kind")
         if kind and known.kind and kind != known.kind:
@@ -385,6 +387,12 @@ class SignupForm(SetPasswordMixin, forms.Form):
             return
         # Someone already signed it up: the number identifies it, no need for the rest.
         cleaned["school"] = known
+
+    def _require(self, cleaned, names, message) -> None:
+        """A new structure is being added: each of its fields left empty gets `message`."""
+        for name in names:
+            if not cleaned.get(name):
+                self.add_error(name, message)
 
     @property
     def adds_school(self) -> bool:

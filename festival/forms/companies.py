@@ -4,16 +4,10 @@ They only parse input: the domain functions (festival.domain.companies) decide.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from festival.models import Company, Trade
-from festival.validators import normalize_siret, validate_siret
-
-
-class CompanyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.town})"
+from festival.forms.company_choice import NEW_COMPANY_FIELDS, CompanyChoiceForm
+from festival.models import Trade
 
 
 class ContactForm(forms.Form):
@@ -37,35 +31,11 @@ class AgreementForm(forms.Form):
     )
 
 
-NEW_COMPANY_FIELDS = (
-    "new_company_name",
-    "new_company_siret",
-    "new_company_town",
-    "new_company_sector",
-)
-
-
-class VolunteerForm(forms.Form):
+class VolunteerForm(CompanyChoiceForm):
     """A volunteer company's entry; the company is chosen only when the entry is new."""
 
-    company = CompanyChoiceField(
-        label=_("Entreprise"),
-        queryset=Company.objects.order_by("name", "town"),
-        required=False,
-        empty_label=_("— Choisir une entreprise —"),
-        help_text=_("Absente de la liste ? Ajoutez-la ci-dessous."),
-    )
-    new_company_name = forms.CharField(label=_("Raison sociale"), max_length=200, required=False)
-    new_company_siret = forms.CharField(
-        label=_("Numéro SIRET"),
-        max_length=20,
-        required=False,
-        help_text=_("14 chiffres, sur les factures ou sur annuaire-entreprises.data.gouv.fr."),
-    )
-    new_company_town = forms.CharField(label=_("Commune"), max_length=100, required=False)
-    new_company_sector = forms.CharField(
-        label=_("Secteur d'activité"), max_length=200, required=False
-    )
+    company_required = True
+
     trades = forms.ModelMultipleChoiceField(
         label=_("Métiers à montrer"),
         queryset=Trade.objects.order_by("name"),
@@ -104,72 +74,7 @@ class VolunteerForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         if entry is not None:
-            for name in ("company", *NEW_COMPANY_FIELDS):
-                del self.fields[name]
-
-    def clean_new_company_siret(self):
-        siret = normalize_siret(self.cleaned_data["new_company_siret"])
-        if siret:
-            validate_siret(siret)
-            existing = Company.objects.filter(siret=siret).first()
-            if existing is not None:
-                raise ValidationError(
-                    _(
-                        "Cette entreprise est déjà enregistrée sous le nom « %(name)s » : "
-                        "choisissez-la dans la liste."
-                    ),
-                    code="siret_taken",
-                    params={"name": existing.name},
-                )
-        return siret
-
-    def clean(self):
-        cleaned = super().clean()
-        if "company" not in self.fields:
-            return cleaned
-        new = [name for name in NEW_COMPANY_FIELDS if cleaned.get(name)]
-        if cleaned.get("company") is not None and new:
-            self.add_error(
-                "company",
-                ValidationError(
-                    _(
-                        "Choisissez une entreprise de la liste ou ajoutez-en une nouvelle, "
-                        "pas les deux."
-                    ),
-                    code="company_twice",
-                ),
-            )
-        elif cleaned.get("company") is None:
-            if not new and "new_company_siret" not in self.errors:
-                self.add_error(
-                    "company",
-                    ValidationError(
-                        _("Choisissez une entreprise ou ajoutez-en une nouvelle."),
-                        code="company_required",
-                    ),
-                )
-            for name in ("new_company_name", "new_company_siret", "new_company_town"):
-                if not cleaned.get(name) and name not in self.errors and new:
-                    self.add_error(
-                        name,
-                        ValidationError(
-                            _("Ce champ est nécessaire pour ajouter l'entreprise."),
-                            code="required",
-                        ),
-                    )
-        return cleaned
-
-    @property
-    def adds_company(self) -> bool:
-        return "company" in self.fields and self.cleaned_data.get("company") is None
-
-    def new_company_data(self) -> dict:
-        return {
-            "name": self.cleaned_data["new_company_name"],
-            "siret": self.cleaned_data["new_company_siret"],
-            "town": self.cleaned_data["new_company_town"],
-            "sector": self.cleaned_data["new_company_sector"],
-        }
+            self.drop_company_fields()
 
     def entry_data(self) -> dict:
         data = dict(self.cleaned_data)

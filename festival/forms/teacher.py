@@ -7,10 +7,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from festival.forms.company_choice import CompanyChoiceField, CompanyChoiceForm
 from festival.models import Category, Company, Edition, Film, Trade
-from festival.validators import normalize_siret, parse_crew, validate_crew_name, validate_siret
+from festival.validators import parse_crew, validate_crew_name
 
-NEW_COMPANY_FIELDS = ("new_company_name", "new_company_siret", "new_company_town")
 # Filters for the browser's file chooser only: the server reads the first bytes to decide.
 VIDEO_ACCEPT = "video/*,.mp4,.mov,.mkv,.avi,.mts,.m2ts,.wmv"
 CONSENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
@@ -30,13 +30,10 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class CompanyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.town})"
-
-
-class FilmForm(forms.Form):
+class FilmForm(CompanyChoiceForm):
     """A film's details, for a new draft (with `editions`) or an existing one (with `film`)."""
+
+    field_order = ["edition", "category", "title", "synopsis", "company"]
 
     edition = EditionChoiceField(
         label=_("Édition"),
@@ -61,17 +58,6 @@ class FilmForm(forms.Form):
         required=False,
         empty_label=_("— Choisir une entreprise —"),
         help_text=_("L'entreprise où la classe a tourné. Absente de la liste ? Ajoutez-la."),
-    )
-    new_company_name = forms.CharField(label=_("Raison sociale"), max_length=200, required=False)
-    new_company_siret = forms.CharField(
-        label=_("Numéro SIRET"),
-        max_length=20,
-        required=False,
-        help_text=_("14 chiffres, sur les factures ou sur annuaire-entreprises.data.gouv.fr."),
-    )
-    new_company_town = forms.CharField(label=_("Commune"), max_length=100, required=False)
-    new_company_sector = forms.CharField(
-        label=_("Secteur d'activité"), max_length=200, required=False
     )
     trades = forms.ModelMultipleChoiceField(
         label=_("Métiers présentés"),
@@ -123,23 +109,6 @@ class FilmForm(forms.Form):
         else:
             category.show_edition = True
 
-    def clean_new_company_siret(self):
-        siret = normalize_siret(self.cleaned_data["new_company_siret"])
-        if not siret:
-            return ""
-        validate_siret(siret)
-        existing = Company.objects.filter(siret=siret).first()
-        if existing is not None:
-            raise ValidationError(
-                _(
-                    "Cette entreprise est déjà enregistrée sous le nom « %(name)s » : "
-                    "choisissez-la dans la liste."
-                ),
-                code="siret_taken",
-                params={"name": existing.name},
-            )
-        return siret
-
     def clean_crew(self):
         names = parse_crew(self.cleaned_data["crew"])
         errors = []
@@ -164,7 +133,6 @@ class FilmForm(forms.Form):
                     code="wrong_category",
                 ),
             )
-        self._clean_new_company(cleaned)
         crew = cleaned.get("crew")
         pupil_count = cleaned.get("pupil_count")
         names = len(crew.splitlines()) if crew else 0
@@ -185,44 +153,6 @@ class FilmForm(forms.Form):
             )
         return cleaned
 
-    def _clean_new_company(self, cleaned):
-        names = (*NEW_COMPANY_FIELDS, "new_company_sector")
-        if not any(cleaned.get(name) or name in self.errors for name in names):
-            return
-        if cleaned.get("company") is not None:
-            self.add_error(
-                "company",
-                ValidationError(
-                    _(
-                        "Choisissez une entreprise de la liste ou ajoutez-en une nouvelle, "
-                        "pas les deux."
-                    ),
-                    code="company_twice",
-                ),
-            )
-        for name in NEW_COMPANY_FIELDS:
-            if name not in self.errors and not cleaned.get(name):
-                self.add_error(
-                    name,
-                    ValidationError(
-                        _("Ce champ est nécessaire pour ajouter l'entreprise."), code="required"
-                    ),
-                )
-
-    @property
-    def adds_company(self) -> bool:
-        """True when the teacher typed a new partner company (complete once the form is valid)."""
-        return bool(self.cleaned_data.get("new_company_siret"))
-
-    def new_company_data(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "name": data["new_company_name"],
-            "siret": data["new_company_siret"],
-            "town": data["new_company_town"],
-            "sector": data["new_company_sector"],
-        }
-
     def film_data(self) -> dict:
         """The film's fields, as create_film and update_film take them (company aside)."""
         data = self.cleaned_data
@@ -234,9 +164,6 @@ class FilmForm(forms.Form):
             "pupil_count": data["pupil_count"],
             "crew": data["crew"],
         }
-
-    def company_fields(self):
-        return [self[name] for name in (*NEW_COMPANY_FIELDS, "new_company_sector")]
 
 
 def initial_for(film: Film) -> dict:
