@@ -50,3 +50,12 @@ def send_to_user(*, template: str, user, context: dict):
         context={**context, "user": user},
         language=user.language,
     )
+
+
+def send_to_users(*, template: str, users, context: dict):
+    """One message per language to a group (a festival's organizers), each in its own language."""
+    by_language: dict[str, list[str]] = {}
+    for user in users:
+        by_language.setdefault(user.language or settings.LANGUAGE_CODE, []).append(user.email)
+    for language, addresses in sorted(by_language.items()):
+        send_templated(template=template, to=addresses, context=context, language=language)

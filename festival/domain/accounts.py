@@ -70,11 +70,9 @@ def register_teacher(
 
 def _tell_organizers(teacher: User, festival: Festival) -> None:
     """Only this festival's organizers hear of a teacher asking to join it."""
-    emails.send_templated(
+    emails.send_to_users(
         template="teacher_registered_organizers",
-        to=list(
-            User.objects.members_of(festival.pk, Role.ORGANIZER).values_list("email", flat=True)
-        ),
+        users=User.objects.members_of(festival.pk, Role.ORGANIZER),
         context={"teacher": teacher, "festival": festival},
     )
 

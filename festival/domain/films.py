@@ -7,7 +7,6 @@ it. What a submission asks of the video is a check the media pipeline registers 
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -272,10 +271,8 @@ def submit_film(*, film: Film, user: User, now=None, rules_accepted: bool = Fals
         set_film_status(film=film, to=FilmStatus.SUBMITTED, actor=user)
     emails.send_to_user(template="film_submitted", user=film.teacher, context={"film": film})
     organizers = User.objects.members_of(film.edition.festival_id, Role.ORGANIZER)
-    emails.send_templated(
-        template="film_submitted_organizers",
-        to=[o.email for o in organizers],
-        context={"film": film, "site_url": settings.SITE_URL},
+    emails.send_to_users(
+        template="film_submitted_organizers", users=organizers, context={"film": film}
     )
     return film
 

@@ -387,9 +387,9 @@ def declare_conflict(*, juror: User, film: Film, reason: str) -> ConflictDeclara
     if created:
         logger.info("Juror %s declared a conflict on film %s", juror.pk, film.pk)
         organizers = User.objects.members_of(film.edition.festival_id, Role.ORGANIZER)
-        emails.send_templated(
+        emails.send_to_users(
             template="jury_conflict_declared",
-            to=[organizer.email for organizer in organizers],
+            users=organizers,
             context={"juror": juror, "film": film, "reason": declaration.reason},
         )
     return declaration

@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from festival import emails
+from festival.domain.accounts import register_teacher
 from festival.domain.films import STATUS_EMAILS
 from festival.enums import Role
 from tests import factories
@@ -220,3 +221,29 @@ def test_link_validity_is_plural_aware(cast, mailoutbox, django_capture_on_commi
         "password_reset", build(cast), "fr", mailoutbox, django_capture_on_commit_callbacks
     )
     assert message.body.split("\n\n")[2] == "Ce lien ne sert qu'une fois et expire dans 1 jour."
+
+
+def test_organizers_are_written_to_each_in_their_language(
+    festival, mailoutbox, django_capture_on_commit_callbacks
+):
+    french = factories.make_organizer(festival, language="fr")
+    english = factories.make_organizer(festival, language="en")
+    factories.make_organizer(factories.make_festival(), language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        register_teacher(
+            email="lea.bernard@example.org",
+            password="un-mot-de-passe-solide-2027",
+            first_name="Léa",
+            last_name="Bernard",
+            school=factories.make_school(),
+            festival=festival,
+        )
+    to_organizers = {
+        tuple(message.to): message.subject
+        for message in mailoutbox
+        if message.to != ["lea.bernard@example.org"]
+    }
+    assert to_organizers == {
+        (english.email,): f"{festival.name}: new registration to approve (Léa Bernard)",
+        (french.email,): f"{festival.name} : nouvelle inscription à valider (Léa Bernard)",
+    }
