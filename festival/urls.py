@@ -103,6 +103,7 @@ organizer_urls = [
     path("appels/<int:pk>/envoyer/", calls.call_send, name="organizer_call_send"),
     path("appels/<int:pk>/progression/", calls.call_progress, name="organizer_call_progress"),
     path("appels/<int:pk>/relancer/", calls.call_resume, name="organizer_call_resume"),
+    path("appels/<int:pk>/reessayer/", calls.call_retry_failed, name="organizer_call_retry_failed"),
     path("metiers/", editions.trade_list, name="organizer_trades"),
     path("metiers/<int:pk>/modifier/", editions.trade_edit, name="organizer_trade_edit"),
     path("metiers/<int:pk>/supprimer/", editions.trade_delete, name="organizer_trade_delete"),

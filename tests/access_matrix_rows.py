@@ -215,6 +215,7 @@ ROWS = [
     org("festival:organizer_call_send", kwargs={"pk": "extra.call"}, post=True),
     org("festival:organizer_call_progress", kwargs={"pk": "extra.call"}),
     org_post("festival:organizer_call_resume", kwargs={"pk": "extra.call"}),
+    org_post("festival:organizer_call_retry_failed", kwargs={"pk": "extra.call"}),
     public("festival:call_unsubscribe", kwargs={"token": "extra.unsubscribe_token"}, post=True),
     # issue 12 — companies
     # The film is accepted, no longer editable: its teacher adds and removes no contact.

@@ -374,6 +374,29 @@ def resume_sending(*, call: CallForEntries, organizer: User) -> CallForEntries:
     return call
 
 
+def retry_failed(*, call: CallForEntries, organizer: User) -> int:
+    """Write again to the addresses a mail server refused (a full mailbox, a server down for
+    the night): they wait again and the call goes back to sending. Returns how many."""
+    with transaction.atomic():
+        call = CallForEntries.objects.select_for_update().get(pk=call.pk)
+        if call.status != CallStatus.SENT:
+            raise DomainError(
+                _("Seul un appel à films déjà envoyé peut être réessayé."), code="not_sent"
+            )
+        count = call.recipients.filter(status=RecipientStatus.FAILED).update(
+            status=RecipientStatus.PENDING, error=""
+        )
+        if not count:
+            raise DomainError(_("Aucune adresse en échec à réessayer."), code="no_failure")
+        call.status = CallStatus.SENDING
+        call.save(update_fields=["status", "updated_at"])
+        refresh_counts(call)
+        transaction.on_commit(lambda: _sending_task.enqueue(call.pk))
+    logger.info("Call for entries %s: %s failed address(es) retried by user %s", call.pk, count,
+                organizer.pk)  # fmt: skip
+    return count
+
+
 def _claim(recipient: CallRecipient) -> bool:
     """Take a waiting recipient for this run: two runs never write to the same one."""
     return bool(

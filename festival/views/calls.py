@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from festival.domain import DomainError
@@ -206,6 +207,27 @@ def call_resume(request, pk):
     else:
         messages.success(
             request, _("L'envoi est relancé : seuls les destinataires en attente sont écrits.")
+        )
+    return redirect("festival:organizer_call", pk=call.pk)
+
+
+@organizer_required
+@require_POST
+def call_retry_failed(request, pk):
+    call = get_call_for_organizer(request.user, pk)
+    try:
+        count = domain.retry_failed(call=call, organizer=request.user)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d adresse en échec est réessayée.",
+                "%(count)d adresses en échec sont réessayées.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect("festival:organizer_call", pk=call.pk)
 

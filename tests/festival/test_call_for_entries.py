@@ -16,6 +16,7 @@ from festival.domain.calls import (
     UNSUBSCRIBE_SALT,
     audit_recipients,
     create_call,
+    refresh_counts,
     send_call,
     unsubscribe_token,
     update_call,
@@ -403,6 +404,54 @@ def test_a_stalled_sending_is_queued_again_for_the_waiting_recipients_only(
     assert run_worker() == []
 
 
+def test_the_addresses_a_server_refused_are_tried_again_and_only_them(
+    world, edition, organizer, organizer_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    call = make_call(edition, organizer)
+    call.status = CallStatus.SENT
+    call.save()
+    CallRecipient.objects.create(
+        call=call, email="recue@example.org", audience="schools", status=RecipientStatus.SENT
+    )
+    CallRecipient.objects.create(
+        call=call,
+        email="pleine@example.org",
+        audience="schools",
+        status=RecipientStatus.FAILED,
+        error="452 Mailbox full",
+    )
+    call = refresh_counts(call)
+    retry_url = reverse("festival:organizer_call_retry_failed", args=[call.pk])
+    page = organizer_client.get(reverse("festival:organizer_call", args=[call.pk]))
+    assert "Réessayer l'adresse en échec" in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(retry_url, follow=True)
+    assert "1 adresse en échec est réessayée." in response.text
+    call.refresh_from_db()
+    assert (call.status, call.failed_count) == (CallStatus.SENDING, 0)
+    assert run_worker() == [("festival.tasks.send_call_for_entries", "SUCCESSFUL")]
+    assert [m.to for m in mailoutbox] == [["pleine@example.org"]]
+    call.refresh_from_db()
+    assert (call.status, call.sent_count, call.failed_count) == (CallStatus.SENT, 2, 0)
+
+    # Nothing failed any more: nothing to try again, nobody written to.
+    response = organizer_client.post(retry_url, follow=True)
+    assert "Aucune adresse en échec à réessayer." in response.text
+    assert run_worker() == []
+    assert len(mailoutbox) == 1
+
+
+def test_a_draft_has_no_failed_addresses_to_retry(world, edition, organizer, organizer_client):
+    call = make_call(edition, organizer)
+    response = organizer_client.post(
+        reverse("festival:organizer_call_retry_failed", args=[call.pk]), follow=True
+    )
+    assert "Seul un appel à films déjà envoyé peut être réessayé." in response.text
+    call.refresh_from_db()
+    assert call.status == CallStatus.DRAFT
+
+
 def test_a_sent_call_cannot_be_edited(world, edition, organizer, organizer_client):
     call = make_call(edition, organizer)
     call.status = CallStatus.SENT
@@ -458,6 +507,8 @@ def test_another_festivals_organizer_gets_a_404(world, edition, organizer, other
     for url in call_urls(call):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("festival:organizer_call_test", args=[call.pk])).status_code == 404
+    retry_url = reverse("festival:organizer_call_retry_failed", args=[call.pk])
+    assert client.post(retry_url).status_code == 404
     assert "Appel à films 2027" not in client.get(reverse("festival:organizer_calls")).text
 
 
