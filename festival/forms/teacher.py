@@ -7,8 +7,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from festival.forms.company_choice import CompanyChoiceField, CompanyChoiceForm
-from festival.models import Category, Company, Edition, Film, Trade
+from festival.forms.company_choice import CompanyChoiceForm
+from festival.models import Category, Edition, Film, Trade
 from festival.validators import parse_crew, validate_crew_name
 
 # Filters for the browser's file chooser only: the server reads the first bytes to decide.
@@ -52,13 +52,6 @@ class FilmForm(CompanyChoiceForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Quelques lignes sur ce que montre le film. Obligatoire pour le déposer."),
     )
-    company = CompanyChoiceField(
-        label=_("Entreprise partenaire"),
-        queryset=Company.objects.order_by("name", "town"),
-        required=False,
-        empty_label=_("— Choisir une entreprise —"),
-        help_text=_("L'entreprise où la classe a tourné. Absente de la liste ? Ajoutez-la."),
-    )
     trades = forms.ModelMultipleChoiceField(
         label=_("Métiers présentés"),
         queryset=Trade.objects.all(),
@@ -85,6 +78,10 @@ class FilmForm(CompanyChoiceForm):
         if film is not None:
             kw.setdefault("initial", initial_for(film))
         super().__init__(*args, **kw)
+        self.fields["company"].label = _("Entreprise partenaire")
+        self.fields["company"].help_text = _(
+            "L'entreprise où la classe a tourné. Absente de la liste ? Ajoutez-la."
+        )
         category = self.fields["category"]
         if film is not None:
             # The edition of an existing film never changes.
