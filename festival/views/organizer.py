@@ -25,6 +25,7 @@ from festival.domain.accounts import decide_membership, invite_member, switch_fe
 from festival.domain.consents import review_consent
 from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
 from festival.domain.rules_acceptance import acceptance_lines
+from festival.domain.transfers import offer_errors
 from festival.enums import (
     Academie,
     ApprovalStatus,
@@ -43,6 +44,7 @@ from festival.forms.organizer import (
     TeacherDecisionForm,
     TeacherSearchForm,
 )
+from festival.history import transfer_history
 from festival.models import Edition, Invitation
 from festival.navigation import edition_links
 from festival.notices import films_without_jurors
@@ -357,6 +359,8 @@ def film_detail(request, pk):
             "consent_form": ConsentReviewForm(),
             "jury_notices": films_without_jurors(edition=film.edition, films=[film]),
             "rules_acceptances": acceptance_lines(film),
+            "transfer_lines": transfer_history(film),
+            "may_offer": not offer_errors(film=film),
         },
     )
 
