@@ -1,4 +1,4 @@
-"""A regional winner offered to a national final, accepted or declined (festival.domain.transfers)."""
+"""festival.domain.transfers: a regional winner offered to a final, accepted or declined."""
 
 from datetime import timedelta
 
@@ -174,9 +174,7 @@ def test_only_the_finals_organizers_decide_and_once(journey):
     assert Film.objects.filter(forwarded_from=journey.film).count() == 1
 
 
-def test_declining_needs_a_reason_and_tells_the_region(
-    journey, django_capture_on_commit_callbacks
-):
+def test_declining_needs_a_reason_and_tells_the_region(journey, django_capture_on_commit_callbacks):
     transfer = _offer(journey)
     with pytest.raises(DomainError) as error:
         decline_transfer(transfer=transfer, user=journey.final_organizer, reason="  ")

@@ -16,7 +16,8 @@ from media_pipeline.models import VideoStatus as S
 from tests import factories
 from tests.festival.factories_transfer import make_journey
 from tests.media_pipeline import clips
-from tests.media_pipeline.versions import FILES, process, receive, stored_files as listed
+from tests.media_pipeline.versions import FILES, process, receive
+from tests.media_pipeline.versions import stored_files as listed
 
 pytestmark = pytest.mark.django_db
 
