@@ -204,3 +204,20 @@ def test_the_teacher_follows_the_forwarded_film_without_changing_it(journey, cli
     # Another teacher never sees it.
     client.force_login(factories.make_teacher())
     assert client.get(reverse("festival:teacher_film", args=[film.pk])).status_code == 404
+
+
+def test_the_regions_film_page_offers_the_winner_and_tells_its_journey(journey, client):
+    client.force_login(journey.region_organizer)
+    url = reverse("festival:organizer_film", args=[journey.film.pk])
+    offer_url = reverse("festival:organizer_transfer_offer", args=[journey.film.pk])
+    assert offer_url in client.get(url).content.decode()
+
+    accept_transfer(
+        transfer=_offer(journey), user=journey.final_organizer, category=journey.final_category
+    )
+    page = client.get(url).content.decode()
+    assert "Envoyé à la finale « FILM&#x27;IT — Finale nationale — Finale nationale 2027 »" in page
+    # A film without a prize is offered nowhere.
+    other = factories.make_film(category=journey.film.category, status=FilmStatus.ACCEPTED)
+    page = client.get(reverse("festival:organizer_film", args=[other.pk])).content.decode()
+    assert reverse("festival:organizer_transfer_offer", args=[other.pk]) not in page
