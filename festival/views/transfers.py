@@ -2,6 +2,7 @@
 films other festivals offer to theirs (festival.domain.transfers)."""
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from festival.domain.transfers import (
     offerable_films,
     target_editions,
 )
+from festival.enums import ConsentStatus
 from festival.forms.transfers import AcceptForm, DeclineForm, OfferForm
 from festival.history import transfer_history
 from festival.models import TransferState, load_palmares_dates
@@ -37,7 +39,14 @@ def _errors(request, error: DomainError) -> None:
 def transfer_list(request):
     user = request.user
     received = list(
-        transfers_received_by_organizer(user).select_related(
+        transfers_received_by_organizer(user)
+        .annotate(
+            consents_total=Count("film__consents"),
+            consents_validated=Count(
+                "film__consents", filter=Q(film__consents__status=ConsentStatus.VALIDATED)
+            ),
+        )
+        .select_related(
             "film__edition__festival",
             "film__category",
             "film__school",
