@@ -45,7 +45,7 @@ from festival.forms.organizer import (
     TeacherSearchForm,
 )
 from festival.history import transfer_history
-from festival.models import Edition, Invitation
+from festival.models import Edition, Invitation, TransferState
 from festival.navigation import edition_links
 from festival.notices import films_without_jurors
 from festival.rules import (
@@ -57,6 +57,7 @@ from festival.rules import (
     organized_festivals,
     organizer_required,
     teacher_memberships_for_organizer,
+    transfers_received_by_organizer,
 )
 
 FILMS_PER_PAGE = 25
@@ -199,6 +200,10 @@ def dashboard(request):
             waiting_url=_films_url(edition=edition.pk, status=FilmStatus.SUBMITTED.value),
             jury_notices=films_without_jurors(edition=edition),
         )
+    # Films other festivals offer to this one (a national final), waiting for an answer.
+    context["offers_waiting"] = (
+        transfers_received_by_organizer(user).filter(state=TransferState.OFFERED).count()
+    )
     context["pending_teachers"] = (
         teacher_memberships_for_organizer(user)
         .filter(approval=ApprovalStatus.PENDING, user__is_active=True)

@@ -223,3 +223,15 @@ def test_the_regions_film_page_offers_the_winner_and_tells_its_journey(journey, 
     other = factories.make_film(category=journey.film.category, status=FilmStatus.ACCEPTED)
     page = client.get(reverse("festival:organizer_film", args=[other.pk])).content.decode()
     assert reverse("festival:organizer_transfer_offer", args=[other.pk]) not in page
+
+
+def test_the_finals_dashboard_points_at_the_waiting_offers(journey, client):
+    client.force_login(journey.final_organizer)
+    url = reverse("festival:organizer_dashboard")
+    assert "vous est proposé" not in client.get(url).content.decode()
+    _offer(journey)
+    page = client.get(url).content.decode()
+    assert "Un film primé par un autre festival vous est proposé" in page
+    assert reverse("festival:organizer_transfers") in page
+    client.force_login(journey.region_organizer)
+    assert "vous est proposé" not in client.get(url).content.decode()
