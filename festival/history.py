@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from festival.enums import FilmStatus
-from festival.models import FilmEvent
+from festival.models import FilmEvent, FilmTransfer, TransferState
 
 # (from, to) → (said to the teacher who did it, said of the organization). A status change not
 # listed here falls back on the last two, by its target status only.
@@ -73,3 +73,63 @@ def teacher_history(events: list[FilmEvent], user) -> list[HistoryLine]:
             )
         )
     return lines
+
+
+def _edition_name(edition) -> str:
+    return f"{edition.festival.name} — {edition.title}"
+
+
+def transfer_history(film, *, for_teacher: bool = False) -> list[HistoryLine]:
+    """A film's journey between festivals: sent to another festival's edition (a national
+    final) on the source film, come from a festival on the forwarded one. The teacher reads
+    only what was decided; the organizers also read the offers still waiting or declined."""
+    transfers = FilmTransfer.objects.filter(film=film).select_related(
+        "target_edition__festival", "target_category"
+    )
+    if for_teacher:
+        transfers = transfers.filter(state=TransferState.ACCEPTED)
+    lines = []
+    for transfer in transfers:
+        target = _edition_name(transfer.target_edition)
+        lines.append(
+            HistoryLine(
+                at=transfer.offered_at,
+                text=str(_("Proposé à l'édition « %(edition)s »") % {"edition": target}),
+                reason=transfer.message if not for_teacher else "",
+                by_you=False,
+            )
+        )
+        if transfer.state == TransferState.ACCEPTED:
+            text = _("Envoyé à la finale « %(edition)s », dans la catégorie « %(category)s »")
+            lines.append(
+                HistoryLine(
+                    at=transfer.decided_at,
+                    text=str(text % {"edition": target, "category": transfer.target_category}),
+                    reason="",
+                    by_you=False,
+                )
+            )
+        elif transfer.state == TransferState.DECLINED:
+            lines.append(
+                HistoryLine(
+                    at=transfer.decided_at,
+                    text=str(_("Non retenu par l'édition « %(edition)s »") % {"edition": target}),
+                    reason=transfer.reason,
+                    by_you=False,
+                )
+            )
+    source = film.forwarded_from
+    if source is not None:
+        incoming = FilmTransfer.objects.filter(resulting_film=film).first()
+        lines.append(
+            HistoryLine(
+                at=incoming.decided_at if incoming else film.created_at,
+                text=str(
+                    _("Venu du festival « %(edition)s », où il a été primé")
+                    % {"edition": _edition_name(source.edition)}
+                ),
+                reason="",
+                by_you=False,
+            )
+        )
+    return sorted(lines, key=lambda line: line.at)

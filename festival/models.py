@@ -779,6 +779,16 @@ class Film(models.Model):
         blank=True,
         related_name="+",
     )
+    # A film accepted from another festival's edition (a regional winner sent to a national
+    # final): it shares that film's stored files (festival.domain.transfers).
+    forwarded_from = models.ForeignKey(
+        "self",
+        verbose_name=_("venu du film"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_copies",
+    )
 
     objects = FilmQuerySet.as_manager()
 
@@ -893,6 +903,7 @@ from festival.models_outreach import (  # noqa: E402, F401
     CallUnsubscription,
     FilmReminder,
 )
+from festival.models_transfers import FilmTransfer, TransferState  # noqa: E402, F401
 
 
 class RulesAcceptance(models.Model):

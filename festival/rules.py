@@ -20,6 +20,7 @@ from festival.models import (
     Edition,
     Festival,
     Film,
+    FilmTransfer,
     Membership,
     Trade,
     User,
@@ -56,6 +57,33 @@ def is_film_teacher(user: User, film: Film) -> bool:
         and user.is_teacher
         and film.edition.festival_id in user.festival_ids(Role.TEACHER)
     )
+
+
+def is_forwarded_film_teacher(user: User, film: Film) -> bool:
+    """The teacher of a film forwarded to another festival's edition (a national final), still
+    approved by the festival it comes from: they see it there, even without being a member of
+    that festival, and change nothing of it (only `is_film_teacher` acts on a film)."""
+    return (
+        user.is_authenticated
+        and film.teacher_id == user.pk
+        and film.forwarded_from_id is not None
+        and user.is_teacher
+        and Film.objects.filter(
+            pk=film.forwarded_from_id,
+            edition__festival_id__in=user.festival_ids(Role.TEACHER),
+        ).exists()
+    )
+
+
+def is_offered_to_organizer(user: User, film: Film) -> bool:
+    """An organizer of a festival this film is offered to and who has not answered yet: they
+    watch it and read its consents before deciding."""
+    if not user.is_authenticated or not user.is_active or not user.is_organizer:
+        return False
+    festivals = FilmTransfer.objects.filter(film=film, state="offered").values_list(
+        "target_edition__festival_id", flat=True
+    )
+    return any(is_festival_organizer(user, festival_id) for festival_id in festivals)
 
 
 def organized_festivals(user: User):
@@ -107,9 +135,13 @@ def organizer_required(view):
 
 
 def films_for_teacher(user: User):
-    """The teacher's films in the festivals that approved them."""
+    """The teacher's films in the festivals that approved them, and their films forwarded from
+    there to another festival's edition (seen, not changed: see `is_forwarded_film_teacher`)."""
+    festivals = user.festival_ids(Role.TEACHER)
     return Film.objects.filter(
-        teacher=user, edition__festival_id__in=user.festival_ids(Role.TEACHER)
+        Q(edition__festival_id__in=festivals)
+        | Q(forwarded_from__edition__festival_id__in=festivals),
+        teacher=user,
     )
 
 
@@ -236,9 +268,19 @@ def file_owner_check(user: User, film: Film) -> bool:
     return is_film_organizer(user, film) or is_film_teacher(user, film)
 
 
+def file_reader_check(user: User, film: Film) -> bool:
+    """Who may read a film's original and consents: their owners (`file_owner_check`), the
+    organizers of a festival the film is offered to, and the teacher of a forwarded film."""
+    return (
+        file_owner_check(user, film)
+        or is_offered_to_organizer(user, film)
+        or is_forwarded_film_teacher(user, film)
+    )
+
+
 def get_film_for_files(user: User, pk: int) -> Film:
     film = get_object_or_404(Film.objects.select_related("edition"), pk=pk)
-    if not file_owner_check(user, film):
+    if not file_reader_check(user, film):
         raise Http404
     return film
 
@@ -259,7 +301,7 @@ def get_film_for_consent_kit(user: User, pk: int) -> Film:
 def get_consent_for_files(user: User, pk: int) -> ConsentForm:
     """A consent form to download: its film's teacher and its festival's organizers."""
     consent = get_object_or_404(ConsentForm.objects.select_related("film__edition"), pk=pk)
-    if not file_owner_check(user, consent.film):
+    if not file_reader_check(user, consent.film):
         raise Http404
     return consent
 
@@ -318,4 +360,35 @@ def volunteers_for_teacher(user: User):
     """The active volunteer companies of the festivals that approved the teacher."""
     return VolunteerCompany.objects.filter(
         festival_id__in=user.festival_ids(Role.TEACHER), active=True
+    )
+
+
+# Films sent to another festival's edition (festival.domain.transfers)
+
+
+def transfers_sent_by_organizer(user: User):
+    """The offers of the organizer's festival's films, and only those."""
+    return FilmTransfer.objects.filter(film__edition__festival_id=user.festival_id)
+
+
+def transfers_received_by_organizer(user: User):
+    """The offers made to the organizer's festival's editions, and only those."""
+    return FilmTransfer.objects.filter(target_edition__festival_id=user.festival_id)
+
+
+def get_received_transfer_for_organizer(user: User, pk: int) -> FilmTransfer:
+    return get_object_or_404(
+        transfers_received_by_organizer(user).select_related(
+            "film__edition__festival",
+            "film__category",
+            "film__school",
+            "film__company",
+            "film__teacher",
+            "target_edition__festival",
+            "target_category",
+            "offered_by",
+            "decided_by",
+            "resulting_film",
+        ),
+        pk=pk,
     )

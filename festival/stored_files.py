@@ -35,15 +35,18 @@ def references(name: str) -> int:
     return _festival_references(name) + sum(counter(name) for counter in _counters)
 
 
-def release(storage, name: str) -> None:
+def release(storage, name: str, *, delete: Callable[[str], object] | None = None) -> None:
     """Once the current transaction commits, delete `name` unless a row still refers to it.
 
-    Callers first clear or delete their own row, then release the name."""
+    Callers first clear or delete their own row, then release the name. `delete(name)` removes
+    it (a folder of renditions, say); by default `storage.delete`. A failed deletion after the
+    commit is logged, never raised: the rows are already saved."""
     if not name:
         return
+    remove = delete or storage.delete
 
-    def delete() -> None:
+    def delete_unreferenced() -> None:
         if references(name) == 0:
-            storage.delete(name)
+            remove(name)
 
-    transaction.on_commit(delete)
+    transaction.on_commit(delete_unreferenced, robust=True)

@@ -9,6 +9,7 @@ from festival.views import (
     files,
     organizer,
     teacher,
+    transfers,
 )
 
 app_name = "festival"
@@ -134,6 +135,23 @@ organizer_urls = [
         "entreprises/<int:pk>/volontaire/retirer/",
         companies.volunteer_delete,
         name="organizer_volunteer_delete",
+    ),
+    path("finales/", transfers.transfer_list, name="organizer_transfers"),
+    path(
+        "finales/films/<int:pk>/proposer/",
+        transfers.transfer_offer,
+        name="organizer_transfer_offer",
+    ),
+    path("finales/propositions/<int:pk>/", transfers.transfer_detail, name="organizer_transfer"),
+    path(
+        "finales/propositions/<int:pk>/accepter/",
+        transfers.transfer_accept,
+        name="organizer_transfer_accept",
+    ),
+    path(
+        "finales/propositions/<int:pk>/decliner/",
+        transfers.transfer_decline,
+        name="organizer_transfer_decline",
     ),
 ]
 

@@ -12,6 +12,7 @@ class JudgingConfig(AppConfig):
         # films may watch a film's media; an accepted film goes to its jurors at once, and
         # the organizers' pages list the accepted films still short of jurors; an edition's
         # set-up checklist and its copy to next year include judging's part.
+        from festival.domain.transfers import register_awarded_reader
         from festival.models import register_publication_reader
         from festival.notices import register_unassigned_reader
         from festival.setup import register_setup_steps
@@ -19,7 +20,11 @@ class JudgingConfig(AppConfig):
         from judging.domain.editions import on_edition_prepared
         from judging.receivers import film_status_changed as send_to_jurors
         from judging.rules import is_assigned_juror
-        from judging.selectors_results import load_palmares_dates, palmares_published_at
+        from judging.selectors_results import (
+            load_palmares_dates,
+            palmares_published_at,
+            winning_film_ids,
+        )
         from judging.setup import setup_steps
         from judging.unassigned import films_without_jurors
         from judging.visibility import is_public
@@ -32,3 +37,5 @@ class JudgingConfig(AppConfig):
         edition_prepared.connect(on_edition_prepared, dispatch_uid="judging_copy_setup")
         film_status_changed.connect(send_to_jurors, dispatch_uid="judging.send_to_jurors")
         register_unassigned_reader(films_without_jurors)
+        # A festival sends the films awarded in its published palmarès to another's final.
+        register_awarded_reader(winning_film_ids)

@@ -11,9 +11,16 @@ class MediaPipelineConfig(AppConfig):
         # The festival app asks what a submission needs of the film's video through a callback
         # registered here, never by importing this app.
         from festival.domain.films import register_submission_check
-        from media_pipeline import jobs, tasks, versions
+        from festival.domain.transfers import register_media_copier
+        from festival.stored_files import register_reference_counter
+        from media_pipeline import forwarding, jobs, tasks, versions
 
         jobs.register_tasks(
             processing=tasks.process_version_task, second_pass=tasks.complete_ladder_task
         )
         register_submission_check(versions.missing_for_submission, prefetch=("video_versions",))
+        # A film forwarded to another festival's edition shares its source's media files:
+        # its rows are copied here, and a file is deleted only when no row of either app
+        # refers to it.
+        register_media_copier(forwarding.copy_media)
+        register_reference_counter(forwarding.references)

@@ -25,7 +25,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from festival.models import Film, User
-from festival.rules import file_owner_check
+from festival.rules import file_reader_check
 from media_pipeline import storage_io
 from media_pipeline.models import VideoStatus, VideoVersion
 
@@ -73,7 +73,7 @@ def can_watch(user: User, film: Film) -> bool:
     """
     if not user.is_authenticated:
         return film_is_public(film)
-    if file_owner_check(user, film):
+    if file_reader_check(user, film):
         return True
     if any(rule(user, film) for rule in _viewer_rules):
         return True

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.core.files.storage import default_storage
 from django.tasks import Task, TaskResultStatus
 
+from festival import stored_files
 from festival.models import Film
 from media_pipeline import storage_io
 from media_pipeline.models import VideoVersion
@@ -114,8 +115,11 @@ def delete_outputs(prefix: str) -> None:
 
 
 def delete_outputs_on_commit(prefix: str) -> None:
+    """Delete an output folder once the transaction commits, unless a row still needs it: a
+    film forwarded to another festival's edition shares its source's folder
+    (media_pipeline.forwarding, festival.stored_files)."""
     if prefix:
-        transaction.on_commit(lambda: delete_outputs(prefix), robust=True)
+        stored_files.release(default_storage, prefix, delete=delete_outputs)
 
 
 # The queue.

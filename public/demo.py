@@ -38,6 +38,7 @@ from public.demo_companies import load_companies_demo
 from public.demo_outreach import create_demo_outreach
 from public.demo_rules import load_rules_demo
 from public.demo_structures import add_structures
+from public.demo_transfer import create_national_final
 
 DEMO_PASSWORD = "filmit-demo-2027"
 ORGANIZER_EMAIL = "organisation@filmit.example"
@@ -351,6 +352,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     )
     create_demo_outreach(festival=festival, edition=edition, organizer=organizer)
     load_rules_demo(edition=edition, films=films, past_films=past_films)
+    create_national_final(past_edition=past_edition, organizer=organizer, password=DEMO_PASSWORD)
     return {
         "festival": festival,
         "edition": edition,

@@ -21,7 +21,14 @@ from django.utils.http import urlsafe_base64_encode
 
 from festival.domain.calls import unsubscribe_token
 from festival.enums import ApprovalStatus, ConsentStatus, FilmStatus, Role
-from festival.models import CallForEntries, CompanyContact, Film, Trade, VolunteerCompany
+from festival.models import (
+    CallForEntries,
+    CompanyContact,
+    Film,
+    FilmTransfer,
+    Trade,
+    VolunteerCompany,
+)
 from judging.models import Affiliation, JudgingSettings
 from judging.models_results import Prize, PrizeKind, PublicVote, ResultsSettings
 from media_pipeline import delivery, tus
@@ -287,6 +294,10 @@ def build_matrix_data() -> MatrixData:
             created_by=users[ORGANIZER],
         ),
         "unsubscribe_token": unsubscribe_token(festival_id=festival_a.pk, email="cdi@example.org"),
+        # --- issue 13: transfer --- festival B's film offered to festival A's edition.
+        "transfer": FilmTransfer.objects.create(
+            film=b.film, target_edition=a.edition, offered_by=users[ORGANIZER_B]
+        ),
     }
     assert a.consent.status == ConsentStatus.PENDING
     return MatrixData(users=users, a=a, b=b, extra=extra)

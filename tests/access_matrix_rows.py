@@ -514,4 +514,17 @@ def _admin_rows():
     return rows
 
 
+# --- issue 13: transfer ---
+# Films sent to another festival's final: each organizer sees the offers of their own festival
+# (its winners sent, the films offered to it); festival B's film offered to A's edition is
+# decided by A's organizers only.
+TRANSFER = {"pk": "extra.transfer"}
+ROWS += [
+    org("festival:organizer_transfers", own_festival=True),
+    org("festival:organizer_transfer_offer", kwargs=FILM, post=True),
+    org("festival:organizer_transfer", kwargs=TRANSFER),
+    org("festival:organizer_transfer_accept", kwargs=TRANSFER, post=True),
+    org("festival:organizer_transfer_decline", kwargs=TRANSFER, post=True),
+]
+
 ROWS += _admin_rows()

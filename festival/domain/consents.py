@@ -1,10 +1,9 @@
 """Image-rights consent forms: teachers upload them, organizers validate them."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from festival import emails
+from festival import emails, stored_files
 from festival.domain import DomainError
 from festival.enums import ConsentStatus, FilmStatus
 from festival.models import ConsentForm, Film, User
@@ -26,6 +25,14 @@ def add_consent(*, film: Film, user: User, uploaded_file) -> ConsentForm:
             % {"status": film.get_status_display()},
             code="consent_closed",
         )
+    if film.forwarded_from_id is not None:
+        raise DomainError(
+            _(
+                "Ce film vient d'un autre festival : ses autorisations sont celles du film "
+                "d'origine."
+            ),
+            code="consent_forwarded",
+        )
     content_type = consent_content_type(uploaded_file)
     consent = ConsentForm(
         film=film,
@@ -39,6 +46,14 @@ def add_consent(*, film: Film, user: User, uploaded_file) -> ConsentForm:
 
 
 def delete_consent(*, consent: ConsentForm, user: User) -> None:
+    if consent.film.forwarded_from_id is not None:
+        raise DomainError(
+            _(
+                "Ce film vient d'un autre festival : ses autorisations sont celles du film "
+                "d'origine."
+            ),
+            code="consent_forwarded",
+        )
     if consent.status == ConsentStatus.VALIDATED:
         raise DomainError(
             _("Cette autorisation a déjà été validée : elle ne peut plus être supprimée."),
@@ -47,7 +62,8 @@ def delete_consent(*, consent: ConsentForm, user: User) -> None:
     name = consent.file.name
     storage = consent.file.storage
     consent.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    # A film forwarded to another festival's edition shares its consents' files.
+    stored_files.release(storage, name)
 
 
 def review_consent(

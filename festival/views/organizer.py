@@ -25,6 +25,7 @@ from festival.domain.accounts import decide_membership, invite_member, switch_fe
 from festival.domain.consents import review_consent
 from festival.domain.films import REASON_REQUIRED, allowed_transitions, set_film_status
 from festival.domain.rules_acceptance import acceptance_lines
+from festival.domain.transfers import offer_errors
 from festival.enums import (
     Academie,
     ApprovalStatus,
@@ -43,7 +44,8 @@ from festival.forms.organizer import (
     TeacherDecisionForm,
     TeacherSearchForm,
 )
-from festival.models import Edition, Invitation
+from festival.history import transfer_history
+from festival.models import Edition, Invitation, TransferState
 from festival.navigation import edition_links
 from festival.notices import films_without_jurors
 from festival.rules import (
@@ -55,6 +57,7 @@ from festival.rules import (
     organized_festivals,
     organizer_required,
     teacher_memberships_for_organizer,
+    transfers_received_by_organizer,
 )
 
 FILMS_PER_PAGE = 25
@@ -197,6 +200,10 @@ def dashboard(request):
             waiting_url=_films_url(edition=edition.pk, status=FilmStatus.SUBMITTED.value),
             jury_notices=films_without_jurors(edition=edition),
         )
+    # Films other festivals offer to this one (a national final), waiting for an answer.
+    context["offers_waiting"] = (
+        transfers_received_by_organizer(user).filter(state=TransferState.OFFERED).count()
+    )
     context["pending_teachers"] = (
         teacher_memberships_for_organizer(user)
         .filter(approval=ApprovalStatus.PENDING, user__is_active=True)
@@ -357,6 +364,8 @@ def film_detail(request, pk):
             "consent_form": ConsentReviewForm(),
             "jury_notices": films_without_jurors(edition=film.edition, films=[film]),
             "rules_acceptances": acceptance_lines(film),
+            "transfer_lines": transfer_history(film),
+            "may_offer": not offer_errors(film=film),
         },
     )
 

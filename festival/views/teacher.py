@@ -39,7 +39,7 @@ from festival.enums import FilmStatus, Role
 from festival.forms.companies import ContactForm
 from festival.forms.submission import RightsDeclarationForm, SubmitForm
 from festival.forms.teacher import ConsentForm, FilmForm, VideoForm, WithdrawForm
-from festival.history import teacher_history
+from festival.history import teacher_history, transfer_history
 from festival.rules import (
     films_for_teacher,
     get_consent_for_teacher,
@@ -70,13 +70,18 @@ def _window_state(edition, now) -> str:
 def dashboard(request):
     films = list(
         films_for_teacher(request.user)
-        .select_related("edition__festival", "category", "company")
+        .select_related(
+            "edition__festival", "category", "company", "forwarded_from__edition__festival"
+        )
         .prefetch_related(*submission_prefetch())
     )
     for film in films:
         film.missing = missing_for_submission(film) if film.status in PREPARING else []
     now = timezone.now()
-    several = len(request.user.festival_ids(Role.TEACHER)) > 1
+    # A film forwarded to another festival's final is shown under that festival.
+    several = len(request.user.festival_ids(Role.TEACHER)) > 1 or any(
+        film.forwarded_from_id for film in films
+    )
     editions = []
     for edition in open_editions(request.user):
         # A teacher of several festivals reads which festival each calendar is of.
@@ -190,14 +195,20 @@ def film_detail(request, pk):
             "film": film,
             "trades": film.trades.all(),
             "consents": film.consents.all(),
-            "history": teacher_history(list(film.events.all()), request.user),
+            "history": sorted(
+                teacher_history(list(film.events.all()), request.user)
+                + transfer_history(film, for_teacher=True),
+                key=lambda line: line.at,
+            ),
             "missing": missing,
             "window_error": window_error,
             "can_submit": FilmStatus.SUBMITTED in allowed and not missing and not window_error,
             "can_withdraw": FilmStatus.WITHDRAWN in allowed,
             "can_restore": FilmStatus.DRAFT in allowed,
             "video_form": VideoForm() if film.is_editable else None,
-            "consent_form": ConsentForm() if film.status in OPEN_FOR_CONSENTS else None,
+            "consent_form": ConsentForm()
+            if film.status in OPEN_FOR_CONSENTS and film.forwarded_from_id is None
+            else None,
             "withdraw_form": WithdrawForm(),
             "rights_form": RightsDeclarationForm(film=film) if film.is_editable else None,
             "max_video_bytes": settings.FILMIT_MAX_UPLOAD_BYTES,

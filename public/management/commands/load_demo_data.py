@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from public import demo
+from public import demo, demo_transfer
 
 
 class Command(BaseCommand):
@@ -28,5 +28,6 @@ class Command(BaseCommand):
             f"  juré          : {demo.JUROR_EMAIL}\n"
             f"  organisatrice : {demo.ORGANIZER_EMAIL}  (des deux festivals)\n"
             f"  organisatrice : {demo.SECOND_ORGANIZER_EMAIL}  (FILM'IT Grand Est)\n"
+            f"  organisatrice : {demo_transfer.FINAL_ORGANIZER_EMAIL}  (Finale nationale)\n"
             f"  exploitation  : {demo.OPERATOR_EMAIL}  (administration Django)\n"
         )
