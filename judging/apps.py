@@ -16,6 +16,8 @@ class JudgingConfig(AppConfig):
         from festival.notices import register_unassigned_reader
         from festival.setup import register_setup_steps
         from festival.signals import edition_prepared, film_status_changed
+        from judging import tasks
+        from judging.domain import ceremony_invitations, scheduled_publication
         from judging.domain.editions import on_edition_prepared
         from judging.receivers import film_status_changed as send_to_jurors
         from judging.rules import is_assigned_juror
@@ -32,3 +34,6 @@ class JudgingConfig(AppConfig):
         edition_prepared.connect(on_edition_prepared, dispatch_uid="judging_copy_setup")
         film_status_changed.connect(send_to_jurors, dispatch_uid="judging.send_to_jurors")
         register_unassigned_reader(films_without_jurors)
+        # The ceremony's tasks call their domain modules, which cannot import them.
+        ceremony_invitations.register_sending_task(tasks.send_ceremony_invitations)
+        scheduled_publication.register_publishing_task(tasks.publish_scheduled_palmares)
