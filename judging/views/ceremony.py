@@ -135,7 +135,7 @@ def _added(request, edition, guest_list):
 def send(request, edition_pk):
     """Check your answers, then send: the invitations not sent yet leave in the background."""
     edition = get_edition_for_organizer(request.user, edition_pk)
-    form = SendInvitationsForm(request.POST or None)
+    form = SendInvitationsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             count = start_sending(edition=edition, organizer=request.user)
