@@ -69,6 +69,7 @@ def test_the_menu_lists_every_section(client, organizer, edition):
         "Jurys",
         "Classement",
         "Palmarès",
+        "Remise des prix",
         "Appel à films",
         "Invitations",
     ]
