@@ -3,6 +3,7 @@ worker (not before), with its emails; changed or cancelled before; a stale task 
 the hourly chore catches up; a failure is emailed to the organizers; strangers get a 404."""
 
 import email
+import os
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +28,14 @@ from judging.models_ceremony import ScheduledPublication, ScheduleState
 from judging.models_results import Publication
 from tests.conftest import login
 from tests.judging.test_awards import make_scored_category
-from tests.media_pipeline.workers import kill, start_db_worker, wait_for, worker_env
+from tests.media_pipeline.workers import (
+    kill,
+    start,
+    start_db_worker,
+    task_backend,
+    wait_for,
+    worker_env,
+)
 
 
 @pytest.fixture
@@ -249,3 +257,52 @@ def test_a_real_worker_publishes_at_the_time_and_not_before(edition, category, o
     teachers = {film.teacher.email for film in scored.films}
     jurors = {scored.president.email, scored.juror.email}
     assert recipients(mail) == sorted(teachers | jurors)
+
+
+RQ_REDIS_URL = os.environ.get("FILMIT_TEST_SCHEDULE_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_rq_worker_with_its_scheduler_publishes_at_the_time(
+    settings, edition, category, organizer, tmp_path
+):
+    """With RQ, a task queued for later waits in the scheduled registry; `rqworker
+    --with-scheduler` moves it into the queue at its time."""
+    import django_rq
+    import redis
+    from rq.registry import ScheduledJobRegistry
+
+    connection = redis.Redis.from_url(RQ_REDIS_URL)
+    connection.ping()
+    connection.flushdb()
+    scored = make_scored_category(edition, category)
+    decide_award(
+        prize=scored.prize(PrizeKind.CATEGORY_FIRST), films=[scored.films[0]], user=organizer
+    )
+    rq_tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    queues = {"default": {"URL": RQ_REDIS_URL}}
+    log = tmp_path / "rqworker.log"
+    try:
+        with task_backend(settings, TASKS=rq_tasks, RQ_QUEUES=queues):
+            scheduled = schedule_publication(
+                edition=edition, user=organizer, publish_at=timezone.now() + timedelta(seconds=5)
+            )
+            queue = django_rq.get_queue("default")
+            assert queue.count == 0  # not in the queue before its time
+            assert len(ScheduledJobRegistry(queue=queue)) == 1
+        worker = start(
+            ["rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"],
+            log=log,
+            env=worker_env(TASKS_BACKEND="rq", REDIS_URL=RQ_REDIS_URL),
+        )
+        try:
+            wait_for(
+                lambda: Publication.objects.exists(), timeout=60, what="the publication", log=log
+            )
+        finally:
+            kill(worker)
+    finally:
+        connection.flushdb()
+    assert Publication.objects.get().published_at >= scheduled.publish_at
+    scheduled.refresh_from_db()
+    assert scheduled.state == ScheduleState.PUBLISHED
