@@ -63,7 +63,7 @@ def create_demo_ceremony(*, edition: Edition, organizer: User) -> None:
                           note="Désolé, nous avons un conseil de classe ce soir-là.")  # fmt: skip
             continue
         people = 18 + index % 7 * 4 if InvitationKind.CLASS in invitation.roles else 1 + index % 3
-        note = "Un élève en fauteuil roulant." if index == 0 else ""
+        note = "Un élève en fauteuil roulant." if people == 22 else ""
         record_answer(invitation=invitation, coming=True, people=people, note=note)
     if live_publication(edition) is None:
         schedule_publication(

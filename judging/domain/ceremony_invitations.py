@@ -62,11 +62,12 @@ class Candidate:
     email: str
     name: str
     kind: str
-    organisation: str = ""
+    organisation: str = ""  # a school, a company, a jury
     language: str = ""
     film_id: int | None = None
     company_id: int | None = None
     user_id: int | None = None
+    detail: str = ""  # a class's film, shown after its school
 
 
 def finalist_classes(edition: Edition) -> list[Candidate]:
@@ -81,10 +82,11 @@ def finalist_classes(edition: Edition) -> list[Candidate]:
             film.teacher.email,
             film.teacher.get_full_name() or film.teacher.email,
             InvitationKind.CLASS,
-            f"{film.school.name} — {film.title}",
+            film.school.name,
             film.teacher.language,
             film_id=film.pk,
             user_id=film.teacher_id,
+            detail=film.title,
         )
         for film in films
     ]
@@ -163,10 +165,14 @@ def plan_invitations(edition: Edition) -> Plan:
 
 
 def _organisation(candidates: list[Candidate]) -> str:
-    parts = []
+    """Each organisation once, a class's films after its school: "School — Film A, Film B"."""
+    details: dict[str, list[str]] = {}
     for candidate in candidates:
-        if candidate.organisation and candidate.organisation not in parts:
-            parts.append(candidate.organisation)
+        if candidate.organisation:
+            films = details.setdefault(candidate.organisation, [])
+            if candidate.detail and candidate.detail not in films:
+                films.append(candidate.detail)
+    parts = [f"{name} — {', '.join(films)}" if films else name for name, films in details.items()]
     return " ; ".join(parts)[:500]
 
 
