@@ -1,6 +1,8 @@
 """The ceremony's lists for the organizers: every invitation as CSV (through the guarded writer)
 and the sign-in sheet (PDF) of the people coming, to print for the welcome desk."""
 
+import unicodedata
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,11 +73,17 @@ def _fit(pdf: Document, text: str, width: float) -> str:
     return text + ("…" if pdf._unicode else "...")
 
 
+def name_key(name: str) -> str:
+    """Alphabetical order as a reader expects it: "Émilie" between "Denis" and "Fanny"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def sign_in_sheet(edition, invitations) -> bytes:
     """One line per invitation coming, sorted by name, with a blank column to sign; the
     table's header is repeated at the top of every page."""
     coming = sorted(
-        (i for i in invitations if i.answer == Answer.YES), key=lambda i: (i.name.lower(), i.pk)
+        (i for i in invitations if i.answer == Answer.YES), key=lambda i: (name_key(i.name), i.pk)
     )
     title = _("Remise des prix — %(edition)s : feuille d'émargement") % {"edition": edition.title}
     pdf = Document(title)
