@@ -247,6 +247,10 @@ else:
             "BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
         }
     }
+    # With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder the
+    # messages are written to (a worker's mail read back by the tests, a local check).
+    if envstr("EMAIL_FILE_PATH", ""):
+        MAILERS["default"]["OPTIONS"] = {"file_path": envstr("EMAIL_FILE_PATH")}
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "FILM'IT <filmit@localhost>")
 SERVER_EMAIL = envstr("SERVER_EMAIL", DEFAULT_FROM_EMAIL)

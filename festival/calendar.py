@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from festival.models import Edition
+from festival.models import Ceremony, Edition
 
 CRLF = "\r\n"
 LINE_OCTETS = 75
@@ -27,10 +27,32 @@ class CalendarEvent:
     end: datetime | None = None
     # A window of weeks (submissions, judging) leaves its days free in the agenda.
     transparent: bool = False
+    location: str = ""
+    url: str = ""
 
 
-def edition_events(edition: Edition) -> list[CalendarEvent]:
-    """The edition's stages, named in the active language."""
+def open_ceremony(edition: Edition) -> Ceremony | None:
+    """The edition's ceremony page once the public may see it (its place goes in the agenda)."""
+    return Ceremony.objects.filter(edition=edition, opened_at__isnull=False).first()
+
+
+def ceremony_event(
+    edition: Edition, ceremony: Ceremony | None = None, url: str = ""
+) -> CalendarEvent:
+    return CalendarEvent(
+        "ceremony",
+        _("%(edition)s : remise des prix") % {"edition": edition.title},
+        edition.ceremony_at,
+        location=ceremony.location if ceremony else "",
+        url=url,
+    )
+
+
+def edition_events(
+    edition: Edition, *, ceremony: Ceremony | None = None, ceremony_url: str = ""
+) -> list[CalendarEvent]:
+    """The edition's stages, named in the active language; the ceremony with its place and its
+    page when they are public."""
     title = edition.title
     return [
         CalendarEvent(
@@ -52,9 +74,7 @@ def edition_events(edition: Edition) -> list[CalendarEvent]:
             _("%(edition)s : délibération du jury") % {"edition": title},
             edition.deliberation_at,
         ),
-        CalendarEvent(
-            "ceremony", _("%(edition)s : remise des prix") % {"edition": title}, edition.ceremony_at
-        ),
+        ceremony_event(edition, ceremony, ceremony_url),
     ]
 
 
@@ -86,10 +106,33 @@ def utc_stamp(value: datetime) -> str:
 
 
 def edition_calendar(
-    edition: Edition, *, domain: str, url: str = "", now: datetime | None = None
+    edition: Edition,
+    *,
+    domain: str,
+    url: str = "",
+    now: datetime | None = None,
+    ceremony: Ceremony | None = None,
+    ceremony_url: str = "",
 ) -> str:
     """The whole file. `domain` names the installation in each UID; `url` is the festival's
-    public page, given with every event. Reads `edition.festival`: select it with the edition."""
+    public page, given with every event (the ceremony's own page for the ceremony when it is
+    open, with its place). Reads `edition.festival`: select it with the edition."""
+    events = edition_events(edition, ceremony=ceremony, ceremony_url=ceremony_url)
+    return calendar_file(edition, events, domain=domain, url=url, now=now)
+
+
+def ceremony_calendar(
+    edition: Edition, *, domain: str, ceremony: Ceremony | None, url: str = "", now=None
+) -> str:
+    """The ceremony alone, for an invited guest's agenda: the same UID as in the edition's file,
+    so that both files describe one event."""
+    events = [ceremony_event(edition, ceremony, url)]
+    return calendar_file(edition, events, domain=domain, url=url, now=now)
+
+
+def calendar_file(
+    edition: Edition, events: list[CalendarEvent], *, domain: str, url: str, now=None
+) -> str:
     stamp = utc_stamp(now or timezone.now())
     lines = [
         "BEGIN:VCALENDAR",
@@ -99,7 +142,7 @@ def edition_calendar(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(f'{edition.festival.name} — {edition.title}')}",
     ]
-    for event in edition_events(edition):
+    for event in events:
         lines += [
             "BEGIN:VEVENT",
             f"UID:filmit-edition-{edition.pk}-{event.kind}@{domain}",
@@ -110,8 +153,10 @@ def edition_calendar(
         if event.end is not None and event.end > event.start:
             lines.append(f"DTEND:{utc_stamp(event.end)}")
         lines.append(f"SUMMARY:{escape_text(event.summary)}")
-        if url:
-            lines.append(f"URL:{url}")
+        if event.location:
+            lines.append(f"LOCATION:{escape_text(event.location)}")
+        if event.url or url:
+            lines.append(f"URL:{event.url or url}")
         if event.transparent:
             lines.append("TRANSP:TRANSPARENT")
         lines.append("END:VEVENT")

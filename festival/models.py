@@ -935,3 +935,6 @@ class RulesAcceptance(models.Model):
     @property
     def short_version(self) -> str:
         return self.rules_sha256[:12]
+
+
+from festival.models_ceremony import Ceremony  # noqa: E402, F401

@@ -19,6 +19,9 @@ FESTIVAL_SECTIONS = {
     "festival:organizer_trades": "edition",
     "festival:organizer_trade_edit": "edition",
     "festival:organizer_trade_delete": "edition",
+    "festival:organizer_edition_ceremony": "ceremony",
+    "festival:organizer_edition_ceremony_open": "ceremony",
+    "festival:organizer_edition_ceremony_close": "ceremony",
 }
 # The festival's and its editions' set-up pages (edition, its categories), the companies'
 # pages, by name start.
@@ -32,6 +35,7 @@ FESTIVAL_PREFIXES = (
 )
 # The judging pages, by the start of their URL name (the first that matches wins).
 JUDGING_SECTIONS = (
+    ("judging:ceremony_", "ceremony"),
     ("judging:results", "ranking"),
     ("judging:awards_", "awards"),
     ("judging:organizer_", "juries"),

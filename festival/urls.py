@@ -3,6 +3,7 @@ from django.urls import include, path
 from festival.views import (
     accounts,
     calls,
+    ceremony,
     companies,
     consent_kit,
     editions,
@@ -79,6 +80,21 @@ organizer_urls = [
     path("editions/nouvelle/", editions.edition_create, name="organizer_edition_create"),
     path("editions/<int:pk>/", editions.edition_detail, name="organizer_edition"),
     path("editions/<int:pk>/modifier/", editions.edition_edit, name="organizer_edition_edit"),
+    path(
+        "editions/<int:pk>/remise-des-prix/",
+        ceremony.ceremony_edit,
+        name="organizer_edition_ceremony",
+    ),
+    path(
+        "editions/<int:pk>/remise-des-prix/ouvrir/",
+        ceremony.ceremony_open,
+        name="organizer_edition_ceremony_open",
+    ),
+    path(
+        "editions/<int:pk>/remise-des-prix/fermer/",
+        ceremony.ceremony_close,
+        name="organizer_edition_ceremony_close",
+    ),
     path(
         "editions/<int:pk>/edition-suivante/",
         editions.edition_prepare_next,

@@ -17,6 +17,8 @@ class JudgingConfig(AppConfig):
         from festival.notices import register_unassigned_reader
         from festival.setup import register_setup_steps
         from festival.signals import edition_prepared, film_status_changed
+        from judging import tasks
+        from judging.domain import ceremony_invitations, scheduled_publication
         from judging.domain.editions import on_edition_prepared
         from judging.receivers import film_status_changed as send_to_jurors
         from judging.rules import is_assigned_juror
@@ -39,3 +41,6 @@ class JudgingConfig(AppConfig):
         register_unassigned_reader(films_without_jurors)
         # A festival sends the films awarded in its published palmarès to another's final.
         register_awarded_reader(winning_film_ids)
+        # The ceremony's tasks call their domain modules, which cannot import them.
+        ceremony_invitations.register_sending_task(tasks.send_ceremony_invitations)
+        scheduled_publication.register_publishing_task(tasks.publish_scheduled_palmares)

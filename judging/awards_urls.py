@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from judging.views import awards
+from judging.views import awards, schedule
 
 organizer_urls = [
     path("", awards.current, name="awards_current"),
@@ -20,6 +20,12 @@ organizer_urls = [
     ),
     path("editions/<int:edition_pk>/apercu/", awards.preview, name="awards_preview"),
     path("editions/<int:edition_pk>/publier/", awards.publish, name="awards_publish"),
+    path("editions/<int:edition_pk>/programmer/", schedule.schedule, name="awards_schedule"),
+    path(
+        "programmations/<int:pk>/annuler/",
+        schedule.schedule_cancel,
+        name="awards_schedule_cancel",
+    ),
     path(
         "editions/<int:edition_pk>/publications/",
         awards.publications,

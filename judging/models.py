@@ -362,4 +362,5 @@ class ScoreChange(models.Model):
         return f"{self.evaluation}: {self.field}"
 
 
+from judging.models_ceremony import CeremonyInvitation, ScheduledPublication  # noqa: E402, F401
 from judging.models_results import Award, Prize, Publication, PublicVote, ResultsSettings  # noqa: E402, F401

@@ -17,6 +17,7 @@ from festival.rules import (
     is_film_teacher,
 )
 from judging.models import Assignment, Evaluation, Jury, JuryMember
+from judging.models_ceremony import CeremonyInvitation, ScheduledPublication
 from judging.models_results import Prize, Publication
 
 # Films the jury judges. Submitted films count as well as accepted ones: screening often runs
@@ -202,3 +203,27 @@ def get_film_for_feedback(user: User, pk: int) -> Film:
     if is_film_teacher(user, film) and film.edition.palmares_is_published():
         return film
     raise Http404
+
+
+def get_invitation_for_organizer(user: User, pk: int) -> CeremonyInvitation:
+    """A ceremony invitation of the organizer's festival."""
+    return get_object_or_404(
+        CeremonyInvitation.objects.select_related("edition__festival"),
+        edition__festival_id=user.festival_id,
+        pk=pk,
+    )
+
+
+def get_invitation_by_token(token: str) -> CeremonyInvitation:
+    """The invitation an answer link names (no login: the token is the key)."""
+    return get_object_or_404(
+        CeremonyInvitation.objects.select_related("edition__festival"), token=token
+    )
+
+
+def get_schedule_for_organizer(user: User, pk: int) -> ScheduledPublication:
+    return get_object_or_404(
+        ScheduledPublication.objects.select_related("edition"),
+        edition__festival_id=user.festival_id,
+        pk=pk,
+    )

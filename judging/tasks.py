@@ -5,7 +5,7 @@ import logging
 from django.tasks import task
 
 from festival.models import Edition, User
-from judging.domain import reminders
+from judging.domain import ceremony_invitations, reminders, scheduled_publication
 
 logger = logging.getLogger(__name__)
 
@@ -24,3 +24,19 @@ def send_jury_reminders(edition_id: int, organizer_id: int | None = None) -> Non
         return
     organizer = User.objects.filter(pk=organizer_id).first() if organizer_id else None
     reminders.send_reminders(edition=edition, organizer=organizer)
+
+
+@task(queue_name="default")
+def send_ceremony_invitations(edition_id: int) -> None:
+    """Send the ceremony's waiting invitations, batch after batch (`send_pending`)."""
+    edition = Edition.objects.select_related("festival").filter(pk=edition_id).first()
+    if edition is None:
+        logger.info("Ceremony invitations: edition %s is gone", edition_id)
+        return
+    ceremony_invitations.send_pending(edition=edition)
+
+
+@task(queue_name="default")
+def publish_scheduled_palmares(scheduled_id: int, expected_at: str) -> None:
+    """Queued to run at the scheduled time; a stale one (the time changed) does nothing."""
+    scheduled_publication.publish_scheduled(scheduled_id=scheduled_id, expected_at=expected_at)

@@ -20,6 +20,7 @@ from django.http import HttpResponse
 
 from festival.models import (
     Category,
+    Ceremony,
     Company,
     ConsentForm,
     Edition,
@@ -46,6 +47,7 @@ WATCHED = (
     Edition,
     Publication,
     ResultsSettings,
+    Ceremony,
 )
 
 

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
-from public.views import companies, gallery, home, trades, votes
+from public.views import ceremony, companies, gallery, home, trades, votes
 
 app_name = "public"
 
@@ -25,6 +25,13 @@ festival_urls = [
     path("editions/", gallery.festival_archive, name="festival_archive"),
     path("atom.xml", FestivalFeed(), name="festival_feed"),
     path("<int:year>/calendrier.ics", home.edition_calendar_file, name="edition_calendar"),
+    path("<int:year>/remise-des-prix/", ceremony.ceremony_page, name="ceremony"),
+]
+
+ceremony_answer_urls = [
+    path("", ceremony.answer, name="ceremony_answer"),
+    path("merci/", ceremony.answered, name="ceremony_answered"),
+    path("remise-des-prix.ics", ceremony.calendar_file, name="ceremony_calendar"),
 ]
 
 vote_urls = [
@@ -49,6 +56,7 @@ urlpatterns = [
     path("metiers/", trades.trade_list, name="trades"),
     path("metiers/<slug:slug>/", trades.trade_detail, name="trade"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("remise-des-prix/reponse/<str:token>/", include(ceremony_answer_urls)),
     # Under /jury/ since the first edition: confirmation links sent by email must keep working.
     path("jury/prix-du-public/", include(vote_urls)),
 ]

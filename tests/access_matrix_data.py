@@ -299,5 +299,33 @@ def build_matrix_data() -> MatrixData:
             film=b.film, target_edition=a.edition, offered_by=users[ORGANIZER_B]
         ),
     }
+    extra |= ceremony_data(a, users[ORGANIZER])
     assert a.consent.status == ConsentStatus.PENDING
     return MatrixData(users=users, a=a, b=b, extra=extra)
+
+
+# --- issue 13: ceremony ---
+def ceremony_data(a, organizer) -> dict:
+    """Festival A's ceremony page, open to the public; a guest's invitation (its answer link);
+    a palmarès scheduled for the ceremony."""
+    from festival.domain.ceremony import open_ceremony, save_ceremony
+    from judging.domain.ceremony_invitations import Guest, add_guests
+    from judging.models_ceremony import CeremonyInvitation, ScheduledPublication
+
+    ceremony = save_ceremony(
+        edition=a.edition,
+        organizer=organizer,
+        ceremony_at=a.edition.ceremony_at,
+        place="Théâtre Ledoux",
+        address="Besançon",
+    )
+    open_ceremony(ceremony=ceremony, organizer=organizer)
+    add_guests(
+        edition=a.edition, organizer=organizer, guests=[Guest("Invitée A", "invitee@example.org")]
+    )
+    return {
+        "ceremony_invitation": CeremonyInvitation.objects.get(edition=a.edition),
+        "scheduled_palmares": ScheduledPublication.objects.create(
+            edition=a.edition, publish_at=a.edition.ceremony_at, scheduled_by=organizer
+        ),
+    }

@@ -527,4 +527,28 @@ ROWS += [
     org("festival:organizer_transfer_decline", kwargs=TRANSFER, post=True),
 ]
 
+# --- issue 13: ceremony ---
+CEREMONY_TOKEN = {"token": "extra.ceremony_invitation.token"}
+ROWS += [
+    org("festival:organizer_edition_ceremony", kwargs={"pk": "a.edition"}, post=True),
+    org_post("festival:organizer_edition_ceremony_open", kwargs={"pk": "a.edition"}),
+    org_post("festival:organizer_edition_ceremony_close", kwargs={"pk": "a.edition"}),
+    public("public:ceremony", kwargs={"slug": "a.festival.slug", "year": "a.edition.year"}),
+    public("public:ceremony_answer", kwargs=CEREMONY_TOKEN, post=True),
+    # Before any answer, the confirmation page sends back to the answer form.
+    public("public:ceremony_answered", kwargs=CEREMONY_TOKEN),
+    public("public:ceremony_calendar", kwargs=CEREMONY_TOKEN),
+    org("judging:ceremony_current", own_festival=True),
+    org("judging:ceremony_invitations", kwargs=EDITION),
+    org("judging:ceremony_guests", kwargs=EDITION, post=True),
+    org("judging:ceremony_guest_list", kwargs=EDITION, post=True),
+    org("judging:ceremony_send", kwargs=EDITION, post=True),
+    org_post("judging:ceremony_resume", kwargs=EDITION),
+    org("judging:ceremony_csv", kwargs=EDITION),
+    org("judging:ceremony_sign_in", kwargs=EDITION),
+    org_post("judging:ceremony_resend", kwargs={"pk": "extra.ceremony_invitation"}),
+    org("judging:awards_schedule", kwargs=EDITION, post=True),
+    org_post("judging:awards_schedule_cancel", kwargs={"pk": "extra.scheduled_palmares"}),
+]
+
 ROWS += _admin_rows()

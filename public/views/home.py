@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from festival.calendar import calendar_filename, edition_calendar
+from festival.calendar import calendar_filename, edition_calendar, open_ceremony
 from festival.enums import EditionPhase
 from festival.models import Edition, Festival
 from festival.rules import current_edition
@@ -149,6 +149,7 @@ def festival_page(request, festival: Festival | None, edition: Edition | None, *
                 for category in edition.categories.all()
             ],
             "submissions_open": edition.submissions_are_open(now),
+            "ceremony": open_ceremony(edition),
         }
     return render(request, "public/home.html", context)
 
@@ -161,10 +162,15 @@ def edition_calendar_file(request, slug, year):
         festival__slug=slug,
         year=year,
     )
+    ceremony = open_ceremony(edition)
     content = edition_calendar(
         edition,
         domain=request.get_host().split(":")[0],
         url=request.build_absolute_uri(reverse("public:festival", args=[slug])),
+        ceremony=ceremony,
+        ceremony_url=request.build_absolute_uri(reverse("public:ceremony", args=[slug, year]))
+        if ceremony
+        else "",
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{calendar_filename(edition)}"'

@@ -70,6 +70,7 @@ def test_the_menu_lists_every_section(client, organizer, edition):
         "Classement",
         "Palmarès",
         "Finales",
+        "Remise des prix",
         "Appel à films",
         "Invitations",
     ]
