@@ -211,7 +211,5 @@ def trade_cards(trade: Trade, user, palmares: LivePalmares) -> list[dict]:
     ]
     # Within an edition, the awarded films come first.
     return sorted(cards, key=lambda card: (-card["film"].edition.year, not card["prizes"]))
-
-
 def company_url(pk: int) -> str:
     return reverse("public:company", args=[pk])

@@ -57,8 +57,6 @@ class TradeSitemap(Sitemap):
 
     def location(self, slug):
         return reverse("public:trade", args=[slug])
-
-
 class CompanySitemap(Sitemap):
     """The pages of the companies that agreed to appear, when a public film was shot there."""
 
