@@ -34,6 +34,7 @@ from judging.domain.scoring import validate_evaluation
 from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
 from public import demo_trades
+from public.demo_audience import load_audience_demo
 from public.demo_companies import load_companies_demo
 from public.demo_outreach import create_demo_outreach
 from public.demo_rules import load_rules_demo
@@ -351,6 +352,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     )
     create_demo_outreach(festival=festival, edition=edition, organizer=organizer)
     load_rules_demo(edition=edition, films=films, past_films=past_films)
+    load_audience_demo()
     return {
         "festival": festival,
         "edition": edition,

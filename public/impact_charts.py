@@ -11,14 +11,12 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 8, 12, 26
 COLOURS = ("#1d4f91", "#c2410c", "#15803d", "#7e22ce")
 
 
-def nice_ceiling(value: int) -> int:
-    """A round top for the scale: 1, 2, 5 times a power of ten, at least the value."""
-    if value <= 0:
-        return 1
+def nice_step(value: int, most: int = 5) -> int:
+    """A round step (1, 2 or 5 times a power of ten) that reaches `value` in `most` steps."""
     step = 1
     while True:
         for factor in (1, 2, 5):
-            if step * factor >= value:
+            if step * factor * most >= value:
                 return step * factor
         step *= 10
 
@@ -63,6 +61,7 @@ class Chart:
     lines: list[Line] = field(default_factory=list)
     width: int = WIDTH
     height: int = HEIGHT
+    font_size: int = 11  # small multiples are drawn smaller: their text is larger
     left: int = LEFT
     right: int = WIDTH - RIGHT
     top: int = TOP
@@ -71,8 +70,10 @@ class Chart:
 
 def _scale(top_value: int):
     plot = HEIGHT - BOTTOM - TOP
-    ceiling = nice_ceiling(top_value)
-    ticks = [Tick(HEIGHT - BOTTOM - plot * i / 4, round(ceiling * i / 4)) for i in range(5)]
+    step = nice_step(top_value)
+    count = max(1, -(-top_value // step))
+    ceiling = step * count
+    ticks = [Tick(HEIGHT - BOTTOM - plot * i / count, step * i) for i in range(count + 1)]
     return (lambda value: HEIGHT - BOTTOM - plot * value / ceiling), ticks
 
 
@@ -91,7 +92,7 @@ def bar_chart(title: str, series: list[tuple[str, int]]) -> Chart:
         height = HEIGHT - BOTTOM - top
         bars.append(Bar(start + (slot - width) / 2, top, width, height, label, value))
     labels = [(bar.centre, bar.label) for bar in bars]
-    return Chart(title, labels, ticks, bars=bars)
+    return Chart(title, labels, ticks, bars=bars, font_size=15)
 
 
 def line_chart(title: str, series: dict[str, list[tuple[str, int]]]) -> Chart:

@@ -18,7 +18,7 @@ def _table(pdf: Document, report) -> None:
     usable = pdf.w - pdf.l_margin - pdf.r_margin
     first = 16
     width = (usable - first) / (len(labels) - 1)
-    pdf.font(6.5, bold=True)
+    pdf.font(5.8, bold=True)
     top = pdf.get_y()
     for index, label in enumerate(labels):
         pdf.set_xy(pdf.l_margin + (0 if index == 0 else first + width * (index - 1)), top)
@@ -97,15 +97,16 @@ def impact_pdf(report) -> bytes:
     charts = report_charts(report, FIGURES)
     usable = pdf.w - pdf.l_margin - pdf.r_margin
     width = (usable - 8) / 2
-    height = HEIGHT * width / WIDTH + 12
+    height = HEIGHT * width / WIDTH
     top = pdf.get_y()
     for index, chart in enumerate([charts["audience"], *charts["participation"]]):
         if index % 2 == 0:
             if index:
-                pdf.set_y(top + height)
-            if pdf.will_page_break(height + 8):
+                # The first row has the audience chart's legend under it.
+                pdf.set_y(top + height + (6 if index == 2 else 0))
+            if pdf.will_page_break(height + 10):
                 pdf.add_page()
-            top = pdf.get_y() + 10
+            top = pdf.get_y() + 9
         x = pdf.l_margin + (index % 2) * (width + 8)
         _chart(pdf, chart, x, top, width)
     return bytes(pdf.output())

@@ -33,9 +33,9 @@ impact_urls = [
     path("", impact.festival_report, name="impact"),
     path("bilan.csv", impact.festival_csv, name="impact_csv"),
     path("bilan.pdf", impact.festival_pdf, name="impact_pdf"),
-    path("plateforme/", impact.platform_report, name="impact_platform"),
-    path("plateforme/bilan.csv", impact.platform_csv, name="impact_platform_csv"),
-    path("plateforme/bilan.pdf", impact.platform_pdf, name="impact_platform_pdf"),
+    path("plateforme/", impact.platform_report, name="platform_impact"),
+    path("plateforme/bilan.csv", impact.platform_csv, name="platform_impact_csv"),
+    path("plateforme/bilan.pdf", impact.platform_pdf, name="platform_impact_pdf"),
 ]
 
 vote_urls = [

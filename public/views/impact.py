@@ -95,8 +95,8 @@ def platform_report(request):
     return _page(
         request,
         impact_report(),
-        csv_url=reverse("public:impact_platform_csv"),
-        pdf_url=reverse("public:impact_platform_pdf"),
+        csv_url=reverse("public:platform_impact_csv"),
+        pdf_url=reverse("public:platform_impact_pdf"),
     )
 
 

@@ -178,7 +178,7 @@ def test_only_organizers_reach_the_festivals_report(name, client, teacher, juror
 
 
 @pytest.mark.parametrize(
-    "name", ["public:impact_platform", "public:impact_platform_csv", "public:impact_platform_pdf"]
+    "name", ["public:platform_impact", "public:platform_impact_csv", "public:platform_impact_pdf"]
 )
 def test_only_operators_reach_the_installations_report(name, client, festival, organizer):
     build_edition(festival, 2025)
