@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from festival.models import Edition, Film
-from public.impact import NOT_ENTRIES
+from judging.rules import ELIGIBLE_FILM_STATUSES
 from public.models import EditionDay, FilmDay
 
 DAYS = 28
@@ -20,7 +20,7 @@ def load_audience_demo() -> int:
     today = timezone.localdate()
     film_days, edition_days = [], []
     for edition in Edition.objects.order_by("festival_id", "year"):
-        films = list(Film.objects.filter(edition=edition).exclude(status__in=NOT_ENTRIES))
+        films = list(Film.objects.filter(edition=edition).filter(status__in=ELIGIBLE_FILM_STATUSES))
         if not films:
             continue
         ceremony = timezone.localdate(edition.ceremony_at)

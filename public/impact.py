@@ -11,15 +11,16 @@ from dataclasses import dataclass, field, fields
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from festival.enums import FilmStatus
 from festival.models import Edition, Festival, Film
-from judging.models import JuryMember
+from judging.enums import EvaluationState
+from judging.models import Evaluation
 from judging.models_results import PublicVote
+from judging.rules import ELIGIBLE_FILM_STATUSES
 from public.audience import today
 from public.models import EditionDay, FilmDay, VisitorHash
 
-# Films that took part: submitted, whatever became of them, but not drafts or withdrawn ones.
-NOT_ENTRIES = (FilmStatus.DRAFT, FilmStatus.WITHDRAWN)
+# The figures are counted as in each edition's own impact report (judging.exports): films in
+# competition (submitted or accepted), jurors who validated an evaluation, confirmed votes.
 
 
 @dataclass
@@ -103,7 +104,7 @@ def impact_report(*, festival: Festival | None = None) -> ImpactReport:
     def by(prefix: str) -> str:
         return f"{prefix}{group}" if prefix else group
 
-    entries = Film.objects.filter(scope).exclude(status__in=NOT_ENTRIES)
+    entries = Film.objects.filter(scope, status__in=ELIGIBLE_FILM_STATUSES)
     figures = [
         _grouped(
             entries,
@@ -119,13 +120,15 @@ def impact_report(*, festival: Festival | None = None) -> ImpactReport:
             trades=Count("trade", distinct=True),
         ),
         _grouped(
-            JuryMember.objects.filter(active=True).filter(_prefixed(scope, "jury__")),
-            by("jury__"),
+            Evaluation.objects.filter(
+                film__in=entries.values("pk"), state=EvaluationState.VALIDATED
+            ),
+            by("film__"),
             jurors=Count("juror", distinct=True),
         ),
         _grouped(
-            PublicVote.objects.filter(scope, confirmed_at__isnull=False),
-            by(""),
+            PublicVote.objects.filter(film__in=entries.values("pk"), confirmed_at__isnull=False),
+            by("film__"),
             votes=Count("pk"),
         ),
         _grouped(

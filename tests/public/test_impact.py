@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from festival.enums import FilmStatus
+from judging.exports import impact_report as edition_report
 from judging.models_results import PublicVote
 from public.impact import impact_report
 from public.models import EditionDay, FilmDay, VisitorHash
@@ -17,17 +18,22 @@ from tests import factories
 
 
 def build_edition(festival, year, *, films=2, views=10, visitors=4):
-    """An edition with `films` entries (12 pupils each, one company and trade each), a draft,
-    two jurors, a confirmed and an unconfirmed vote, and audience counters."""
+    """An edition with `films` entries (12 pupils each, one company and trade each), a draft
+    and a rejected film, two jurors who validated an evaluation and one who has not, a
+    confirmed and an unconfirmed vote, and audience counters."""
     edition = factories.make_edition(festival, year=year, is_current=False)
     category = factories.make_category(edition)
     entries = [
         factories.make_film(category=category, status=FilmStatus.ACCEPTED, complete=True)
         for _ in range(films)
     ]
-    factories.make_film(category=category)  # a draft is not an entry
-    jurors = [factories.make_juror(festival) for _ in range(2)]
+    factories.make_film(category=category)  # neither a draft
+    factories.make_film(category=category, status=FilmStatus.REJECTED)  # nor a rejected film
+    jurors = [factories.make_juror(festival) for _ in range(3)]
     factories.make_jury(edition, categories=[category], members=jurors)
+    # Jurors who validated an evaluation count; one who has not yet does not.
+    for juror, state in zip(jurors, ["validated", "validated", "draft"], strict=True):
+        factories.make_evaluation(juror=juror, film=entries[-1], state=state)
     for index, confirmed in enumerate((True, False)):
         PublicVote.objects.create(
             edition=edition,
@@ -188,3 +194,19 @@ def test_only_operators_reach_the_installations_report(name, client, festival, o
     assert client.get(url).status_code == 404
     client.force_login(factories.make_user(is_superuser=True, is_staff=True))
     assert client.get(url).status_code == 200
+
+
+def test_an_editions_figures_are_those_of_its_own_impact_report(festival):
+    edition, _films = build_edition(festival, 2025, films=3)
+
+    row = impact_report(festival=festival).rows[0]
+    total = edition_report(edition).total
+
+    assert [row.entries, row.schools, row.pupils, row.companies, row.jurors, row.votes] == [
+        total.films,
+        total.schools,
+        total.pupils,
+        total.companies,
+        total.jurors,
+        total.votes,
+    ]
