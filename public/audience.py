@@ -19,9 +19,11 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from festival.film_figures import FilmFigure
 from public.models import AudienceSalt, EditionDay, FilmDay, VisitorHash
 
 # Lowercase pieces of the user agents of robots, crawlers, link previews and scripts. An empty
@@ -172,3 +174,14 @@ def fold_audience(*, day: date | None = None) -> dict:
         AudienceSalt.objects.filter(day__lt=day).delete()
     cache.delete_many([SALT_KEY + old.isoformat() for old in old_salts])
     return {"edition_days": folded, "hashes": hashes, "salts": len(old_salts)}
+
+
+def film_figures(*, film) -> list[FilmFigure]:
+    """A film's audience for its organizers' page (one query); none before its first view."""
+    totals = FilmDay.objects.filter(film=film).aggregate(views=Sum("views"), plays=Sum("plays"))
+    if totals["views"] is None:
+        return []
+    return [
+        FilmFigure(_("Vues de sa page publique"), totals["views"]),
+        FilmFigure(_("Lectures de 30 secondes et plus"), totals["plays"]),
+    ]

@@ -33,6 +33,7 @@ from festival.enums import (
     FilmStatus,
     StructureKind,
 )
+from festival.film_figures import film_figures
 from festival.filters import FilmFilter, with_consent_counts
 from festival.forms.organizer import (
     ConsentReviewForm,
@@ -357,6 +358,7 @@ def film_detail(request, pk):
             "consent_form": ConsentReviewForm(),
             "jury_notices": films_without_jurors(edition=film.edition, films=[film]),
             "rules_acceptances": acceptance_lines(film),
+            "figures": film_figures(film=film),
         },
     )
 

@@ -176,3 +176,19 @@ def test_a_play_is_only_posted(public_film):
     response = visitor().get(reverse("public:film_play", args=[public_film.pk]))
     assert response.status_code == 405
     assert FilmDay.objects.count() == 0
+
+
+def test_the_organizers_film_page_shows_its_audience(public_film, organizer_client):
+    url = reverse("festival:organizer_film", args=[public_film.pk])
+    assert "Audience sur le site public" not in organizer_client.get(url).content.decode()
+    film_page = reverse("public:film", args=[public_film.pk])
+    visitor().get(film_page)
+    visitor(address="198.51.100.2").get(film_page)
+    visitor().post(reverse("public:film_play", args=[public_film.pk]))
+
+    html = organizer_client.get(url).content.decode()
+
+    assert (
+        "<dt>Vues de sa page publique</dt><dd>2</dd>"
+        "<dt>Lectures de 30 secondes et plus</dt><dd>1</dd>"
+    ) in html
