@@ -70,13 +70,17 @@ def today() -> date:
 
 
 def day_salt(day: date) -> str:
-    """The day's salt: drawn once (the first process that needs it stores it), then cached."""
+    """The day's salt: drawn once (the first process that needs it stores it), then cached
+    until the day ends."""
     key = SALT_KEY + day.isoformat()
     salt = cache.get(key)
     if salt is None:
-        salt = AudienceSalt.objects.get_or_create(
+        row, created = AudienceSalt.objects.get_or_create(
             day=day, defaults={"salt": secrets.token_hex(32)}
-        )[0].salt
+        )
+        salt = row.salt
+        if created:  # a new day: the past days' salts go at once, chore or not
+            AudienceSalt.objects.filter(day__lt=day).delete()
         end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
         cache.set(key, salt, max(1, int((end - timezone.now()).total_seconds())))
     return salt
