@@ -92,9 +92,11 @@ def visitor_digest(*, address: str, user_agent: str, day: date) -> str:
 
 
 def _visitor(request) -> tuple[str, str] | None:
-    """(address, user agent) of a visitor worth counting, else None (a robot)."""
+    """(address, user agent) of a visitor worth counting, else None (a robot, or a browser
+    fetching a page ahead in case it is opened)."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    if is_bot(user_agent):
+    purpose = request.headers.get("Sec-Purpose", "") or request.headers.get("Purpose", "")
+    if is_bot(user_agent) or purpose.startswith("prefetch"):
         return None
     return request.META.get("REMOTE_ADDR", ""), user_agent
 

@@ -82,6 +82,13 @@ def test_robots_are_not_counted(public_film, agent):
     assert VisitorHash.objects.count() == 0
 
 
+def test_a_page_fetched_ahead_by_the_browser_is_not_counted(public_film):
+    url = reverse("public:film", args=[public_film.pk])
+    assert visitor().get(url, headers={"Sec-Purpose": "prefetch"}).status_code == 200
+    assert visitor().get(url, headers={"Purpose": "prefetch"}).status_code == 200
+    assert film_day(public_film) == (0, 0)
+
+
 def test_a_page_that_is_not_public_is_not_counted(edition, category):
     hidden = cleared_film(category)  # the gallery is closed and the film has no prize
     response = visitor().get(reverse("public:film", args=[hidden.pk]))
