@@ -98,10 +98,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+
+
 def get(port: int, path: str, cookie: str | None) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        headers = {"Host": "127.0.0.1", "Accept-Language": "fr"}
+        # A browser's user agent: public film pages count it (public.audience), robots not.
+        headers = {"Host": "127.0.0.1", "Accept-Language": "fr", "User-Agent": BROWSER_AGENT}
         if cookie:
             headers["Cookie"] = f"sessionid={cookie}"
         connection.request("GET", path, headers=headers)

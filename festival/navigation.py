@@ -40,6 +40,8 @@ JUDGING_SECTIONS = (
     ("judging:awards_", "awards"),
     ("judging:organizer_", "juries"),
 )
+# The public app's organizer pages (the impact report), by the start of their URL name.
+PUBLIC_SECTIONS = (("public:impact", "impact"),)
 
 
 def menu_section(view_name: str | None) -> str:
@@ -48,7 +50,7 @@ def menu_section(view_name: str | None) -> str:
         return ""
     if view_name in FESTIVAL_SECTIONS:
         return FESTIVAL_SECTIONS[view_name]
-    for start, section in FESTIVAL_PREFIXES + JUDGING_SECTIONS:
+    for start, section in FESTIVAL_PREFIXES + JUDGING_SECTIONS + PUBLIC_SECTIONS:
         if view_name.startswith(start):
             return section
     return ""

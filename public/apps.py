@@ -10,6 +10,9 @@ class PublicConfig(AppConfig):
     verbose_name = _("Site public")
 
     def ready(self):
+        from festival.film_figures import register_film_figures
+        from public.audience import film_figures
         from public.cache import connect_signals
 
         connect_signals()
+        register_film_figures(film_figures)

@@ -34,6 +34,7 @@ from judging.domain.scoring import validate_evaluation
 from judging.models import Criterion, Evaluation
 from media_pipeline.originals import attach_original_video
 from public import demo_trades
+from public.demo_audience import load_audience_demo
 from public.demo_ceremony import create_demo_ceremony
 from public.demo_companies import load_companies_demo
 from public.demo_outreach import create_demo_outreach
@@ -355,6 +356,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     load_rules_demo(edition=edition, films=films, past_films=past_films)
     create_national_final(past_edition=past_edition, organizer=organizer, password=DEMO_PASSWORD)
     create_demo_ceremony(edition=edition, organizer=organizer)
+    load_audience_demo()
     return {
         "festival": festival,
         "edition": edition,

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
-from public.views import ceremony, companies, gallery, home, trades, votes
+from public.views import audience, ceremony, companies, gallery, home, impact, trades, votes
 
 app_name = "public"
 
@@ -18,6 +18,7 @@ film_urls = [
     path("", gallery.film_detail, name="film"),
     path("integrer/", gallery.embed, name="embed"),
     path("affiche.jpg", gallery.poster, name="poster"),
+    path("lecture/", audience.film_play, name="film_play"),
 ]
 
 festival_urls = [
@@ -32,6 +33,16 @@ ceremony_answer_urls = [
     path("", ceremony.answer, name="ceremony_answer"),
     path("merci/", ceremony.answered, name="ceremony_answered"),
     path("remise-des-prix.ics", ceremony.calendar_file, name="ceremony_calendar"),
+]
+
+# The impact report: organizers' pages, here since it reads every layer.
+impact_urls = [
+    path("", impact.festival_report, name="impact"),
+    path("bilan.csv", impact.festival_csv, name="impact_csv"),
+    path("bilan.pdf", impact.festival_pdf, name="impact_pdf"),
+    path("plateforme/", impact.platform_report, name="platform_impact"),
+    path("plateforme/bilan.csv", impact.platform_csv, name="platform_impact_csv"),
+    path("plateforme/bilan.pdf", impact.platform_pdf, name="platform_impact_pdf"),
 ]
 
 vote_urls = [
@@ -55,6 +66,7 @@ urlpatterns = [
     path("oembed/", gallery.oembed, name="oembed"),
     path("metiers/", trades.trade_list, name="trades"),
     path("metiers/<slug:slug>/", trades.trade_detail, name="trade"),
+    path("organisation/bilan/", include(impact_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("remise-des-prix/reponse/<str:token>/", include(ceremony_answer_urls)),
     # Under /jury/ since the first edition: confirmation links sent by email must keep working.

@@ -550,5 +550,18 @@ ROWS += [
     org("judging:awards_schedule", kwargs=EDITION, post=True),
     org_post("judging:awards_schedule_cancel", kwargs={"pk": "extra.scheduled_palmares"}),
 ]
+# --- issue 13: audience ---
+ROWS += [
+    # The player's report of a play: POST only, no token, for anyone (it only counts).
+    public("public:film_play", kwargs={"pk": "a.public_film"}, everyone="405", post=True),
+    org("public:impact", own_festival=True, hides_a_from=OTHERS_OF_B),
+    org("public:impact_csv", own_festival=True, hides_a_from=OTHERS_OF_B),
+    org("public:impact_pdf", own_festival=True),
+    # The installation's report: the platform's operators only.
+    Row("public:platform_impact", allowed=frozenset({SUPERUSER})),
+    Row("public:platform_impact_csv", allowed=frozenset({SUPERUSER})),
+    Row("public:platform_impact_pdf", allowed=frozenset({SUPERUSER})),
+]
+# --- end of issue 13: audience ---
 
 ROWS += _admin_rows()

@@ -34,6 +34,7 @@ from festival.enums import (
     FilmStatus,
     StructureKind,
 )
+from festival.film_figures import film_figures
 from festival.filters import FilmFilter, with_consent_counts
 from festival.forms.organizer import (
     ConsentReviewForm,
@@ -366,6 +367,7 @@ def film_detail(request, pk):
             "rules_acceptances": acceptance_lines(film),
             "transfer_lines": transfer_history(film),
             "may_offer": not offer_errors(film=film),
+            "figures": film_figures(film=film),
         },
     )
 

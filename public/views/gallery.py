@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from festival.models import Festival
 from judging.visibility import LivePalmares, public_films
+from public.audience import PLAY_SECONDS, counted_film_page
 from public.cache import cache_seconds, gallery_version, shared_page
 from public.filters import GalleryFilter
 from public.selectors import (
@@ -161,6 +162,7 @@ def gallery(request):
 
 
 @require_GET
+@counted_film_page
 @shared_page
 def film_detail(request, pk):
     live = LivePalmares.load()
@@ -172,6 +174,7 @@ def film_detail(request, pk):
         "page_festival": film.edition.festival,
         "page_edition": film.edition,
         "sources": player(film, request.user),
+        "play_seconds": PLAY_SECONDS,
         "poster": poster,
         "crew": crew_names(film),
         "trades": list(film.trades.all()),

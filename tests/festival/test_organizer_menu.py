@@ -45,6 +45,7 @@ def jury(edition, category):
         ("judging:awards_home", ["edition"], "Palmarès"),
         ("judging:awards_prizes", ["edition"], "Palmarès"),
         ("judging:awards_publications", ["edition"], "Palmarès"),
+        ("public:impact", [], "Bilan"),
     ],
 )
 def test_the_menu_marks_the_pages_section(client, organizer, edition, jury, name, args, section):
@@ -71,6 +72,7 @@ def test_the_menu_lists_every_section(client, organizer, edition):
         "Palmarès",
         "Finales",
         "Remise des prix",
+        "Bilan",
         "Appel à films",
         "Invitations",
     ]
@@ -119,6 +121,8 @@ def test_the_menu_is_for_organizers_only(client, edition, teacher, juror, who):
         ("judging:results_film", "ranking"),
         ("judging:awards_category", "awards"),
         ("judging:juror_dashboard", ""),
+        ("public:impact_csv", "impact"),
+        ("public:platform_impact", ""),
         ("public:home", ""),
         (None, ""),
     ],
