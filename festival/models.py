@@ -924,3 +924,9 @@ class RulesAcceptance(models.Model):
     @property
     def short_version(self) -> str:
         return self.rules_sha256[:12]
+
+
+from festival.models_schooldata import (  # noqa: E402, F401
+    SchoolDataRequest,
+    SchoolDataRequestKind,
+)

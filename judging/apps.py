@@ -14,6 +14,7 @@ class JudgingConfig(AppConfig):
         # set-up checklist and its copy to next year include judging's part.
         from festival.models import register_publication_reader
         from festival.notices import register_unassigned_reader
+        from festival.school_data import register_public_reader
         from festival.setup import register_setup_steps
         from festival.signals import edition_prepared, film_status_changed
         from judging.domain.editions import on_edition_prepared
@@ -22,7 +23,7 @@ class JudgingConfig(AppConfig):
         from judging.selectors_results import load_palmares_dates, palmares_published_at
         from judging.setup import setup_steps
         from judging.unassigned import films_without_jurors
-        from judging.visibility import is_public
+        from judging.visibility import is_public, public_film_ids
         from media_pipeline.delivery import register_public_rule, register_viewer_rule
 
         register_publication_reader(palmares_published_at, load_many=load_palmares_dates)
@@ -32,3 +33,4 @@ class JudgingConfig(AppConfig):
         edition_prepared.connect(on_edition_prepared, dispatch_uid="judging_copy_setup")
         film_status_changed.connect(send_to_jurors, dispatch_uid="judging.send_to_jurors")
         register_unassigned_reader(films_without_jurors)
+        register_public_reader(public_film_ids)
