@@ -287,8 +287,6 @@ class TrainingLinkInline(admin.TabularInline):
     model = TrainingLink
     fields = ("label", "url", "position")
     extra = 1
-
-
 @admin.register(VolunteerCompany)
 class VolunteerCompanyAdmin(admin.ModelAdmin):
     list_display = ("company", "festival", "contact_name", "active")
