@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 
 from festival.enums import FilmStatus, Role
 from festival.filters import with_consent_counts
 from festival.models import (
+    CallRecipient,
     ConsentForm,
     Film,
     Membership,
@@ -189,6 +191,9 @@ class ErasurePlan:
     anonymised: list[User] = field(default_factory=list)
     accounts_kept: list[User] = field(default_factory=list)
     recipients: list[User] = field(default_factory=list)
+    # The teachers' addresses in the festival's calls for entries (unsubscriptions stay: they
+    # keep the person from being written to again).
+    call_recipients: list[CallRecipient] = field(default_factory=list)
 
     @property
     def nothing_left(self) -> bool:
@@ -200,6 +205,7 @@ class ErasurePlan:
             or self.originals
             or self.memberships
             or self.anonymised
+            or self.call_recipients
         )
 
     @property
@@ -254,4 +260,10 @@ def erasure_plan(*, school: School, festival_id: int, keep_published: bool) -> E
             plan.accounts_kept.append(teacher)
         else:
             plan.anonymised.append(teacher)
+    addresses = sorted({t.email.lower() for t in teachers if not is_erased_account(t)})
+    plan.call_recipients = list(
+        CallRecipient.objects.annotate(address=Lower("email")).filter(
+            call__edition__festival_id=festival_id, address__in=addresses
+        )
+    )
     return plan

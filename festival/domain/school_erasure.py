@@ -28,6 +28,7 @@ from festival.models import (
     SchoolDataRequestKind,
     User,
 )
+from festival.models_outreach import RecipientStatus
 from festival.school_data import ERASED_EMAIL_DOMAIN, ERASED_LAST_NAME, erasure_plan
 from festival.stored_files import release
 
@@ -62,6 +63,8 @@ def erase_school_data(
 ) -> SchoolDataRequest:
     """Erase what `festival` holds about `school`; a second erasure finds nothing left."""
     with transaction.atomic():
+        # One erasure of a school at a time (a no-op on SQLite, which writes one at a time).
+        School.objects.select_for_update().filter(pk=school.pk).first()
         plan = erasure_plan(school=school, festival_id=festival.pk, keep_published=keep_published)
         if plan.nothing_left:
             raise DomainError(
@@ -92,6 +95,12 @@ def erase_school_data(
         Film.objects.filter(pk__in=[film.pk for film in plan.crews]).update(crew="", updated_at=now)
         for membership in plan.memberships:
             membership.delete()
+        for recipient in plan.call_recipients:
+            if recipient.status == RecipientStatus.PENDING:
+                recipient.delete()
+            else:
+                recipient.email, recipient.name = erased_email(), ""
+                recipient.save(update_fields=["email", "name"])
         details = {
             "kept_films": [{"id": f.pk, "title": f.title} for f in plan.kept_films],
             "taken_down_films": [{"id": f.pk, "title": f.title} for f in plan.taken_down],
@@ -102,6 +111,7 @@ def erase_school_data(
             "memberships_removed": len(plan.memberships),
             "accounts_anonymised": len(plan.anonymised),
             "accounts_kept": len(plan.accounts_kept),
+            "call_addresses_removed": len(plan.call_recipients),
         }
         record = SchoolDataRequest.objects.create(
             school=school,

@@ -275,3 +275,36 @@ def test_a_second_erasure_may_take_down_what_the_first_kept(world):
     assert [f.pk for f in plan.taken_down] == [world.published.pk]
     _erase(world)
     assert Film.objects.get(pk=world.published.pk).consents.count() == 0
+
+
+def test_the_teachers_addresses_leave_the_festivals_calls(world):
+    from festival.models import CallForEntries, CallRecipient
+    from festival.models_outreach import RecipientStatus
+
+    call = CallForEntries.objects.create(
+        edition=world.published.edition,
+        subject="Appel",
+        body="Inscrivez vos classes.",
+        audiences=["past_teachers"],
+        created_by=world.organizer,
+    )
+    sent = CallRecipient.objects.create(
+        call=call,
+        email="Claire.Girard@example.org",
+        name="Claire Girard",
+        audience="past_teachers",
+        status=RecipientStatus.SENT,
+    )
+    CallRecipient.objects.create(call=call, email="paul.roy@example.org", audience="past_teachers")
+    kept = CallRecipient.objects.create(
+        call=call, email="autre@example.org", audience="past_teachers"
+    )
+    record = _erase(world)
+    sent.refresh_from_db()
+    assert sent.email.endswith("@" + ERASED_EMAIL_DOMAIN)
+    assert sent.name == ""
+    assert list(CallRecipient.objects.order_by("pk").values_list("pk", flat=True)) == [
+        sent.pk,
+        kept.pk,
+    ]
+    assert record.details["call_addresses_removed"] == 2

@@ -201,3 +201,25 @@ def test_confirming_erases_and_the_page_says_so(client, world, django_capture_on
     response = client.post(url("organizer_school_erase", world.school), ANSWERS, follow=True)
     assert "Il ne reste rien à effacer" in response.content.decode()
     assert SchoolDataRequest.objects.filter(kind="erasure").count() == 1
+
+
+def test_the_list_queries_do_not_grow_with_schools(client, world):
+    login(client, world.organizer)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("festival:organizer_schools")).status_code == 200
+        return len(queries)
+
+    one = count()
+    for _ in range(4):
+        teacher = factories.make_teacher(festivals=[world.festival])
+        factories.make_film(teacher=teacher, category=world.published.category)
+    assert count() == one
+
+
+def test_the_school_pages_belong_to_the_teachers_section():
+    from festival.navigation import menu_section
+
+    names = ["organizer_schools", "organizer_school", "organizer_school_erasure"]
+    assert [menu_section(f"festival:{name}") for name in names] == ["teachers"] * 3
