@@ -11,9 +11,17 @@ class MediaPipelineConfig(AppConfig):
         # The festival app asks what a submission needs of the film's video through a callback
         # registered here, never by importing this app.
         from festival.domain.films import register_submission_check
-        from media_pipeline import jobs, tasks, versions
+        from festival.signals import film_originals_erased
+        from festival.stored_files import register_reference_counter
+        from media_pipeline import jobs, originals, tasks, versions
 
         jobs.register_tasks(
             processing=tasks.process_version_task, second_pass=tasks.complete_ladder_task
         )
         register_submission_check(versions.missing_for_submission, prefetch=("video_versions",))
+        # A school's erasure deletes every original of a film, the versions' ones included;
+        # a stored original is deleted only when no version refers to it any more.
+        register_reference_counter(originals.version_references)
+        film_originals_erased.connect(
+            originals.on_film_originals_erased, dispatch_uid="media_pipeline.erase_originals"
+        )

@@ -30,6 +30,7 @@ from festival.models import (
 )
 from festival.models_outreach import RecipientStatus
 from festival.school_data import ERASED_EMAIL_DOMAIN, ERASED_LAST_NAME, erasure_plan
+from festival.signals import film_originals_erased
 from festival.stored_files import release
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ def erase_school_data(
             film.original_size = None
             film.save(update_fields=["original_video", "original_filename", "original_size"])
             release(storage, name)
+            film_originals_erased.send(sender=Film, film=film)
         Film.objects.filter(pk__in=[film.pk for film in plan.crews]).update(crew="", updated_at=now)
         for membership in plan.memberships:
             membership.delete()

@@ -308,3 +308,22 @@ def test_the_teachers_addresses_leave_the_festivals_calls(world):
         kept.pk,
     ]
     assert record.details["call_addresses_removed"] == 2
+
+
+def test_every_original_of_a_film_not_kept_goes(world, django_capture_on_commit_callbacks):
+    from media_pipeline.models import VideoVersion
+    from tests.media_pipeline.versions import make_version
+
+    first, latest = make_version(world.accepted), make_version(world.accepted)
+    world.accepted.original_video = latest.original.name
+    world.accepted.save()
+    kept = make_version(world.published)
+    names = [first.original.name, latest.original.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        _erase(world, keep_published=True)
+    assert [default_storage.exists(name) for name in names] == [False, False]
+    assert list(
+        VideoVersion.objects.filter(film=world.accepted).values_list("original", flat=True)
+    ) == ["", ""]
+    kept.refresh_from_db()
+    assert default_storage.exists(kept.original.name)
