@@ -40,6 +40,10 @@ def _export(world):
     return record, zipfile.ZipFile(out)
 
 
+def _members_of(archive, consent) -> list[str]:
+    return [n for n in archive.namelist() if n.rsplit("/", 1)[-1].startswith(f"{consent.pk}-")]
+
+
 def _csv(archive, name):
     text = archive.read(name).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text), delimiter=";"))
@@ -67,7 +71,7 @@ def test_the_archive_holds_the_festivals_data_and_no_other(world, settings):
         ]
     )
     for consent in [published_consent, *with_consents]:
-        member = next(n for n in archive.namelist() if f"/{consent.pk}-" in n)
+        [member] = _members_of(archive, consent)
         with default_storage.open(consent.file.name, "rb") as stored:
             assert archive.read(member) == stored.read()
     assert "Film du Grand Est" not in "".join(
@@ -327,3 +331,21 @@ def test_every_original_of_a_film_not_kept_goes(world, django_capture_on_commit_
     ) == ["", ""]
     kept.refresh_from_db()
     assert default_storage.exists(kept.original.name)
+
+
+def test_a_large_consent_is_copied_whole_and_a_missing_file_is_counted(world):
+    import os
+
+    from festival.domain import school_export
+
+    big = os.urandom(3 * school_export.CHUNK_SIZE + 123)
+    consent = world.published.consents.get()
+    with default_storage.open(consent.file.name, "wb") as handle:
+        handle.write(big)
+    lost = world.accepted.consents.order_by("pk").first()
+    default_storage.delete(lost.file.name)
+    record, archive = _export(world)
+    [member] = _members_of(archive, consent)
+    assert archive.read(member) == big
+    assert _members_of(archive, lost) == []
+    assert (record.consent_count, record.details["missing_consent_files"]) == (2, 1)
