@@ -938,3 +938,7 @@ class RulesAcceptance(models.Model):
 
 
 from festival.models_ceremony import Ceremony  # noqa: E402, F401
+from festival.models_schooldata import (  # noqa: E402, F401
+    SchoolDataRequest,
+    SchoolDataRequestKind,
+)

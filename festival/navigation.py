@@ -32,6 +32,7 @@ FESTIVAL_PREFIXES = (
     ("festival:organizer_compan", "companies"),
     ("festival:organizer_volunteer", "companies"),
     ("festival:organizer_transfer", "transfers"),
+    ("festival:organizer_school", "teachers"),
 )
 # The judging pages, by the start of their URL name (the first that matches wins).
 JUDGING_SECTIONS = (

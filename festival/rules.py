@@ -22,6 +22,8 @@ from festival.models import (
     Film,
     FilmTransfer,
     Membership,
+    School,
+    SchoolDataRequest,
     Trade,
     User,
     VolunteerCompany,
@@ -392,3 +394,23 @@ def get_received_transfer_for_organizer(user: User, pk: int) -> FilmTransfer:
         ),
         pk=pk,
     )
+# A school's data (RGPD export and erasure)
+
+
+def schools_for_organizer(user: User):
+    """The schools the organizer's festival holds something about: a film in one of its
+    editions, a teacher who asked to take part in it, or an export or erasure it made. The
+    school's row is shared by every festival; what an organizer sees of it is their own."""
+    festival_id = user.festival_id
+    with_films = Film.objects.filter(edition__festival_id=festival_id).values("school_id")
+    with_teachers = Membership.objects.filter(
+        festival_id=festival_id, role=Role.TEACHER, user__school__isnull=False
+    ).values("user__school_id")
+    with_requests = SchoolDataRequest.objects.filter(festival_id=festival_id).values("school_id")
+    return School.objects.filter(
+        Q(pk__in=with_films) | Q(pk__in=with_teachers) | Q(pk__in=with_requests)
+    )
+
+
+def get_school_for_organizer(user: User, pk: int) -> School:
+    return get_object_or_404(schools_for_organizer(user), pk=pk)

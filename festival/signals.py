@@ -12,3 +12,8 @@ edition_prepared = Signal()
 # Sent by `festival.domain.films.set_film_status` once the new status is saved, with `film`,
 # `previous` (the status it left) and `actor`. Judging sends accepted films to its jurors on it.
 film_status_changed = Signal()
+
+# Sent by `festival.domain.school_erasure.erase_school_data`, inside its transaction, with `film`
+# for each film whose originals an erasure deletes: the media pipeline clears the originals of
+# the film's versions and releases their files (festival.stored_files).
+film_originals_erased = Signal()

@@ -9,6 +9,7 @@ from festival.views import (
     editions,
     files,
     organizer,
+    school_data,
     teacher,
     transfers,
 )
@@ -70,6 +71,23 @@ organizer_urls = [
         "enseignants/<int:pk>/decision/", organizer.teacher_decide, name="organizer_teacher_decide"
     ),
     path("invitations/", organizer.invite, name="organizer_invite"),
+    path("etablissements/", school_data.school_list, name="organizer_schools"),
+    path("etablissements/<int:pk>/", school_data.school_detail, name="organizer_school"),
+    path(
+        "etablissements/<int:pk>/export/",
+        school_data.school_export,
+        name="organizer_school_export",
+    ),
+    path(
+        "etablissements/<int:pk>/effacement/",
+        school_data.school_erasure,
+        name="organizer_school_erasure",
+    ),
+    path(
+        "etablissements/<int:pk>/effacement/confirmer/",
+        school_data.school_erase,
+        name="organizer_school_erase",
+    ),
     path(
         "festival-de-travail/",
         organizer.switch_working_festival,

@@ -15,6 +15,7 @@ class JudgingConfig(AppConfig):
         from festival.domain.transfers import register_awarded_reader
         from festival.models import register_publication_reader
         from festival.notices import register_unassigned_reader
+        from festival.school_data import register_public_reader
         from festival.setup import register_setup_steps
         from festival.signals import edition_prepared, film_status_changed
         from judging import tasks
@@ -29,7 +30,7 @@ class JudgingConfig(AppConfig):
         )
         from judging.setup import setup_steps
         from judging.unassigned import films_without_jurors
-        from judging.visibility import is_public
+        from judging.visibility import is_public, public_film_ids
         from media_pipeline.delivery import register_public_rule, register_viewer_rule
 
         register_publication_reader(palmares_published_at, load_many=load_palmares_dates)
@@ -44,3 +45,4 @@ class JudgingConfig(AppConfig):
         # The ceremony's tasks call their domain modules, which cannot import them.
         ceremony_invitations.register_sending_task(tasks.send_ceremony_invitations)
         scheduled_publication.register_publishing_task(tasks.publish_scheduled_palmares)
+        register_public_reader(public_film_ids)

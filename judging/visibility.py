@@ -76,6 +76,11 @@ def public_films(*, palmares: LivePalmares | None = None) -> QuerySet[Film]:
     return Film.objects.consents_validated().filter(palmares.winners_q() | gallery_open_q())
 
 
+def public_film_ids(film_ids: list[int]) -> set[int]:
+    """Which of these films the public may see (the core's school data pages ask)."""
+    return set(public_films().filter(pk__in=film_ids).values_list("pk", flat=True))
+
+
 def is_public(film: Film) -> bool:
     """One film (checked on every media file): only its own edition's palmarès is read."""
     palmares = LivePalmares.load(edition_id=film.edition_id)

@@ -12,8 +12,9 @@ class MediaPipelineConfig(AppConfig):
         # registered here, never by importing this app.
         from festival.domain.films import register_submission_check
         from festival.domain.transfers import register_media_copier
+        from festival.signals import film_originals_erased
         from festival.stored_files import register_reference_counter
-        from media_pipeline import forwarding, jobs, tasks, versions
+        from media_pipeline import forwarding, jobs, originals, tasks, versions
 
         jobs.register_tasks(
             processing=tasks.process_version_task, second_pass=tasks.complete_ladder_task
@@ -24,3 +25,9 @@ class MediaPipelineConfig(AppConfig):
         # refers to it.
         register_media_copier(forwarding.copy_media)
         register_reference_counter(forwarding.references)
+        # A school's erasure deletes every original of a film, the versions' ones included;
+        # a stored original is deleted only when no version refers to it any more.
+        register_reference_counter(originals.version_references)
+        film_originals_erased.connect(
+            originals.on_film_originals_erased, dispatch_uid="media_pipeline.erase_originals"
+        )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from festival.domain.films import check_editable
 from festival.models import Film, User, original_video_path
+from festival.stored_files import release
 from festival.uploads import clean_filename
 from media_pipeline import intake, ladder, storage_io, versions
 from media_pipeline.models import VideoVersion
@@ -124,3 +125,29 @@ def _register(
         versions.queue(version)
     logger.info("Film %s: new original v%s (%s bytes)", film.pk, version.number, size)
     return version
+
+
+# An erasure of a school's data (festival.domain.school_erasure).
+
+
+def version_references(name: str) -> int:
+    """How many versions keep this stored name as their original (festival.stored_files)."""
+    return VideoVersion.objects.filter(original=name).count()
+
+
+def erase_originals(*, film: Film) -> int:
+    """Clear the original of every version of the film and release the files, once the
+    erasure commits; the renditions stay as they are."""
+    erased = 0
+    for version in film.video_versions.exclude(original=""):
+        storage, name = version.original.storage, version.original.name
+        version.original = ""
+        version.save(update_fields=["original"])
+        release(storage, name)
+        erased += 1
+    logger.info("Film %s: %s originals erased", film.pk, erased)
+    return erased
+
+
+def on_film_originals_erased(sender, film, **kwargs) -> None:
+    erase_originals(film=film)

@@ -39,6 +39,7 @@ from public.demo_ceremony import create_demo_ceremony
 from public.demo_companies import load_companies_demo
 from public.demo_outreach import create_demo_outreach
 from public.demo_rules import load_rules_demo
+from public.demo_schooldata import create_demo_school_data
 from public.demo_structures import add_structures
 from public.demo_transfer import create_national_final
 
@@ -357,6 +358,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     create_national_final(past_edition=past_edition, organizer=organizer, password=DEMO_PASSWORD)
     create_demo_ceremony(edition=edition, organizer=organizer)
     load_audience_demo()
+    create_demo_school_data(festival=festival, films=films, organizer=organizer)
     return {
         "festival": festival,
         "edition": edition,

@@ -563,5 +563,15 @@ ROWS += [
     Row("public:platform_impact_pdf", allowed=frozenset({SUPERUSER})),
 ]
 # --- end of issue 13: audience ---
+# --- issue 13: schooldata ---
+SCHOOL = {"pk": "a.film.school"}
+ROWS += [
+    org("festival:organizer_schools", own_festival=True, hides_a_from=OTHERS_OF_B),
+    org("festival:organizer_school", kwargs=SCHOOL),
+    org_post("festival:organizer_school_export", kwargs=SCHOOL),
+    org("festival:organizer_school_erasure", kwargs=SCHOOL, post=True),
+    org_post("festival:organizer_school_erase", kwargs=SCHOOL),
+]
+# --- end issue 13: schooldata ---
 
 ROWS += _admin_rows()
