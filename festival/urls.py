@@ -8,6 +8,7 @@ from festival.views import (
     editions,
     files,
     organizer,
+    privacy,
     teacher,
 )
 
@@ -74,6 +75,11 @@ organizer_urls = [
         name="organizer_switch_festival",
     ),
     path("festival/", editions.festival_edit, name="organizer_festival"),
+    path(
+        "festival/donnees-personnelles/",
+        privacy.legal_texts_edit,
+        name="organizer_legal_texts",
+    ),
     path("editions/", editions.edition_list, name="organizer_editions"),
     path("editions/nouvelle/", editions.edition_create, name="organizer_edition_create"),
     path("editions/<int:pk>/", editions.edition_detail, name="organizer_edition"),

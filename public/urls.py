@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
-from public.views import companies, gallery, home, trades, votes
+from public.views import companies, gallery, home, privacy, trades, votes
 
 app_name = "public"
 
@@ -25,6 +25,8 @@ festival_urls = [
     path("editions/", gallery.festival_archive, name="festival_archive"),
     path("atom.xml", FestivalFeed(), name="festival_feed"),
     path("<int:year>/calendrier.ics", home.edition_calendar_file, name="edition_calendar"),
+    path("donnees-personnelles/", privacy.privacy, name="festival_privacy"),
+    path("mentions-legales/", privacy.legal_notice, name="festival_legal_notice"),
 ]
 
 vote_urls = [
@@ -48,6 +50,8 @@ urlpatterns = [
     path("oembed/", gallery.oembed, name="oembed"),
     path("metiers/", trades.trade_list, name="trades"),
     path("metiers/<slug:slug>/", trades.trade_detail, name="trade"),
+    path("donnees-personnelles/", privacy.privacy, name="privacy"),
+    path("mentions-legales/", privacy.legal_notice, name="legal_notice"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Under /jury/ since the first edition: confirmation links sent by email must keep working.
     path("jury/prix-du-public/", include(vote_urls)),
