@@ -10,6 +10,10 @@ from django.conf import settings
 
 from festival.models import Festival, FestivalLegalTexts, User
 
+# The installation's name, for the pages of an installation without a festival of its own
+# (the same as festival.context_processors.PLATFORM_NAME, which reads this one).
+PLATFORM_NAME = "FILM'IT"
+
 logger = logging.getLogger(__name__)
 
 LEGAL_TEXT_FIELDS = (
@@ -53,8 +57,12 @@ def legal_page_context(festival: Festival | None, texts: FestivalLegalTexts | No
     rights_email = (texts.rights_email if texts else "") or (
         festival.contact_email if festival else ""
     )
+    name = festival.name if festival is not None else PLATFORM_NAME
     return {
         "legal_festival": festival,
+        "legal_name": name,
+        # Who runs it: the festival's organizing body, else its name.
+        "legal_body": (festival.organizing_body if festival is not None else "") or name,
         "texts": texts,
         "rights_email": rights_email,
         "retention_edition": edition,
