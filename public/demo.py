@@ -36,6 +36,7 @@ from media_pipeline.originals import attach_original_video
 from public import demo_trades
 from public.demo_companies import load_companies_demo
 from public.demo_outreach import create_demo_outreach
+from public.demo_privacy import load_privacy_demo
 from public.demo_rules import load_rules_demo
 from public.demo_structures import add_structures
 
@@ -351,6 +352,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     )
     create_demo_outreach(festival=festival, edition=edition, organizer=organizer)
     load_rules_demo(edition=edition, films=films, past_films=past_films)
+    load_privacy_demo(festival=festival, organizer=organizer, films=films + past_films)
     return {
         "festival": festival,
         "edition": edition,
