@@ -32,6 +32,7 @@ pids+=($!)
     $BIN/python manage.py expire_uploads
     $BIN/python manage.py send_jury_reminders
     $BIN/python manage.py send_teacher_reminders
+    $BIN/python manage.py apply_retention
     sleep 3600
   done
 ) >>"$LOGS/chores.log" 2>&1 &
