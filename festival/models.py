@@ -849,10 +849,6 @@ class Film(models.Model):
     def is_editable(self) -> bool:
         return self.status in (FilmStatus.DRAFT, FilmStatus.NEEDS_CHANGES)
 
-    def consent_gap(self, validated: int) -> int:
-        """How many validated consents the pupils on screen still need (0 when covered)."""
-        return max((self.pupils_on_screen or 0) - validated, 0)
-
 
 class ConsentForm(models.Model):
     """A signed image-rights consent (autorisation de droit à l'image), PDF or image."""
