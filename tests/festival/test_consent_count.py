@@ -155,7 +155,7 @@ def test_organizer_sees_the_gap_on_the_film_list(organizer_client, short_film, t
 
     html = unescape(response.content.decode())
     assert html.count("il en manque") == 1
-    assert f'<span class="badge needs_changes">{GAP}</span>' in html
+    assert f'<span class="badge needs_changes consent-gap">{GAP}</span>' in html
 
 
 def count_queries(client, url) -> int:
