@@ -865,7 +865,7 @@ def test_incomplete_film_is_not_submitted(teacher_client, film, sent_emails):
     assert messages_of(response) == [
         "Il manque encore : un synopsis, l'entreprise partenaire, au moins un métier présenté, "
         "le nombre d'élèves, le nombre d'élèves à l'écran, la vidéo du film, "
-            "les autorisations de droit à l'image, "
+        "les autorisations de droit à l'image, "
         "la déclaration des droits (musique et contenus de tiers)."
     ]
     film.refresh_from_db()
