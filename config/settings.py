@@ -224,6 +224,11 @@ TEACHER_CHANGES_REMINDER_DAYS = envint("TEACHER_CHANGES_REMINDER_DAYS", 3)
 # The call for entries: addresses written to per batch, and the unsubscribe links' lifetime.
 CALL_BATCH_SIZE = envint("CALL_BATCH_SIZE", 50)
 CALL_UNSUBSCRIBE_DAYS = envint("CALL_UNSUBSCRIBE_DAYS", 730)
+# Retention (RGPD, manage.py apply_retention, hourly): days after an edition's ceremony when the
+# original videos are deleted (the published renditions stay), and the consents of the films
+# that were never published.
+RETENTION_ORIGINALS_DAYS = envint("RETENTION_ORIGINALS_DAYS", 365)
+RETENTION_CONSENTS_DAYS = envint("RETENTION_CONSENTS_DAYS", 365)
 
 # Email: console in development, SMTP in production (a local relay unless EMAIL_HOST is set).
 EMAIL_HOST = envstr("EMAIL_HOST", "")

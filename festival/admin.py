@@ -421,6 +421,7 @@ class FilmAdminForm(forms.ModelForm):
             "company",
             "trades",
             "pupil_count",
+            "pupils_on_screen",
             "crew",
         )
 
@@ -487,7 +488,7 @@ class FilmAdmin(admin.ModelAdmin):
             _("Établissement, enseignant et entreprise"),
             {"fields": ("school", "teacher", "company", "trades")},
         ),
-        (_("Élèves"), {"fields": ("pupil_count", "crew")}),
+        (_("Élèves"), {"fields": ("pupil_count", "pupils_on_screen", "crew")}),
         (
             _("Vidéo"),
             {

@@ -1,11 +1,10 @@
 from django.utils.functional import SimpleLazyObject
 
+# The installation's name, shown where a page belongs to no festival in particular.
+from festival.domain.privacy import PLATFORM_NAME
 from festival.navigation import menu_section
 from festival.rules import current_edition
 from festival.selectors_public import first_two_festivals
-
-# The installation's name, shown where a page belongs to no festival in particular.
-PLATFORM_NAME = "FILM'IT"
 
 
 def festival(request):

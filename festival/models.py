@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -346,6 +346,18 @@ class Edition(models.Model):
     def status(self) -> EditionPhase:
         return self.phase()
 
+    # Retention (RGPD): how long after the ceremony the originals, and the consents of the
+    # films that were never published, are kept (settings RETENTION_*_DAYS; the chore
+    # `apply_retention` deletes them, the privacy page says it).
+
+    @property
+    def originals_deleted_after(self):
+        return self.ceremony_at + timedelta(days=settings.RETENTION_ORIGINALS_DAYS)
+
+    @property
+    def consents_deleted_after(self):
+        return self.ceremony_at + timedelta(days=settings.RETENTION_CONSENTS_DAYS)
+
     def refresh_from_db(self, *args, **kwargs):
         self.__dict__.pop("_palmares_published_at", None)
         super().refresh_from_db(*args, **kwargs)
@@ -674,22 +686,41 @@ class VolunteerCompany(models.Model):
 
 class FilmQuerySet(models.QuerySet):
     @staticmethod
-    def _consents_validated_q() -> Q:
+    def validated_consent_count():
+        """The number of a film's validated consents, as a subquery (0 when it has none)."""
+        validated = (
+            ConsentForm.objects.filter(film=models.OuterRef("pk"), status=ConsentStatus.VALIDATED)
+            .order_by()
+            .values("film")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return Coalesce(models.Subquery(validated), 0)
+
+    @classmethod
+    def _consents_validated_q(cls) -> Q:
         consents = ConsentForm.objects.filter(film=models.OuterRef("pk"))
-        return Q(models.Exists(consents.filter(status=ConsentStatus.VALIDATED))) & ~Q(
-            models.Exists(consents.exclude(status=ConsentStatus.VALIDATED))
+        covered = Q(pupils_on_screen__isnull=True) | Q(
+            pupils_on_screen__lte=cls.validated_consent_count()
+        )
+        return (
+            Q(models.Exists(consents.filter(status=ConsentStatus.VALIDATED)))
+            & ~Q(models.Exists(consents.exclude(status=ConsentStatus.VALIDATED)))
+            & covered
         )
 
     def consents_validated(self):
-        """The consent gate: films with at least one image-rights consent and every one validated.
+        """The consent gate: films with at least one image-rights consent, every one validated,
+        and at least as many validated as the pupils on screen the teacher declared.
 
         The one rule for the gallery, its filters, feeds, sitemap, oEmbed, votes and publication
-        (two EXISTS, no join, no N+1).
+        (two EXISTS and a count, no join, no N+1).
         """
         return self.filter(self._consents_validated_q())
 
     def consents_missing(self):
-        """The other side of the gate: no consent yet, or one still to check or refused."""
+        """The other side of the gate: no consent yet, one still to check or refused, or fewer
+        validated than pupils on screen."""
         return self.exclude(self._consents_validated_q())
 
 
@@ -744,6 +775,18 @@ class Film(models.Model):
         Trade, verbose_name=_("métiers présentés"), blank=True, related_name="films"
     )
     pupil_count = models.PositiveSmallIntegerField(_("nombre d'élèves"), null=True, blank=True)
+    # The pupils one sees in the film, as the teacher declares them: as many validated consents
+    # are needed for the film to be public (FilmQuerySet.consents_validated). `pupil_count` is
+    # the class, who may be behind the camera.
+    pupils_on_screen = models.PositiveSmallIntegerField(
+        _("nombre d'élèves à l'écran"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Les élèves que l'on voit ou que l'on entend dans le film : il faut une autorisation "
+            "de droit à l'image validée pour chacun."
+        ),
+    )
     crew = models.TextField(
         _("équipe"),
         blank=True,
@@ -755,6 +798,14 @@ class Film(models.Model):
     original_filename = models.CharField(_("nom du fichier envoyé"), max_length=255, blank=True)
     original_size = models.BigIntegerField(_("taille du fichier"), null=True, blank=True)
     video_uploaded_at = models.DateTimeField(_("vidéo envoyée le"), null=True, blank=True)
+    # Set by the retention chore (media_pipeline.retention): the original is gone, the published
+    # renditions stay; the consents of a film that was never published likewise.
+    original_deleted_at = models.DateTimeField(
+        _("vidéo originale supprimée le"), null=True, blank=True
+    )
+    consents_deleted_at = models.DateTimeField(
+        _("autorisations supprimées le"), null=True, blank=True
+    )
     status = models.CharField(
         _("statut"), max_length=20, choices=FilmStatus.choices, default=FilmStatus.DRAFT
     )
@@ -903,6 +954,7 @@ from festival.models_outreach import (  # noqa: E402, F401
     CallUnsubscription,
     FilmReminder,
 )
+from festival.models_privacy import FestivalLegalTexts  # noqa: E402, F401
 from festival.models_transfers import FilmTransfer, TransferState  # noqa: E402, F401
 
 

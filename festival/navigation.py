@@ -15,6 +15,7 @@ FESTIVAL_SECTIONS = {
     "festival:organizer_teachers": "teachers",
     "festival:organizer_invite": "invite",
     "festival:organizer_festival": "edition",
+    "festival:organizer_legal_texts": "edition",
     "festival:organizer_editions": "edition",
     "festival:organizer_trades": "edition",
     "festival:organizer_trade_edit": "edition",

@@ -21,13 +21,11 @@ class MediaPipelineConfig(AppConfig):
         )
         register_submission_check(versions.missing_for_submission, prefetch=("video_versions",))
         # A film forwarded to another festival's edition shares its source's media files:
-        # its rows are copied here, and a file is deleted only when no row of either app
-        # refers to it.
+        # its rows are copied here, and a stored file (an original, a version's renditions) is
+        # deleted only when no row of either app refers to it (retention, erasure, rebuilds).
         register_media_copier(forwarding.copy_media)
         register_reference_counter(forwarding.references)
-        # A school's erasure deletes every original of a film, the versions' ones included;
-        # a stored original is deleted only when no version refers to it any more.
-        register_reference_counter(originals.version_references)
+        # A school's erasure deletes every original of a film, the versions' ones included.
         film_originals_erased.connect(
             originals.on_film_originals_erased, dispatch_uid="media_pipeline.erase_originals"
         )

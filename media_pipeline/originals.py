@@ -130,11 +130,6 @@ def _register(
 # An erasure of a school's data (festival.domain.school_erasure).
 
 
-def version_references(name: str) -> int:
-    """How many versions keep this stored name as their original (festival.stored_files)."""
-    return VideoVersion.objects.filter(original=name).count()
-
-
 def erase_originals(*, film: Film) -> int:
     """Clear the original of every version of the film and release the files, once the
     erasure commits; the renditions stay as they are."""

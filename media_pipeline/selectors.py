@@ -61,6 +61,7 @@ def film_media(*, film: Film, user: User, next_url: str = "") -> FilmMedia | Non
                 current.status in (VideoStatus.FAILED, VideoStatus.REJECTED)
                 or (current == playable and current.ladder_status in ladder.RETRYABLE)
             )
+            and film.original_deleted_at is None  # nothing to run again without the original
             and is_film_organizer(user, film)
         ),
     )

@@ -15,6 +15,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from festival.domain import DomainError
@@ -154,6 +155,8 @@ def retry_version(*, version: VideoVersion, user: User) -> VideoVersion:
     """An organizer runs a failed (or rejected) version again, with a fresh set of attempts."""
     if not is_film_organizer(user, version.film):
         raise DomainError(_("Seule l'organisation du festival peut relancer un traitement."))
+    if version.film.original_deleted_at is not None:
+        raise DomainError(original_deleted_text(version.film), code="original_deleted")
     if version.status == S.READY and version.ladder_status in ladder.RETRYABLE:
         return ladder.retry(version=version)
     if version.status not in (S.FAILED, S.REJECTED):
@@ -180,6 +183,15 @@ def retry_version(*, version: VideoVersion, user: User) -> VideoVersion:
         )
     logger.info("Video version %s retried by user %s", version.pk, user.pk)
     return version
+
+
+def original_deleted_text(film: Film) -> str:
+    """Why nothing can be rebuilt from the original: the retention policy deleted it."""
+    return _(
+        "La vidéo originale a été supprimée le %(date)s selon la durée de conservation des "
+        "données : le traitement ne peut plus être relancé. Les versions publiées restent "
+        "visibles."
+    ) % {"date": date_format(timezone.localtime(film.original_deleted_at), "DATE_FORMAT")}
 
 
 # What a film's submission asks of its video (registered with festival by media_pipeline.apps).

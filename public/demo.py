@@ -38,6 +38,7 @@ from public.demo_audience import load_audience_demo
 from public.demo_ceremony import create_demo_ceremony
 from public.demo_companies import load_companies_demo
 from public.demo_outreach import create_demo_outreach
+from public.demo_privacy import load_privacy_demo
 from public.demo_rules import load_rules_demo
 from public.demo_schooldata import create_demo_school_data
 from public.demo_structures import add_structures
@@ -359,6 +360,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     create_demo_ceremony(edition=edition, organizer=organizer)
     load_audience_demo()
     create_demo_school_data(festival=festival, films=films, organizer=organizer)
+    load_privacy_demo(festival=festival, organizer=organizer, films=films + past_films)
     return {
         "festival": festival,
         "edition": edition,

@@ -5,7 +5,17 @@ from django.urls import include, path
 
 from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
-from public.views import audience, ceremony, companies, gallery, home, impact, trades, votes
+from public.views import (
+    audience,
+    ceremony,
+    companies,
+    gallery,
+    home,
+    impact,
+    privacy,
+    trades,
+    votes,
+)
 
 app_name = "public"
 
@@ -26,6 +36,8 @@ festival_urls = [
     path("editions/", gallery.festival_archive, name="festival_archive"),
     path("atom.xml", FestivalFeed(), name="festival_feed"),
     path("<int:year>/calendrier.ics", home.edition_calendar_file, name="edition_calendar"),
+    path("donnees-personnelles/", privacy.privacy, name="festival_privacy"),
+    path("mentions-legales/", privacy.legal_notice, name="festival_legal_notice"),
     path("<int:year>/remise-des-prix/", ceremony.ceremony_page, name="ceremony"),
 ]
 
@@ -67,6 +79,8 @@ urlpatterns = [
     path("metiers/", trades.trade_list, name="trades"),
     path("metiers/<slug:slug>/", trades.trade_detail, name="trade"),
     path("organisation/bilan/", include(impact_urls)),
+    path("donnees-personnelles/", privacy.privacy, name="privacy"),
+    path("mentions-legales/", privacy.legal_notice, name="legal_notice"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("remise-des-prix/reponse/<str:token>/", include(ceremony_answer_urls)),
     # Under /jury/ since the first edition: confirmation links sent by email must keep working.

@@ -35,6 +35,7 @@ pids+=($!)
     $BIN/python manage.py send_teacher_reminders
     $BIN/python manage.py publish_scheduled_palmares
     $BIN/python manage.py fold_audience
+    $BIN/python manage.py apply_retention
     sleep 3600
   done
 ) >>"$LOGS/chores.log" 2>&1 &

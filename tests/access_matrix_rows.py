@@ -574,4 +574,15 @@ ROWS += [
 ]
 # --- end issue 13: schooldata ---
 
+# --- issue 13: privacy ---
+ROWS += [
+    org("festival:organizer_legal_texts", own_festival=True, post=True),
+    public("public:privacy", hides_a_from=EVERYONE),
+    public("public:legal_notice", hides_a_from=EVERYONE),
+    public("public:festival_privacy", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE),
+    public(
+        "public:festival_legal_notice", kwargs={"slug": "a.festival.slug"}, hides_a_from=EVERYONE
+    ),
+]
+
 ROWS += _admin_rows()

@@ -210,6 +210,7 @@ def make_film(
             synopsis="Une journée avec les régleurs de l'atelier.",
             company=make_company(),
             pupil_count=12,
+            pupils_on_screen=1,  # its one consent covers it
             crew="Léa\nTom B.\nInès",
             music_rights=MusicRights.ORIGINAL,
             rights_declared_at=timezone.now(),

@@ -157,6 +157,7 @@ def create_film(
     company=None,
     trades=(),
     pupil_count: int | None = None,
+    pupils_on_screen: int | None = None,
     crew: str = "",
 ) -> Film:
     if not teacher.is_teacher or teacher.school_id is None:
@@ -181,6 +182,7 @@ def create_film(
             title=title,
             synopsis=synopsis,
             pupil_count=pupil_count,
+            pupils_on_screen=pupils_on_screen,
             crew=crew,
         )
         film.trades.set(trades)
@@ -188,7 +190,15 @@ def create_film(
     return film
 
 
-EDITABLE_FIELDS = {"category", "title", "synopsis", "company", "pupil_count", "crew"}
+EDITABLE_FIELDS = {
+    "category",
+    "title",
+    "synopsis",
+    "company",
+    "pupil_count",
+    "pupils_on_screen",
+    "crew",
+}
 
 
 def update_film(*, film: Film, user: User, trades=None, **changes) -> Film:
@@ -241,6 +251,8 @@ def missing_for_submission(film: Film) -> list[str]:
         missing.append(_("au moins un métier présenté"))
     if not film.pupil_count:
         missing.append(_("le nombre d'élèves"))
+    if film.pupils_on_screen is None:
+        missing.append(_("le nombre d'élèves à l'écran"))
     for check in _submission_checks:
         missing.extend(check(film))
     consents = [c for c in film.consents.all() if c.status != ConsentStatus.REFUSED]

@@ -62,6 +62,16 @@ class FilmForm(CompanyChoiceForm):
     pupil_count = forms.IntegerField(
         label=_("Nombre d'élèves"), min_value=1, max_value=200, required=False
     )
+    pupils_on_screen = forms.IntegerField(
+        label=_("Nombre d'élèves à l'écran"),
+        min_value=0,
+        max_value=200,
+        required=False,
+        help_text=_(
+            "Les élèves que l'on voit ou que l'on entend dans le film. Il faut une autorisation "
+            "de droit à l'image validée pour chacun avant que le film soit montré au public."
+        ),
+    )
     crew = forms.CharField(
         label=_("Équipe"),
         required=False,
@@ -159,6 +169,7 @@ class FilmForm(CompanyChoiceForm):
             "synopsis": data["synopsis"],
             "trades": list(data["trades"]),
             "pupil_count": data["pupil_count"],
+            "pupils_on_screen": data["pupils_on_screen"],
             "crew": data["crew"],
         }
 
@@ -171,6 +182,7 @@ def initial_for(film: Film) -> dict:
         "company": film.company_id,
         "trades": [trade.pk for trade in film.trades.all()],
         "pupil_count": film.pupil_count,
+        "pupils_on_screen": film.pupils_on_screen,
         "crew": film.crew,
     }
 

@@ -7,10 +7,12 @@ into memory, and never cached on the way.
 
 import logging
 import posixpath
+from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
@@ -52,6 +54,11 @@ def attachment(field_file, *, filename: str, content_type: str) -> FileResponse:
 @login_required
 def original_video(request, pk):
     film = get_film_for_files(request.user, pk)
+    if film.original_deleted_at is not None:
+        # Deleted by the retention chore: say so rather than a bare "not found".
+        return render(
+            request, "festival/original_deleted.html", {"film": film}, status=HTTPStatus.GONE
+        )
     if not film.original_video:
         raise Http404
     logger.info("User %s downloads the original video of film %s", request.user.pk, film.pk)

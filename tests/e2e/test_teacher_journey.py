@@ -1,5 +1,7 @@
 """A teacher, in a real Chromium, from login to a submitted film."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,7 +37,9 @@ def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     page.get_by_label("Synopsis").fill("Une semaine avec les soudeurs de la forge.")
     page.get_by_label("Entreprise partenaire").select_option(label=str(company))
     page.get_by_label("Soudeur").check()
-    page.get_by_label("Nombre d'élèves").fill("3")
+    page.get_by_label(re.compile(r"^Nombre d'élèves\W*$")).fill("3")
+    # One pupil on screen: the one consent form the journey sends covers it.
+    page.get_by_label("Nombre d'élèves à l'écran").fill("1")
     page.get_by_label("Équipe").fill("Léa\nTom B.\nInès")
     page.get_by_role("button", name="Créer le film").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Souder l'avenir")

@@ -236,7 +236,8 @@ def test_incomplete_film_lists_everything_missing(film, teacher, sent_emails):
     assert excinfo.value.code == "incomplete"
     assert excinfo.value.messages == [
         "Il manque encore : un synopsis, l'entreprise partenaire, au moins un métier présenté, "
-        "le nombre d'élèves, la vidéo du film, les autorisations de droit à l'image, "
+        "le nombre d'élèves, le nombre d'élèves à l'écran, la vidéo du film, "
+        "les autorisations de droit à l'image, "
         "la déclaration des droits (musique et contenus de tiers)."
     ]
     film.refresh_from_db()

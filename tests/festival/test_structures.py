@@ -379,6 +379,7 @@ def test_a_structure_s_teacher_submits_an_insertion_film(
             "company": company.pk,
             "trades": [trade.pk],
             "pupil_count": "6",
+            "pupils_on_screen": "2",
             "crew": "Léa\nTom B.",
         },
     )

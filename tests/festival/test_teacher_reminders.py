@@ -65,6 +65,7 @@ def test_the_deadline_reminder_lists_what_is_missing_once(
         "- un synopsis",
         "- l'entreprise partenaire",
         "- au moins un métier présenté",
+        "- le nombre d'élèves à l'écran",
         "- la vidéo du film",
         "- les autorisations de droit à l'image",
         "- la déclaration des droits (musique et contenus de tiers)",

@@ -166,6 +166,7 @@ def test_dashboard_shows_status_and_checklist(teacher_client, film, complete_fil
             "l'entreprise partenaire",
             "au moins un métier présenté",
             "le nombre d'élèves",
+            "le nombre d'élèves à l'écran",
             "la vidéo du film",
             "les autorisations de droit à l'image",
             "la déclaration des droits (musique et contenus de tiers)",
@@ -532,6 +533,7 @@ def test_edit_form_starts_from_the_film(teacher_client, complete_film):
         "company": complete_film.company_id,
         "trades": [trade.pk for trade in complete_film.trades.all()],
         "pupil_count": 12,
+        "pupils_on_screen": 1,
         "crew": "Léa\nTom B.\nInès",
     }
 
@@ -628,6 +630,7 @@ def test_film_page_shows_what_is_missing(teacher_client, film):
         "l'entreprise partenaire",
         "au moins un métier présenté",
         "le nombre d'élèves",
+        "le nombre d'élèves à l'écran",
         "la vidéo du film",
         "les autorisations de droit à l'image",
         "la déclaration des droits (musique et contenus de tiers)",
@@ -861,7 +864,8 @@ def test_incomplete_film_is_not_submitted(teacher_client, film, sent_emails):
 
     assert messages_of(response) == [
         "Il manque encore : un synopsis, l'entreprise partenaire, au moins un métier présenté, "
-        "le nombre d'élèves, la vidéo du film, les autorisations de droit à l'image, "
+        "le nombre d'élèves, le nombre d'élèves à l'écran, la vidéo du film, "
+        "les autorisations de droit à l'image, "
         "la déclaration des droits (musique et contenus de tiers)."
     ]
     film.refresh_from_db()
