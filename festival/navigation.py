@@ -32,6 +32,7 @@ FESTIVAL_PREFIXES = (
 # The judging pages, by the start of their URL name (the first that matches wins).
 JUDGING_SECTIONS = (
     ("judging:results", "ranking"),
+    ("judging:selection_", "ranking"),
     ("judging:awards_", "awards"),
     ("judging:organizer_", "juries"),
 )

@@ -17,10 +17,12 @@ class JudgingConfig(AppConfig):
         from festival.setup import register_setup_steps
         from festival.signals import edition_prepared, film_status_changed
         from judging.domain.editions import on_edition_prepared
+        from judging.domain.selection import register_announcement_task
         from judging.receivers import film_status_changed as send_to_jurors
         from judging.rules import is_assigned_juror
         from judging.selectors_results import load_palmares_dates, palmares_published_at
         from judging.setup import setup_steps
+        from judging.tasks import announce_finalists
         from judging.unassigned import films_without_jurors
         from judging.visibility import is_public
         from media_pipeline.delivery import register_public_rule, register_viewer_rule
@@ -32,3 +34,4 @@ class JudgingConfig(AppConfig):
         edition_prepared.connect(on_edition_prepared, dispatch_uid="judging_copy_setup")
         film_status_changed.connect(send_to_jurors, dispatch_uid="judging.send_to_jurors")
         register_unassigned_reader(films_without_jurors)
+        register_announcement_task(announce_finalists)

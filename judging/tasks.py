@@ -5,7 +5,8 @@ import logging
 from django.tasks import task
 
 from festival.models import Edition, User
-from judging.domain import reminders
+from judging.domain import reminders, selection
+from judging.models_selection import SelectionRound
 
 logger = logging.getLogger(__name__)
 
@@ -24,3 +25,13 @@ def send_jury_reminders(edition_id: int, organizer_id: int | None = None) -> Non
         return
     organizer = User.objects.filter(pk=organizer_id).first() if organizer_id else None
     reminders.send_reminders(edition=edition, organizer=organizer)
+
+
+@task
+def announce_finalists(round_id: int) -> None:
+    """Queued for the announcement's date (`run_after`); does nothing if no longer due."""
+    selection_round = SelectionRound.objects.filter(pk=round_id).first()
+    if selection_round is None:
+        logger.info("Finalists' announcement: round %s is gone", round_id)
+        return
+    selection.announce_if_due(selection_round=selection_round)

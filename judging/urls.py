@@ -79,4 +79,5 @@ urlpatterns = [
     path("jure/", include(juror_urls)),
     path("", include("judging.awards_urls")),
     path("resultats/", include("judging.results_urls")),
+    path("preselection/", include("judging.selection_urls")),
 ]
