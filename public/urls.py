@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from public.feeds import FestivalFeed, PalmaresFeed
 from public.sitemaps import SITEMAPS
-from public.views import companies, gallery, home, trades, votes
+from public.views import companies, finalists, gallery, home, trades, votes
 
 app_name = "public"
 
@@ -25,6 +25,7 @@ festival_urls = [
     path("editions/", gallery.festival_archive, name="festival_archive"),
     path("atom.xml", FestivalFeed(), name="festival_feed"),
     path("<int:year>/calendrier.ics", home.edition_calendar_file, name="edition_calendar"),
+    path("<int:year>/finalistes/", finalists.finalists, name="finalists"),
 ]
 
 vote_urls = [
