@@ -14,6 +14,7 @@ class JudgingConfig(AppConfig):
         # set-up checklist and its copy to next year include judging's part.
         from festival.models import register_publication_reader
         from festival.notices import register_unassigned_reader
+        from festival.selection_outcome import register_outcome_reader
         from festival.setup import register_setup_steps
         from festival.signals import edition_prepared, film_status_changed
         from judging.domain.editions import on_edition_prepared
@@ -21,6 +22,7 @@ class JudgingConfig(AppConfig):
         from judging.receivers import film_status_changed as send_to_jurors
         from judging.rules import is_assigned_juror
         from judging.selectors_results import load_palmares_dates, palmares_published_at
+        from judging.selectors_selection import selection_outcome
         from judging.setup import setup_steps
         from judging.tasks import announce_finalists
         from judging.unassigned import films_without_jurors
@@ -35,3 +37,4 @@ class JudgingConfig(AppConfig):
         film_status_changed.connect(send_to_jurors, dispatch_uid="judging.send_to_jurors")
         register_unassigned_reader(films_without_jurors)
         register_announcement_task(announce_finalists)
+        register_outcome_reader(selection_outcome)

@@ -1,10 +1,11 @@
 """Which films are still in competition after the edition's pre-selection (the finalists)."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from festival.models import Edition, Film
 from judging.enums import ELIGIBLE_FILM_STATUSES, SelectionState
-from judging.models_selection import SelectionRound
+from judging.models_selection import Finalist, SelectionRound
 
 
 def selection_round(edition: Edition | int) -> SelectionRound | None:
@@ -32,3 +33,17 @@ def announced_round(edition: Edition | int) -> SelectionRound | None:
         .select_related("edition", "edition__festival")
         .first()
     )
+
+
+def selection_outcome(film: Film) -> str:
+    """What the film's teacher reads once the finalists are announced: "" before, and for a
+    film no longer in competition."""
+    if film.status not in ELIGIBLE_FILM_STATUSES:
+        return ""
+    if not SelectionRound.objects.filter(
+        edition_id=film.edition_id, enabled=True, state=SelectionState.ANNOUNCED
+    ).exists():
+        return ""
+    if Finalist.objects.filter(film=film).exists():
+        return _("Finaliste")
+    return _("Non retenu")
