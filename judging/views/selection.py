@@ -50,7 +50,9 @@ def _finalists_by_category(selection_round: SelectionRound) -> list[dict]:
 def settings(request, edition_pk):
     edition = get_edition_for_organizer(request.user, edition_pk)
     selection_round = _round(edition)
-    form = SelectionSettingsForm(request.POST or None, instance=selection_round)
+    form = SelectionSettingsForm(
+        request.POST if request.method == "POST" else None, instance=selection_round
+    )
     if request.method == "POST" and form.is_valid():
         try:
             domain.save_round_settings(
@@ -126,7 +128,7 @@ def ranking(request, edition_pk):
         )
     open_round = selection_round.state == SelectionState.OPEN
     form = FinalistsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         films=Film.objects.filter(pk__in=list(films)).order_by("title", "pk"),
         initial={"films": sorted(chosen or suggested)},
     )
@@ -166,7 +168,7 @@ def check(request, edition_pk):
     if selection_round.pk is None or not selection_round.enabled:
         messages.error(request, _("Activez d'abord la présélection de cette édition."))
         return redirect("judging:selection_settings", edition_pk=edition.pk)
-    form = AnnounceForm(request.POST or None)
+    form = AnnounceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["when"] == "now":
