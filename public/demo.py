@@ -37,6 +37,7 @@ from public import demo_trades
 from public.demo_companies import load_companies_demo
 from public.demo_outreach import create_demo_outreach
 from public.demo_rules import load_rules_demo
+from public.demo_selection import create_demo_selection
 from public.demo_structures import add_structures
 
 DEMO_PASSWORD = "filmit-demo-2027"
@@ -351,6 +352,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     )
     create_demo_outreach(festival=festival, edition=edition, organizer=organizer)
     load_rules_demo(edition=edition, films=films, past_films=past_films)
+    create_demo_selection(edition=edition, organizer=organizer)
     return {
         "festival": festival,
         "edition": edition,
