@@ -26,12 +26,14 @@ pids+=($!)
 # The watchdog requeues jobs whose worker died.
 $BIN/python manage.py media_watchdog --loop 60 >>"$LOGS/watchdog.log" 2>&1 &
 pids+=($!)
-# Hourly chores (cron does this in production): abandoned uploads, jury and teacher reminders.
+# Hourly chores (cron does this in production): abandoned uploads, jury and teacher reminders,
+# finalists' announcements due.
 (
   while true; do
     $BIN/python manage.py expire_uploads
     $BIN/python manage.py send_jury_reminders
     $BIN/python manage.py send_teacher_reminders
+    $BIN/python manage.py announce_finalists
     sleep 3600
   done
 ) >>"$LOGS/chores.log" 2>&1 &
