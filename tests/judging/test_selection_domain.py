@@ -346,3 +346,12 @@ def test_without_a_round_nobody_is_thanked(
         publish_palmares(edition=selection.edition, user=organizer)
     assert [m for m in mailoutbox if "merci" in m.subject] == []
     assert not SelectionNotice.objects.exists()
+
+
+def test_non_finalists_lack_no_final_juror(selection, selection_round, organizer):
+    from festival.models import Film
+    from judging.unassigned import film_gaps
+
+    Film.objects.filter(pk__in=[f.pk for f in selection.films]).update(status=FilmStatus.ACCEPTED)
+    choose_finalists(selection_round=selection_round, films=selection.films[:1], user=organizer)
+    assert film_gaps(edition=selection.edition) == []
