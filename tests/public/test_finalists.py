@@ -70,3 +70,19 @@ def test_the_festival_home_links_to_the_finalists_once_announced(client, chosen,
     assert finalists_url(selection.edition) not in client.get(home).text
     announce_now(selection_round=selection_round, user=organizer)
     assert finalists_url(selection.edition) in client.get(home).text
+
+
+def test_announced_finalists_with_validated_consents_become_public(client, chosen, organizer):
+    selection, selection_round = chosen
+    a, b, c, d = selection.films
+    for film in (a, c):
+        factories.make_consent(film, status="validated")
+    film_url = reverse("public:film", args=[a.pk])
+    assert client.get(film_url).status_code == 404
+    announce_now(selection_round=selection_round, user=organizer)
+    assert client.get(film_url).status_code == 200
+    # A finalist without validated consents, a film not chosen: still not public.
+    assert client.get(reverse("public:film", args=[b.pk])).status_code == 404
+    assert client.get(reverse("public:film", args=[c.pk])).status_code == 404
+    response = client.get(finalists_url(selection.edition))
+    assert [card["public"] for card in response.context["categories"][0]["cards"]] == [True, False]
