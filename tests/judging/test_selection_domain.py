@@ -355,3 +355,14 @@ def test_non_finalists_lack_no_final_juror(selection, selection_round, organizer
     Film.objects.filter(pk__in=[f.pk for f in selection.films]).update(status=FilmStatus.ACCEPTED)
     choose_finalists(selection_round=selection_round, films=selection.films[:1], user=organizer)
     assert film_gaps(edition=selection.edition) == []
+
+
+def test_next_years_edition_keeps_each_jurys_stage(selection, organizer):
+    from festival.domain.editions import prepare_next_edition
+    from judging.models import Jury
+
+    target = prepare_next_edition(source=selection.edition, organizer=organizer)
+    assert sorted(Jury.objects.filter(edition=target).values_list("stage", flat=True)) == [
+        JuryStage.FINAL,
+        JuryStage.PRESELECTION,
+    ]
