@@ -39,6 +39,7 @@ FESTIVAL_PREFIXES = (
 JUDGING_SECTIONS = (
     ("judging:ceremony_", "ceremony"),
     ("judging:results", "ranking"),
+    ("judging:selection_", "ranking"),
     ("judging:awards_", "awards"),
     ("judging:organizer_", "juries"),
 )

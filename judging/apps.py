@@ -16,11 +16,13 @@ class JudgingConfig(AppConfig):
         from festival.models import register_publication_reader
         from festival.notices import register_unassigned_reader
         from festival.school_data import register_public_reader
+        from festival.selection_outcome import register_outcome_reader
         from festival.setup import register_setup_steps
         from festival.signals import edition_prepared, film_status_changed
         from judging import tasks
         from judging.domain import ceremony_invitations, scheduled_publication
         from judging.domain.editions import on_edition_prepared
+        from judging.domain.selection import register_announcement_task
         from judging.receivers import film_status_changed as send_to_jurors
         from judging.rules import is_assigned_juror
         from judging.selectors_results import (
@@ -28,7 +30,9 @@ class JudgingConfig(AppConfig):
             palmares_published_at,
             winning_film_ids,
         )
+        from judging.selectors_selection import selection_outcome
         from judging.setup import setup_steps
+        from judging.tasks import announce_finalists
         from judging.unassigned import films_without_jurors
         from judging.visibility import is_public, public_film_ids
         from media_pipeline.delivery import register_public_rule, register_viewer_rule
@@ -46,3 +50,5 @@ class JudgingConfig(AppConfig):
         ceremony_invitations.register_sending_task(tasks.send_ceremony_invitations)
         scheduled_publication.register_publishing_task(tasks.publish_scheduled_palmares)
         register_public_reader(public_film_ids)
+        register_announcement_task(announce_finalists)
+        register_outcome_reader(selection_outcome)

@@ -2,6 +2,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from festival.enums import FilmStatus
+
+# Films the jury judges. Submitted films count as well as accepted ones: screening often runs
+# late into the judging weeks, and a film the organizers later reject or that is withdrawn
+# simply leaves the jury's list (its assignments end, its scores are kept).
+ELIGIBLE_FILM_STATUSES = (FilmStatus.SUBMITTED, FilmStatus.ACCEPTED)
+
 
 class AssignmentMode(models.TextChoices):
     EVERYONE = "everyone", _("Chaque juré note tous les films de son jury")
@@ -44,3 +51,23 @@ class Aggregation(models.TextChoices):
     MEAN = "mean", _("Moyenne")
     MEDIAN = "median", _("Médiane")
     TRIMMED = "trimmed", _("Moyenne sans la note la plus haute ni la plus basse")
+
+
+class JuryStage(models.TextChoices):
+    """Which round a jury scores for: only the final stage's scores make the palmarès."""
+
+    PRESELECTION = "preselection", _("Présélection")
+    FINAL = "final", _("Finale")
+
+
+class SelectionState(models.TextChoices):
+    """The pre-selection round's workflow (`judging.domain.selection.set_round_state`)."""
+
+    OPEN = "open", pgettext_lazy("selection", "En cours")
+    SCHEDULED = "scheduled", pgettext_lazy("selection", "Annonce programmée")
+    ANNOUNCED = "announced", pgettext_lazy("selection", "Finalistes annoncés")
+
+
+class SelectionNoticeKind(models.TextChoices):
+    FINALIST = "finalist", _("Annonce des finalistes")
+    THANKS = "thanks", _("Remerciements")

@@ -6,7 +6,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from judging.enums import AssignmentEnd, AssignmentMode, AssignmentSource, EvaluationState
+from judging.enums import (
+    AssignmentEnd,
+    AssignmentMode,
+    AssignmentSource,
+    EvaluationState,
+    JuryStage,
+)
 
 
 class JudgingSettings(models.Model):
@@ -119,6 +125,13 @@ class Jury(models.Model):
         related_name="presided_juries",
     )
     decisions = models.TextField(_("décisions du jury"), blank=True)
+    stage = models.CharField(
+        _("étape"),
+        max_length=20,
+        choices=JuryStage.choices,
+        default=JuryStage.FINAL,
+        help_text=_("Seules les notes des jurys de la finale comptent pour le palmarès."),
+    )
 
     class Meta:
         verbose_name = _("jury")
@@ -364,3 +377,4 @@ class ScoreChange(models.Model):
 
 from judging.models_ceremony import CeremonyInvitation, ScheduledPublication  # noqa: E402, F401
 from judging.models_results import Award, Prize, Publication, PublicVote, ResultsSettings  # noqa: E402, F401
+from judging.models_selection import Finalist, SelectionNotice, SelectionRound  # noqa: E402, F401

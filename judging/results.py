@@ -9,7 +9,10 @@ Which scores count (the issue's "validated scores of counting jurors"), decided 
   organizers or by a conflict of interest does not count;
 - of a full member of the assignment's jury: a trainee's notes are shown, never counted;
 - of a juror with no conflict with the film: no declared conflict, no affiliation with its
-  school or its partner company (checked again here, whatever the assignment says).
+  school or its partner company (checked again here, whatever the assignment says);
+- of a jury of the stage being ranked: the palmarès counts the final juries only; the
+  pre-selection ranking counts the pre-selection juries only. With a pre-selection round the
+  final ranks the finalists only (`judging.selectors_selection.finalist_films`).
 
 Identifiers given to the engine, and written in the exported files: the category's slug, the
 film's id, the juror's id and the criterion's name.
@@ -27,13 +30,14 @@ from django.utils.translation import gettext_lazy as _
 
 from festival.models import Category, Edition, Film, User
 from judging.agreement import CategoryAgreement, agreement_of
-from judging.enums import AssignmentEnd, EvaluationState
+from judging.enums import AssignmentEnd, EvaluationState, JuryStage
 from judging.marks import criterion_spec
 from judging.models import Assignment, Criterion, Evaluation, JuryMember, Score
 from judging.models_results import ResultsSettings
 from judging.ranking import CriterionSpec, RankedFilm, ScoreRow, rank
 from judging.rules import ELIGIBLE_FILM_STATUSES
 from judging.selectors import conflicts_between
+from judging.selectors_selection import finalist_films
 
 logger = logging.getLogger(__name__)
 
@@ -111,28 +115,42 @@ class EditionScores:
         return sorted({evaluation.juror_id for evaluation in self.counting})
 
 
-def edition_scores(edition: Edition) -> EditionScores:
-    """The edition's categories, criteria, films in competition and validated evaluations,
-    those that count marked apart; read by `EditionResults`, once per request."""
+def edition_scores(edition: Edition, *, stage: str = JuryStage.FINAL) -> EditionScores:
+    """The edition's categories, criteria, films in competition and the validated evaluations
+    of the stage's juries, those that count marked apart; read by `EditionResults`, once per
+    request."""
     categories = list(edition.categories.order_by("position", "name", "pk"))
     criteria = list(Criterion.objects.filter(edition=edition).order_by("position", "pk"))
+    if stage == JuryStage.FINAL:
+        competing = finalist_films(edition)
+    else:
+        competing = Film.objects.filter(edition=edition, status__in=ELIGIBLE_FILM_STATUSES)
     films = {
         film.pk: film
-        for film in Film.objects.filter(edition=edition, status__in=ELIGIBLE_FILM_STATUSES)
-        .select_related("category", "school", "company")
-        .order_by("category__position", "title", "pk")
+        for film in competing.select_related("category", "school", "company").order_by(
+            "category__position", "title", "pk"
+        )
     }
-    validated = list(
+    evaluations = list(
         Evaluation.objects.filter(film_id__in=list(films), state=EvaluationState.VALIDATED)
         .select_related("juror")
         .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("criterion_id")))
         .order_by("film_id", "juror_id")
     )
-    juror_ids = {evaluation.juror_id for evaluation in validated}
+    juror_ids = {evaluation.juror_id for evaluation in evaluations}
     assignments = {
         (a.film_id, a.juror_id): a
-        for a in Assignment.objects.filter(film_id__in=list(films), juror_id__in=juror_ids)
+        for a in Assignment.objects.filter(
+            film_id__in=list(films), juror_id__in=juror_ids
+        ).select_related("jury")
     }
+    # Another stage's work is neither counted nor shown here (an evaluation without an
+    # assignment is the final's, as before stages existed).
+    validated = [
+        evaluation
+        for evaluation in evaluations
+        if _stage_of(assignments.get((evaluation.film_id, evaluation.juror_id))) == stage
+    ]
     trainees = {
         (m.jury_id, m.juror_id): m.is_trainee
         for m in JuryMember.objects.filter(jury__edition=edition, juror_id__in=juror_ids)
@@ -159,6 +177,10 @@ def edition_scores(edition: Edition) -> EditionScores:
         counting=counting,
         validated=validated,
     )
+
+
+def _stage_of(assignment: Assignment | None) -> str:
+    return assignment.jury.stage if assignment is not None else JuryStage.FINAL
 
 
 @dataclass(frozen=True)
@@ -227,8 +249,10 @@ class EditionResults:
         normalize: str | None = None,
         aggregate: str | None = None,
         min_jurors: int | None = None,
+        stage: str = JuryStage.FINAL,
     ):
         self.edition = edition
+        self.stage = stage
         self._options = {"normalize": normalize, "aggregate": aggregate, "min_jurors": min_jurors}
 
     @classmethod
@@ -239,10 +263,14 @@ class EditionResults:
         normalize: str | None = None,
         aggregate: str | None = None,
         min_jurors: int | None = None,
+        stage: str = JuryStage.FINAL,
     ) -> EditionResults:
         """The edition's results, with its own ranking options unless some are given. Nothing
-        is read before it is used."""
-        return cls(edition, normalize=normalize, aggregate=aggregate, min_jurors=min_jurors)
+        is read before it is used. `stage` PRESELECTION ranks the pre-selection juries' scores
+        (the finalists' choice); the palmarès reads the final's, the default."""
+        return cls(
+            edition, normalize=normalize, aggregate=aggregate, min_jurors=min_jurors, stage=stage
+        )
 
     @cached_property
     def settings(self) -> ResultsSettings:
@@ -265,7 +293,7 @@ class EditionResults:
 
     @cached_property
     def scores(self) -> EditionScores:
-        return edition_scores(self.edition)
+        return edition_scores(self.edition, stage=self.stage)
 
     @property
     def categories(self) -> list[Category]:

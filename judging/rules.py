@@ -9,21 +9,20 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from festival.enums import FilmStatus, Role
+from festival.enums import Role
 from festival.models import Category, Film, User
 from festival.rules import (
     is_festival_organizer,
     is_film_organizer,
     is_film_teacher,
 )
+from judging.enums import ELIGIBLE_FILM_STATUSES, JuryStage
 from judging.models import Assignment, Evaluation, Jury, JuryMember
 from judging.models_ceremony import CeremonyInvitation, ScheduledPublication
 from judging.models_results import Prize, Publication
+from judging.selectors_selection import finalist_films
 
-# Films the jury judges. Submitted films count as well as accepted ones: screening often runs
-# late into the judging weeks, and a film the organizers later reject or that is withdrawn
-# simply leaves the jury's list (its assignments end, its scores are kept).
-ELIGIBLE_FILM_STATUSES = (FilmStatus.SUBMITTED, FilmStatus.ACCEPTED)
+__all__ = ["ELIGIBLE_FILM_STATUSES"]
 
 
 def juror_required(view):
@@ -84,12 +83,13 @@ def get_evaluation_for_organizer(user: User, pk: int) -> Evaluation:
 
 
 def films_of_jury(jury: Jury) -> QuerySet[Film]:
-    """The films a jury judges: eligible films of its categories, in the edition's order."""
-    return Film.objects.filter(
-        edition_id=jury.edition_id,
-        category__juries=jury,
-        status__in=ELIGIBLE_FILM_STATUSES,
-    ).order_by("category__position", "title", "pk")
+    """The films a jury judges: eligible films of its categories, in the edition's order. A
+    final jury of an edition with a pre-selection round judges its finalists only."""
+    if jury.stage == JuryStage.FINAL:
+        films = finalist_films(jury.edition_id)
+    else:
+        films = Film.objects.filter(edition_id=jury.edition_id, status__in=ELIGIBLE_FILM_STATUSES)
+    return films.filter(category__juries=jury).order_by("category__position", "title", "pk")
 
 
 # Jurors

@@ -5,7 +5,8 @@ import logging
 from django.tasks import task
 
 from festival.models import Edition, User
-from judging.domain import ceremony_invitations, reminders, scheduled_publication
+from judging.domain import ceremony_invitations, reminders, scheduled_publication, selection
+from judging.models_selection import SelectionRound
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +41,11 @@ def send_ceremony_invitations(edition_id: int) -> None:
 def publish_scheduled_palmares(scheduled_id: int, expected_at: str) -> None:
     """Queued to run at the scheduled time; a stale one (the time changed) does nothing."""
     scheduled_publication.publish_scheduled(scheduled_id=scheduled_id, expected_at=expected_at)
+@task
+def announce_finalists(round_id: int) -> None:
+    """Queued for the announcement's date (`run_after`); does nothing if no longer due."""
+    selection_round = SelectionRound.objects.filter(pk=round_id).first()
+    if selection_round is None:
+        logger.info("Finalists' announcement: round %s is gone", round_id)
+        return
+    selection.announce_if_due(selection_round=selection_round)

@@ -10,17 +10,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from festival.enums import FilmStatus
 from festival.models import Edition, Film
 from festival.notices import FilmNotice
 from judging.domain.assignment import TOO_FEW_JURORS, Shortfall, shortfall_message
-from judging.enums import AssignmentEnd, AssignmentMode, AssignmentSource
+from judging.enums import AssignmentEnd, AssignmentMode, AssignmentSource, JuryStage
 from judging.models import Assignment, Jury, JuryMember
 from judging.rules import ELIGIBLE_FILM_STATUSES
 from judging.selectors import conflicts_between, judging_settings_of
+from judging.selectors_selection import finalist_films
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,12 @@ def film_gaps(
         accepted = accepted.filter(pk__in=[film.pk for film in films])
     if jury is not None:
         accepted = accepted.filter(category__juries=jury)
+    # A final jury judges the finalists only (`finalist_films`): the others lack no juror.
+    in_final = finalist_films(edition).filter(pk=OuterRef("pk"))
     accepted = list(
-        accepted.select_related("category").order_by("category__position", "title", "pk")
+        accepted.annotate(in_final=Exists(in_final))
+        .select_related("category")
+        .order_by("category__position", "title", "pk")
     )
     if not accepted:
         return []
@@ -104,6 +109,8 @@ def film_gaps(
         if not judging and jury is None:
             gaps.append(FilmGap(film=film, jury=None, message=_no_jury_message(film)))
         for this in judging:
+            if this.stage == JuryStage.FINAL and not film.in_final:
+                continue
             members = team[this.pk]
             assigned = sum(1 for juror in members if (film.pk, juror) in active)
             if assigned >= required:

@@ -80,4 +80,5 @@ urlpatterns = [
     path("", include("judging.awards_urls")),
     path("resultats/", include("judging.results_urls")),
     path("remise-des-prix/", include("judging.ceremony_urls")),
+    path("preselection/", include("judging.selection_urls")),
 ]

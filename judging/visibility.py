@@ -3,7 +3,8 @@
 A film is public when every one of its image-rights consents is validated (it has at least
 one, none pending or refused) and either it won a prize in its edition's live (published,
 not withdrawn) palmarès, or the organizer opened the edition's gallery and the film was
-accepted. Nothing is cached: refusing a consent takes the film down at the next request.
+accepted, or it is a finalist of its edition's announced pre-selection (still in competition).
+Nothing is cached: refusing a consent takes the film down at the next request.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from festival.enums import FilmStatus
 from festival.models import Company, Film
+from judging.enums import ELIGIBLE_FILM_STATUSES, SelectionState
 from judging.models_results import Publication, ResultsSettings
+from judging.models_selection import SelectionRound
 from judging.selectors_results import live_publications, snapshot_film_ids
 
 
@@ -70,10 +73,19 @@ def gallery_open_q() -> Q:
     return Q(Exists(opened)) & Q(status=FilmStatus.ACCEPTED)
 
 
+def announced_finalist_q() -> Q:
+    announced = SelectionRound.objects.filter(
+        edition=OuterRef("edition_id"), enabled=True, state=SelectionState.ANNOUNCED
+    )
+    return Q(Exists(announced)) & Q(finalist__isnull=False) & Q(status__in=ELIGIBLE_FILM_STATUSES)
+
+
 def public_films(*, palmares: LivePalmares | None = None) -> QuerySet[Film]:
     """Every film the public may see, whatever the edition (one query to read palmarès)."""
     palmares = palmares if palmares is not None else LivePalmares.load()
-    return Film.objects.consents_validated().filter(palmares.winners_q() | gallery_open_q())
+    return Film.objects.consents_validated().filter(
+        palmares.winners_q() | gallery_open_q() | announced_finalist_q()
+    )
 
 
 def public_film_ids(film_ids: list[int]) -> set[int]:

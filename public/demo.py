@@ -41,6 +41,7 @@ from public.demo_outreach import create_demo_outreach
 from public.demo_privacy import load_privacy_demo
 from public.demo_rules import load_rules_demo
 from public.demo_schooldata import create_demo_school_data
+from public.demo_selection import create_demo_selection
 from public.demo_structures import add_structures
 from public.demo_transfer import create_national_final
 
@@ -361,6 +362,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     load_audience_demo()
     create_demo_school_data(festival=festival, films=films, organizer=organizer)
     load_privacy_demo(festival=festival, organizer=organizer, films=films + past_films)
+    create_demo_selection(edition=edition, organizer=organizer)
     return {
         "festival": festival,
         "edition": edition,

@@ -9,6 +9,7 @@ from public.views import (
     audience,
     ceremony,
     companies,
+    finalists,
     gallery,
     home,
     impact,
@@ -38,6 +39,7 @@ festival_urls = [
     path("<int:year>/calendrier.ics", home.edition_calendar_file, name="edition_calendar"),
     path("donnees-personnelles/", privacy.privacy, name="festival_privacy"),
     path("mentions-legales/", privacy.legal_notice, name="festival_legal_notice"),
+    path("<int:year>/finalistes/", finalists.finalists, name="finalists"),
     path("<int:year>/remise-des-prix/", ceremony.ceremony_page, name="ceremony"),
 ]
 

@@ -27,12 +27,14 @@ pids+=($!)
 $BIN/python manage.py media_watchdog --loop 60 >>"$LOGS/watchdog.log" 2>&1 &
 pids+=($!)
 # Hourly chores (cron does this in production): abandoned uploads, jury and teacher reminders,
-# a scheduled palmarès whose time came while no worker ran, the audience of the days past.
+# a scheduled palmarès whose time came while no worker ran, the audience of the days past,
+# finalists' announcements due, the retention of originals and consents.
 (
   while true; do
     $BIN/python manage.py expire_uploads
     $BIN/python manage.py send_jury_reminders
     $BIN/python manage.py send_teacher_reminders
+    $BIN/python manage.py announce_finalists
     $BIN/python manage.py publish_scheduled_palmares
     $BIN/python manage.py fold_audience
     $BIN/python manage.py apply_retention

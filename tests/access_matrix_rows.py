@@ -585,4 +585,30 @@ ROWS += [
     ),
 ]
 
+# --- issue 13: selection ---
+# The pre-selection pages: festival A's organizers. Edition A has no round: the ranking and
+# the check page send its organizers to the round's settings; its finalists page is a 404 to
+# everyone (announced finalists are tested in tests/public/test_finalists.py).
+ROWS += [
+    org("judging:selection_settings", kwargs=EDITION, post=True),
+    org(
+        "judging:selection_ranking",
+        kwargs=EDITION,
+        get="redirect:judging:selection_settings",
+        post=True,
+    ),
+    org(
+        "judging:selection_check",
+        kwargs=EDITION,
+        get="redirect:judging:selection_settings",
+        post=True,
+    ),
+    org_post("judging:selection_cancel", kwargs=EDITION),
+    Row(
+        "public:finalists",
+        kwargs={"slug": "a.festival.slug", "year": "a.edition.year"},
+        everyone="404",
+    ),
+]
+
 ROWS += _admin_rows()

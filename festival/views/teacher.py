@@ -48,6 +48,7 @@ from festival.rules import (
     open_editions,
     teacher_required,
 )
+from festival.selection_outcome import selection_outcome
 from festival.uploads import refuse_oversized
 
 PREPARING = (FilmStatus.DRAFT, FilmStatus.NEEDS_CHANGES)
@@ -214,6 +215,7 @@ def film_detail(request, pk):
             "max_video_bytes": settings.FILMIT_MAX_UPLOAD_BYTES,
             "max_consent_bytes": settings.FILMIT_MAX_CONSENT_BYTES,
             "palmares_published": film.edition.palmares_is_published(),
+            "selection_outcome": selection_outcome(film),
             "contacts": film.company.contacts.order_by("name", "pk") if film.company_id else [],
             "contact_form": ContactForm() if may_edit_film_contacts(request.user, film) else None,
         },

@@ -316,7 +316,16 @@ def compute_assignments(*, jury: Jury, organizer: User | None = None) -> Assignm
         conflicts = conflicts_between(films=films, juror_ids=regular + trainees)
         existing = {
             (a.film_id, a.juror_id): a
-            for a in Assignment.objects.select_for_update().filter(film_id__in=film_ids)
+            for a in Assignment.objects.select_for_update(of=("self",))
+            .select_related("jury")
+            .filter(film_id__in=film_ids)
+        }
+        # A juror's work for the other stage (pre-selection or final) is neither moved nor
+        # ended here: that pair is another jury's, and one juror scores a film once.
+        other_stage = {
+            pair
+            for pair, a in existing.items()
+            if a.active and a.jury_id != jury.pk and a.jury.stage != jury.stage
         }
         removed = {
             pair
@@ -325,9 +334,9 @@ def compute_assignments(*, jury: Jury, organizer: User | None = None) -> Assignm
             and a.ended_reason == AssignmentEnd.REMOVED
             and a.source == AssignmentSource.MANUAL
         }
-        excluded = set(conflicts) | removed
+        excluded = set(conflicts) | removed | other_stage
         started = started_pairs(film_ids=film_ids, juror_ids=regular)
-        active = {pair for pair, a in existing.items() if a.active}
+        active = {pair for pair, a in existing.items() if a.active and pair not in other_stage}
         regular_set = set(regular)
         keep = {
             pair

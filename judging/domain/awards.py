@@ -24,7 +24,8 @@ from judging.domain import DomainError
 from judging.enums import PrizeKind
 from judging.models_results import Award, Prize, PublicVote
 from judging.results import EditionResults
-from judging.rules import ELIGIBLE_FILM_STATUSES, may_decide_prize
+from judging.rules import may_decide_prize
+from judging.selectors_selection import finalist_films
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,9 @@ EDITION_PRIZES = (
 
 
 def eligible_films(edition: Edition, category: Category | None = None) -> QuerySet[Film]:
-    """Films that can still receive a prize: in competition, not withdrawn nor rejected."""
-    films = Film.objects.filter(edition=edition, status__in=ELIGIBLE_FILM_STATUSES)
+    """Films that can still receive a prize: in competition, not withdrawn nor rejected, and
+    finalists when the edition has a pre-selection round."""
+    films = finalist_films(edition)
     if category is not None:
         films = films.filter(category=category)
     return films

@@ -56,7 +56,9 @@ def copy_judging_setup(
         if prize.category_id is None or prize.category_id in categories
     )
     for jury in source.juries.prefetch_related("categories", "members"):
-        copy = Jury.objects.create(edition=target, name=jury.name, president_id=jury.president_id)
+        copy = Jury.objects.create(
+            edition=target, name=jury.name, president_id=jury.president_id, stage=jury.stage
+        )
         copy.categories.set([categories[c.pk] for c in jury.categories.all() if c.pk in categories])
         JuryMember.objects.bulk_create(
             JuryMember(

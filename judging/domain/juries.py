@@ -18,7 +18,7 @@ from festival.enums import Role
 from festival.models import Category, Company, Edition, Film, School, User
 from judging.domain import DomainError
 from judging.domain.awards import seed_prizes
-from judging.enums import AssignmentEnd, EvaluationState
+from judging.enums import AssignmentEnd, EvaluationState, JuryStage
 from judging.models import (
     Affiliation,
     Assignment,
@@ -201,7 +201,12 @@ def _check_juror(juror: User, edition: Edition) -> None:
 
 
 def _check_jury_fields(
-    *, edition: Edition, name: str, categories: list[Category], jury: Jury | None = None
+    *,
+    edition: Edition,
+    name: str,
+    categories: list[Category],
+    jury: Jury | None = None,
+    stage: str = JuryStage.FINAL,
 ) -> str:
     name = (name or "").strip()
     if not name:
@@ -224,9 +229,9 @@ def _check_jury_fields(
                 % {"category": category.name},
                 code="wrong_category",
             )
-    # One jury per category: a film is judged by exactly one jury.
+    # One jury per category and stage: a film is judged by exactly one jury at each stage.
     taken = (
-        others.filter(categories__in=categories)
+        others.filter(stage=stage, categories__in=categories)
         .values_list("categories__name", "name")
         .order_by("categories__position", "categories__name")
     )
@@ -260,12 +265,14 @@ def create_jury(
     categories: Iterable[Category],
     president: User | None = None,
     organizer: User | None = None,
+    stage: str = JuryStage.FINAL,
 ) -> Jury:
+    """A jury of the final (the palmarès) or of the pre-selection (the finalists' choice)."""
     categories = list(categories)
-    name = _check_jury_fields(edition=edition, name=name, categories=categories)
+    name = _check_jury_fields(edition=edition, name=name, categories=categories, stage=stage)
     ensure_judging_settings(edition=edition)
     with transaction.atomic():
-        jury = Jury.objects.create(edition=edition, name=name)
+        jury = Jury.objects.create(edition=edition, name=name, stage=stage)
         jury.categories.set(categories)
         if president is not None:
             _set_president(jury, president)
@@ -277,7 +284,9 @@ def update_jury(
     *, jury: Jury, name: str, categories: Iterable[Category], president: User | None = None
 ) -> Jury:
     categories = list(categories)
-    name = _check_jury_fields(edition=jury.edition, name=name, categories=categories, jury=jury)
+    name = _check_jury_fields(
+        edition=jury.edition, name=name, categories=categories, jury=jury, stage=jury.stage
+    )
     with transaction.atomic():
         jury.name = name
         jury.save(update_fields=["name"])

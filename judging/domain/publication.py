@@ -18,6 +18,7 @@ from festival.enums import Role
 from festival.models import Edition, Film, User
 from judging.domain import DomainError
 from judging.domain.awards import awards_of
+from judging.domain.selection import thank_non_finalists
 from judging.models import JuryMember
 from judging.models_results import Publication
 from judging.results import EditionResults
@@ -162,6 +163,7 @@ def publish_palmares(*, edition: Edition, user: User) -> Publication:
         publication.content_hash,
     )
     _announce(publication)
+    thank_non_finalists(edition=edition)
     return publication
 
 

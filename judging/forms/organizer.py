@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from festival.models import Company, School
+from judging.enums import JuryStage
 from judging.models import Criterion, JudgingSettings
 
 
@@ -36,11 +37,24 @@ class JuryForm(forms.Form):
         empty_label=_("— Pas encore choisi —"),
         help_text=_("Il devient membre du jury s'il ne l'est pas déjà. Il mène la délibération."),
     )
+    stage = forms.ChoiceField(
+        label=_("Étape"),
+        choices=JuryStage.choices,
+        initial=JuryStage.FINAL,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Un jury de présélection note les films pour choisir les finalistes ; seules les "
+            "notes des jurys de la finale comptent pour le palmarès. Fixée à la création."
+        ),
+    )
 
-    def __init__(self, *args, categories, jurors, **kwargs):
+    def __init__(self, *args, categories, jurors, stage_fixed=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = categories
         self.fields["president"].queryset = jurors
+        if stage_fixed:
+            self.fields["stage"].disabled = True
 
 
 class MemberForm(forms.Form):

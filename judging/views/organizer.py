@@ -35,7 +35,7 @@ from judging.domain.juries import (
     update_jury,
 )
 from judging.domain.reminders import reminder_due, send_reminders
-from judging.enums import AssignmentMode
+from judging.enums import AssignmentMode, JuryStage
 from judging.forms.organizer import (
     AffiliationsForm,
     AssignmentForm,
@@ -267,12 +267,14 @@ def _jury_form(request, edition, *, jury=None):
             "name": jury.name,
             "categories": list(jury.categories.all()),
             "president": jury.president,
+            "stage": jury.stage,
         }
     return JuryForm(
         request.POST or None,
         initial=initial,
         categories=edition.categories.order_by("position", "name"),
         jurors=jurors_for_organizer(request.user).order_by("last_name", "first_name"),
+        stage_fixed=jury is not None,
     )
 
 
@@ -288,6 +290,7 @@ def jury_create(request, edition_pk):
                 categories=form.cleaned_data["categories"],
                 president=form.cleaned_data["president"],
                 organizer=request.user,
+                stage=form.cleaned_data["stage"] or JuryStage.FINAL,
             )
         except DomainError as error:
             form.add_error(None, error)

@@ -19,6 +19,7 @@ from festival.selectors_public import (
     editions_with_public_calendar,
     festivals_with_current_edition,
 )
+from judging.selectors_selection import announced_round
 from public.selectors import latest_publication, palmares_sections, public_posters, with_posters
 
 # The home page shows this many awards of the latest palmarès; the palmarès page has them all.
@@ -150,6 +151,7 @@ def festival_page(request, festival: Festival | None, edition: Edition | None, *
             ],
             "submissions_open": edition.submissions_are_open(now),
             "ceremony": open_ceremony(edition),
+            "finalists_round": announced_round(edition),
         }
     return render(request, "public/home.html", context)
 

@@ -76,9 +76,9 @@ def engine(monkeypatch):
     counted = SimpleNamespace(loads=0, runs=[])
     load = results_module.edition_scores
 
-    def loading(edition):
+    def loading(edition, **kwargs):
         counted.loads += 1
-        return load(edition)
+        return load(edition, **kwargs)
 
     def ranking(**kwargs):
         counted.runs.append((kwargs["normalize"], kwargs["aggregate"]))

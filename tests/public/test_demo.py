@@ -47,6 +47,7 @@ def test_demo_has_a_published_palmares_and_a_jury_at_work(db):
     from judging.enums import EvaluationState
     from judging.models import Assignment, Evaluation
     from judging.selectors_results import live_publication, winning_film_ids
+    from judging.selectors_selection import finalist_films
     from judging.visibility import public_films
 
     created = demo.load(with_videos=False)
@@ -59,18 +60,26 @@ def test_demo_has_a_published_palmares_and_a_jury_at_work(db):
     }
     winners = winning_film_ids(past)
     assert len(winners) >= 5
-    assert set(public_films().values_list("pk", flat=True)) == winners
-    current_films = set(
+    # This year's finalists are announced (public/demo_selection.py): those whose consents are
+    # validated are public too, and the final jury scores the finalists only.
+    finalists = set(finalist_films(created["edition"]).values_list("pk", flat=True))
+    assert finalists < set(
         Film.objects.filter(
             edition=created["edition"], status__in=[FilmStatus.SUBMITTED, FilmStatus.ACCEPTED]
         ).values_list("pk", flat=True)
     )
+    cleared = set(
+        Film.objects.consents_validated().filter(pk__in=finalists).values_list("pk", flat=True)
+    )
+    assert cleared
+    assert set(public_films().values_list("pk", flat=True)) == winners | cleared
+    current_films = finalists
     juror = User.objects.get(email=demo.JUROR_EMAIL)
     assert (
         set(
-            Assignment.objects.filter(juror=juror, film__edition=created["edition"]).values_list(
-                "film", flat=True
-            )
+            Assignment.objects.filter(
+                juror=juror, film__edition=created["edition"], active=True
+            ).values_list("film", flat=True)
         )
         == current_films
     )

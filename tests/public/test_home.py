@@ -94,9 +94,9 @@ def test_home_queries_do_not_grow_with_categories(
     for _ in range(count):
         factories.make_category(edition)
     # The festivals, their current editions, the editions' palmarès dates, the categories, the
-    # latest palmarès, the ceremony page if open: the header and footer read the festival the
-    # view found.
-    with django_assert_num_queries(6):
+    # latest palmarès, the announced finalists, the ceremony page if open: the header and
+    # footer read the festival the view found.
+    with django_assert_num_queries(7):
         response = client.get(HOME)
     assert len(response.context["categories"]) == count
 
@@ -104,7 +104,7 @@ def test_home_queries_do_not_grow_with_categories(
 def test_home_queries_for_a_teacher(teacher_client, edition, django_assert_num_queries):
     factories.make_category(edition)
     # Plus the session, the user and the festivals that approved the teacher.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         teacher_client.get(HOME)
 
 
@@ -200,7 +200,7 @@ def test_home_palmares_queries_do_not_grow_with_winners(
     publish(edition, [award(film) for film in films])
     # The festivals, their current editions, the editions' palmarès dates, the categories; the
     # latest palmarès, its public films and their posters' versions; the companies agreeing
-    # to be named; the ceremony page if open.
-    with django_assert_num_queries(9):
+    # to be named; the announced finalists, the ceremony page if open.
+    with django_assert_num_queries(10):
         response = client.get(HOME)
     assert len(response.context["palmares"]["awards"]) == min(count, 6)
