@@ -248,7 +248,7 @@ def test_each_finalist_teacher_is_told_once_in_their_language(
     assert [(m.to, m.subject) for m in sorted(mailoutbox, key=lambda m: m.to)] == sorted(
         [
             ([teachers[0].email], f"FILM'IT : « {a.title} » est finaliste !"),
-            ([teachers[1].email], f"FILM'IT : « {b.title} » est finaliste !"),
+            ([teachers[1].email], f"FILM'IT: “{b.title}” is a finalist!"),
         ]
     )
     french = next(m for m in mailoutbox if m.to == [teachers[0].email])
