@@ -362,7 +362,7 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
     load_audience_demo()
     create_demo_school_data(festival=festival, films=films, organizer=organizer)
     load_privacy_demo(festival=festival, organizer=organizer, films=films + past_films)
-    create_demo_selection(edition=edition, organizer=organizer)
+    create_demo_selection(edition=edition, organizer=organizer, password=DEMO_PASSWORD)
     return {
         "festival": festival,
         "edition": edition,

@@ -31,10 +31,14 @@ PROGRAMME = """18 h 00 : accueil des classes et des familles
 
 
 def create_demo_ceremony(*, edition: Edition, organizer: User) -> None:
+    # The evening of the ceremony's day, as its programme says.
+    evening = timezone.localtime(edition.ceremony_at).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
     ceremony = save_ceremony(
         edition=edition,
         organizer=organizer,
-        ceremony_at=edition.ceremony_at,
+        ceremony_at=evening,
         place="Théâtre Ledoux — Scène nationale",
         address="49 rue Mégevand\n25000 Besançon",
         programme=PROGRAMME,
@@ -69,5 +73,5 @@ def create_demo_ceremony(*, edition: Edition, organizer: User) -> None:
         schedule_publication(
             edition=edition,
             user=organizer,
-            publish_at=edition.ceremony_at + timedelta(hours=1, minutes=30),
+            publish_at=evening + timedelta(hours=1, minutes=30),
         )
