@@ -1,6 +1,7 @@
 """Takes the README's screenshots from a running demo (`make demo`), in Debian's Chromium.
 
-Usage: .venv/bin/python scripts/screenshots.py [BASE_URL]   (default http://127.0.0.1:8000)
+Usage: .venv/bin/python scripts/screenshots.py [BASE_URL [INVITATION_TOKEN]]
+(default http://127.0.0.1:8000; with a ceremony invitation's token, its answer page on a phone)
 """
 
 import sys
@@ -66,6 +67,19 @@ def main():
         organizer.locator("main a[href^='/organisation/editions/']").first.click()
         organizer.wait_for_load_state("networkidle")
         shot(organizer, "organizer-edition")
+        # The ceremony's page opens on the current edition: its address names the edition.
+        shot(organizer, "organizer-ceremony", "/jury/remise-des-prix/")
+        edition_pk = organizer.url.rstrip("/").rsplit("/", 1)[-1]
+        shot(organizer, "organizer-impact", "/organisation/bilan/")
+        shot(
+            organizer,
+            "organizer-preselection",
+            f"/jury/preselection/editions/{edition_pk}/classement/",
+        )
+        visitor.goto(f"{BASE}/")
+        visitor.locator("a[href$='/finalistes/']").first.click()
+        visitor.wait_for_load_state("networkidle")
+        shot(visitor, "finalists")
 
         juror = context().new_page()
         log_in(juror, "marc.petit@filmit.example")
@@ -76,6 +90,12 @@ def main():
 
         phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
         shot(phone.new_page(), "phone-home", "/")
+        if len(sys.argv) > 2:  # an invitation's token (manage.py shell), for its answer page
+            shot(
+                phone.new_page(),
+                "phone-ceremony-answer",
+                f"/remise-des-prix/reponse/{sys.argv[2]}/",
+            )
         organizer_phone = phone.new_page()
         log_in(organizer_phone, "organisation@filmit.example")
         organizer_phone.locator(".org-menu > summary").click()

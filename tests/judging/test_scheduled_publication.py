@@ -225,6 +225,9 @@ def test_a_real_worker_publishes_at_the_time_and_not_before(edition, category, o
     decide_award(
         prize=scored.prize(PrizeKind.CATEGORY_FIRST), films=[scored.films[0]], user=organizer
     )
+    expected = sorted(
+        {film.teacher.email for film in scored.films} | {scored.president.email, scored.juror.email}
+    )
     mail = tmp_path / "mail"
     log = tmp_path / "worker.log"
     worker = start_db_worker(
@@ -245,6 +248,10 @@ def test_a_real_worker_publishes_at_the_time_and_not_before(edition, category, o
         assert timezone.now() < scheduled.publish_at
         assert not Publication.objects.exists()
         wait_for(lambda: Publication.objects.exists(), timeout=60, what="the publication", log=log)
+        # The emails leave once the publication is committed, one after the other.
+        wait_for(
+            lambda: len(recipients(mail)) >= len(expected), timeout=30, what="the emails", log=log
+        )
     finally:
         kill(worker)
     publication = Publication.objects.get()
@@ -254,9 +261,7 @@ def test_a_real_worker_publishes_at_the_time_and_not_before(edition, category, o
         ScheduleState.PUBLISHED,
         publication.pk,
     )
-    teachers = {film.teacher.email for film in scored.films}
-    jurors = {scored.president.email, scored.juror.email}
-    assert recipients(mail) == sorted(teachers | jurors)
+    assert recipients(mail) == expected
 
 
 RQ_REDIS_URL = os.environ.get("FILMIT_TEST_SCHEDULE_REDIS_URL", "redis://127.0.0.1:6379/9")
