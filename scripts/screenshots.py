@@ -76,7 +76,7 @@ def main():
             "organizer-preselection",
             f"/jury/preselection/editions/{edition_pk}/classement/",
         )
-        visitor.goto(f"{BASE}/")
+        visitor.goto(f"{BASE}/festivals/filmit-franche-comte/")  # the demo's first festival
         visitor.locator("a[href$='/finalistes/']").first.click()
         visitor.wait_for_load_state("networkidle")
         shot(visitor, "finalists")
