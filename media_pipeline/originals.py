@@ -18,7 +18,7 @@ from festival.domain.films import check_editable
 from festival.models import Film, User, original_video_path
 from festival.stored_files import release
 from festival.uploads import clean_filename
-from media_pipeline import intake, ladder, storage_io, versions
+from media_pipeline import intake, jobs, ladder, storage_io, versions
 from media_pipeline.models import VideoVersion
 from media_pipeline.models.processing import PENDING_STATUSES
 
@@ -131,16 +131,17 @@ def _register(
 
 
 def erase_originals(*, film: Film) -> int:
-    """Clear the original of every version of the film and release the files, once the
-    erasure commits; the renditions stay as they are."""
+    """A film erased at its school's request keeps no image of its pupils: every version goes,
+    its original and its renditions, their files released once the erasure commits (a film
+    forwarded to a final that shares them keeps them)."""
     erased = 0
-    for version in film.video_versions.exclude(original=""):
-        storage, name = version.original.storage, version.original.name
-        version.original = ""
-        version.save(update_fields=["original"])
-        release(storage, name)
+    for version in film.video_versions.all():
+        original, prefix = version.original, version.output_prefix
+        version.delete()
+        release(original.storage, original.name)
+        jobs.delete_outputs_on_commit(prefix)
         erased += 1
-    logger.info("Film %s: %s originals erased", film.pk, erased)
+    logger.info("Film %s: %s video versions erased", film.pk, erased)
     return erased
 
 

@@ -314,23 +314,28 @@ def test_the_teachers_addresses_leave_the_festivals_calls(world):
     assert record.details["call_addresses_removed"] == 2
 
 
-def test_every_original_of_a_film_not_kept_goes(world, django_capture_on_commit_callbacks):
-    from media_pipeline.models import VideoVersion
-    from tests.media_pipeline.versions import make_version
+def test_every_video_of_a_film_not_kept_goes_originals_and_renditions(
+    world, django_capture_on_commit_callbacks
+):
+    from media_pipeline.models import VideoStatus, VideoVersion
+    from tests.media_pipeline.versions import make_version, stored_files
 
-    first, latest = make_version(world.accepted), make_version(world.accepted)
+    first = make_version(world.accepted)
+    latest = make_version(world.accepted, status=VideoStatus.READY)
     world.accepted.original_video = latest.original.name
     world.accepted.save()
-    kept = make_version(world.published)
+    kept = make_version(world.published, status=VideoStatus.READY)
     names = [first.original.name, latest.original.name]
+    assert stored_files(latest.output_prefix) != []
     with django_capture_on_commit_callbacks(execute=True):
         _erase(world, keep_published=True)
     assert [default_storage.exists(name) for name in names] == [False, False]
-    assert list(
-        VideoVersion.objects.filter(film=world.accepted).values_list("original", flat=True)
-    ) == ["", ""]
+    assert stored_files(latest.output_prefix) == []
+    assert VideoVersion.objects.filter(film=world.accepted).count() == 0
+    # The published film the school keeps keeps its video.
     kept.refresh_from_db()
     assert default_storage.exists(kept.original.name)
+    assert stored_files(kept.output_prefix) != []
 
 
 def test_a_large_consent_is_copied_whole_and_a_missing_file_is_counted(world):
