@@ -216,6 +216,7 @@ def embed(request, pk):
         "film": film,
         "sources": player(film, request.user),
         "page_url": request.build_absolute_uri(film_url(film)),
+        "play_seconds": PLAY_SECONDS,
     }
     return render(request, "public/embed.html", context)
 

@@ -381,6 +381,17 @@ def test_film_page_cannot_be_framed_but_the_embed_page_can(public_film, client):
     assert b'<video class="film-player"' in embed.content
 
 
+def test_a_play_on_a_partners_site_is_reported_like_one_on_the_film_page(public_film, client):
+    embed = client.get(reverse("public:embed", args=[public_film.pk]))
+    box = re.search(
+        r'<div class="film-player-box" data-play-url="([^"]+)" data-play-seconds="(\d+)"',
+        embed.text,
+    )
+    assert box.groups() == (reverse("public:film_play", args=[public_film.pk]), "30")
+    assert "/static/filmit/audience.js" in embed.text
+    assert "Set-Cookie" not in embed
+
+
 def test_palmares_gives_its_publication_date_in_a_machine_readable_time(palmares, edition, client):
     from django.utils import timezone
 
