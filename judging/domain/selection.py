@@ -279,26 +279,33 @@ def _record_notice(film: Film, kind: str) -> bool:
     return created
 
 
+def _notify_once(*, films, kind: str, template: str, edition: Edition) -> int:
+    """Write to each film's teacher, once per film and kind (a `SelectionNotice` row)."""
+    sent = 0
+    for film in films.exclude(selection_notices__kind=kind).order_by("pk"):
+        if not _record_notice(film, kind):
+            continue
+        emails.send_to_user(
+            template=template, user=film.teacher, context={"film": film, "edition": edition}
+        )
+        sent += 1
+    return sent
+
+
 def send_finalist_notices(*, selection_round: SelectionRound) -> int:
     """Tell each finalist's teacher, once per film."""
     edition = selection_round.edition
-    sent = 0
     films = (
         finalist_films(edition)
         .filter(teacher__is_active=True)
-        .exclude(selection_notices__kind=SelectionNoticeKind.FINALIST)
         .select_related("teacher", "category", "school")
-        .order_by("pk")
     )
-    for film in films:
-        if not _record_notice(film, SelectionNoticeKind.FINALIST):
-            continue
-        emails.send_to_user(
-            template="selection_finalist",
-            user=film.teacher,
-            context={"film": film, "edition": edition},
-        )
-        sent += 1
+    sent = _notify_once(
+        films=films,
+        kind=SelectionNoticeKind.FINALIST,
+        template="selection_finalist",
+        edition=edition,
+    )
     if sent:
         logger.info("Finalists of edition %s: %s teachers told", edition.pk, sent)
     return sent
@@ -309,23 +316,15 @@ def thank_non_finalists(*, edition: Edition) -> int:
     not finalists, with their feedback sheet, once per film."""
     if not has_preselection(edition):
         return 0
-    films = (
-        Film.objects.filter(edition=edition, status__in=ELIGIBLE_FILM_STATUSES)
-        .filter(finalist__isnull=True, teacher__is_active=True)
-        .exclude(selection_notices__kind=SelectionNoticeKind.THANKS)
-        .select_related("teacher", "category", "edition", "edition__festival")
-        .order_by("pk")
+    films = Film.objects.filter(
+        edition=edition,
+        status__in=ELIGIBLE_FILM_STATUSES,
+        finalist__isnull=True,
+        teacher__is_active=True,
+    ).select_related("teacher", "category", "edition", "edition__festival")
+    sent = _notify_once(
+        films=films, kind=SelectionNoticeKind.THANKS, template="selection_thanks", edition=edition
     )
-    sent = 0
-    for film in films:
-        if not _record_notice(film, SelectionNoticeKind.THANKS):
-            continue
-        emails.send_to_user(
-            template="selection_thanks",
-            user=film.teacher,
-            context={"film": film, "edition": edition},
-        )
-        sent += 1
     if sent:
         logger.info("Edition %s: %s non-finalist films thanked", edition.pk, sent)
     return sent

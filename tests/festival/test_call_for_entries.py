@@ -8,8 +8,6 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 
 from festival.domain import DomainError
 from festival.domain.calls import (
@@ -28,6 +26,7 @@ from festival.tasks import send_call_for_entries
 from tests import factories
 from tests.conftest import login
 from tests.festival.test_organizer_views import count_queries
+from tests.inprocess_worker import run_worker
 
 ALL = [Audience.PAST_TEACHERS, Audience.SCHOOLS, Audience.COMPANIES]
 
@@ -250,28 +249,6 @@ def test_the_test_goes_to_the_organizer_only(
     assert not CallRecipient.objects.exists()
     call.refresh_from_db()
     assert call.status == CallStatus.DRAFT
-
-
-def run_worker() -> list[str]:
-    """The embedded default's worker runs what is queued, as `db_worker` does (the command
-    itself closes the database connection, which a test transaction cannot survive)."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    ran = []
-    for result in DBTaskResult.objects.ready().filter(queue_name="default"):
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        result.refresh_from_db()
-        ran.append((result.task_path, result.status))
-    return ran
 
 
 def test_sending_goes_through_the_task_to_each_mailbox_once(

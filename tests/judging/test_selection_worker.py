@@ -6,35 +6,13 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
 from judging.domain.selection import choose_finalists
 from judging.enums import SelectionState
+from tests.inprocess_worker import run_worker
 from tests.judging.factories_selection import make_round, make_selection
-
-
-def run_worker() -> list[tuple[str, str]]:
-    """The embedded default's worker runs what is ready, as `db_worker` does (the command
-    itself closes the database connection, which a test transaction cannot survive)."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    ran = []
-    for result in DBTaskResult.objects.ready().filter(queue_name="default"):
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        result.refresh_from_db()
-        ran.append((result.task_path, result.status))
-    return ran
 
 
 @pytest.fixture
