@@ -147,7 +147,7 @@ def update_edition(*, edition: Edition, organizer: User, is_current: bool, **cha
     return edition
 
 
-def _one_year_later(value: datetime) -> datetime:
+def one_year_later(value: datetime) -> datetime:
     try:
         return value.replace(year=value.year + 1)
     except ValueError:  # the 29th of February
@@ -180,7 +180,7 @@ def prepare_next_edition(*, source: Edition, organizer: User) -> Edition:
             rules=source.rules,
             is_current=False,
             default_max_duration=source.default_max_duration,
-            **{name: _one_year_later(getattr(source, name)) for name, _may in CALENDAR},
+            **{name: one_year_later(getattr(source, name)) for name, _may in CALENDAR},
         )
         _save_edition(target, is_current=False)
         categories = {}

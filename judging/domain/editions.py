@@ -2,8 +2,9 @@
 
 import logging
 
+from festival.domain.editions import one_year_later
 from festival.models import Category, Edition
-from judging.models import Criterion, JudgingSettings, Jury, JuryMember
+from judging.models import Criterion, JudgingSettings, Jury, JuryMember, SelectionRound
 from judging.models_results import Prize
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,9 @@ SETTINGS_FIELDS = (
 def copy_judging_setup(
     *, source: Edition, target: Edition, categories: dict[int, Category]
 ) -> None:
-    """Scoring form, judging settings, prizes and juries (same members, same president) of
-    `source` given to `target`; no assignment nor evaluation. Runs in the caller's transaction.
+    """Scoring form, judging settings, pre-selection round (its announcement a year later, no
+    finalist), prizes and juries (same members, same president) of `source` given to `target`;
+    no assignment nor evaluation. Runs in the caller's transaction.
     `categories` maps each source category's pk to its copy."""
     Criterion.objects.bulk_create(
         Criterion(edition=target, **{name: getattr(c, name) for name in CRITERION_FIELDS})
@@ -42,6 +44,14 @@ def copy_judging_setup(
     if settings is not None:
         JudgingSettings.objects.create(
             edition=target, **{name: getattr(settings, name) for name in SETTINGS_FIELDS}
+        )
+    selection_round = SelectionRound.objects.filter(edition=source).first()
+    if selection_round is not None and selection_round.enabled:
+        SelectionRound.objects.create(
+            edition=target,
+            enabled=True,
+            finalists_per_category=selection_round.finalists_per_category,
+            announce_at=selection_round.announce_at and one_year_later(selection_round.announce_at),
         )
     Prize.objects.bulk_create(
         Prize(

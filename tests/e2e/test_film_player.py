@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from media_pipeline import ladder_job, originals, processing
 from tests import factories
@@ -30,7 +31,7 @@ def test_teacher_watches_the_film_once_processed(page, film, teacher, tmp_path):
 
     # The new player is swapped in, and hls.js feeds it through Media Source Extensions.
     page.wait_for_function(f"() => {PLAYER} && {PLAYER}.readyState >= 2")
-    assert status.inner_text() == "La vidéo est prête."
+    expect(status).to_have_text("La vidéo est prête.")
     assert page.evaluate(f"() => {PLAYER}.currentSrc").startswith("blob:")
     page.evaluate(f"() => {{ {PLAYER}.muted = true; {PLAYER}.play(); }}")
     page.wait_for_function(f"() => {PLAYER}.currentTime > 0.5")
@@ -38,7 +39,7 @@ def test_teacher_watches_the_film_once_processed(page, film, teacher, tmp_path):
     page.get_by_text("Choisir l'affiche du film").click()
     page.locator("input[name=candidate]").nth(2).check()
     page.get_by_role("button", name="Utiliser cette affiche").click()
-    assert page.locator(".messages").inner_text() == "L'affiche du film est enregistrée."
+    expect(page.locator(".messages")).to_have_text("L'affiche du film est enregistrée.")
     version.refresh_from_db()
     assert version.outputs["poster"]["source"] == version.outputs["posters"][2]
     assert [text for text in console if "Content Security Policy" in text] == []

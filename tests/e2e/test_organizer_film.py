@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from festival.enums import FilmStatus
 from judging.domain.juries import create_jury
@@ -53,14 +54,14 @@ def test_organizer_watches_and_accepts_a_film(
     shoot(page, f"film-{width}")
 
     page.get_by_role("button", name="Accepter le film").click()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Accepter le film « {submitted_film.title} » ?"
     )
     shoot(page, f"decision-{width}")
     assert Assignment.objects.filter(film=submitted_film).count() == 0  # not before confirming
 
     page.get_by_role("button", name="Confirmer : Accepter le film").click()
-    assert page.locator(".messages").inner_text() == (
+    expect(page.locator(".messages")).to_have_text(
         f"Le film « {submitted_film.title} » est maintenant « Accepté »."
     )
     shoot(page, f"accepted-{width}")

@@ -88,7 +88,10 @@ def test_a_visitor_shares_a_film(visitor, live_server, edition, winning_film):
     expect(visitor.get_by_role("status").filter(has_text="Copié !")).to_be_visible()
     assert visitor.evaluate("navigator.clipboard.readText()") == page_url
     visitor.get_by_role("button", name="Copier le code").click()
-    assert visitor.evaluate("navigator.clipboard.readText()").startswith("<iframe src=")
+    # The copy is asynchronous: wait for the clipboard to hold the embed code.
+    visitor.wait_for_function(
+        "async () => (await navigator.clipboard.readText()).startsWith('<iframe src=')"
+    )
 
     visitor.goto(f"/palmares/{edition.festival.slug}/{edition.year}/")
     expect(visitor.locator(".prize-poster img")).to_have_count(1)

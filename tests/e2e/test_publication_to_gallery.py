@@ -1,6 +1,7 @@
 """From an organizer publishing the palmarès to a visitor watching a winning film."""
 
 import pytest
+from playwright.sync_api import expect
 
 from festival.enums import ConsentStatus, FilmStatus
 from judging.enums import PrizeKind
@@ -62,10 +63,10 @@ def test_organizer_publishes_and_a_visitor_watches_the_winner(
             "link", name="Palmarès"
         ).click()
         visitor.get_by_role("link", name=edition.title, exact=True).click()
-        assert visitor.get_by_role("heading", level=1).inner_text() == f"Palmarès — {edition.title}"
+        expect(visitor.get_by_role("heading", level=1)).to_have_text(f"Palmarès — {edition.title}")
         visitor.get_by_role("link", name="Les mains d'or").click()
 
-        assert visitor.get_by_role("heading", level=1).inner_text() == "Les mains d'or"
+        expect(visitor.get_by_role("heading", level=1)).to_have_text("Les mains d'or")
         assert visitor.locator("meta[property='og:type']").get_attribute("content") == (
             "video.other"
         )

@@ -54,7 +54,7 @@ def test_a_tutor_signs_up_a_structure_with_its_siret(page, live_server):
     page.get_by_role("button", name="Envoyer mon inscription").click()
 
     # Refused in French, the SIRET path still open with what was typed.
-    assert page.get_by_text("Le numéro SIRET doit comporter 14 chiffres.").is_visible()
+    expect(page.get_by_text("Le numéro SIRET doit comporter 14 chiffres.")).to_be_visible()
     # The page's script folds the other path once it has run.
     expect(uai_group).to_be_hidden()
     expect(siret_group).to_be_visible()

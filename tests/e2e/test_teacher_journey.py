@@ -51,7 +51,7 @@ def test_teacher_creates_uploads_and_submits_a_film(page, tmp_path):
     page.locator("[data-tus-start]").click()
     expect(page.locator("[data-tus-status]")).to_contain_text("Vidéo reçue")
     # One state at a time: "no video yet" is gone while the widget says it was received.
-    assert page.locator("[data-film-media-empty]").is_hidden()
+    expect(page.locator("[data-film-media-empty]")).to_be_hidden()
     film = Film.objects.get(title="Souder l'avenir")
     version = VideoVersion.objects.get(film=film)
     assert version.original_size == video.stat().st_size

@@ -366,3 +366,37 @@ def test_next_years_edition_keeps_each_jurys_stage(selection, organizer):
         JuryStage.FINAL,
         JuryStage.PRESELECTION,
     ]
+
+
+def test_next_years_edition_keeps_the_round_a_year_later_without_finalists(
+    selection, selection_round, organizer
+):
+    from datetime import datetime
+
+    from festival.domain.editions import prepare_next_edition
+    from judging.models import SelectionRound
+
+    selection_round.finalists_per_category = 5
+    selection_round.announce_at = timezone.make_aware(datetime(2027, 3, 15, 18, 0))
+    selection_round.save()
+    choose_finalists(selection_round=selection_round, films=selection.films[:1], user=organizer)
+
+    target = prepare_next_edition(source=selection.edition, organizer=organizer)
+    copy = SelectionRound.objects.get(edition=target)
+    assert (copy.enabled, copy.finalists_per_category, copy.state) == (
+        True,
+        5,
+        SelectionState.OPEN,
+    )
+    assert copy.announce_at == timezone.make_aware(datetime(2028, 3, 15, 18, 0))
+    assert copy.finalists.count() == 0
+
+
+def test_a_disabled_round_is_not_carried_over(selection, selection_round, organizer):
+    from festival.domain.editions import prepare_next_edition
+    from judging.models import SelectionRound
+
+    selection_round.enabled = False
+    selection_round.save()
+    target = prepare_next_edition(source=selection.edition, organizer=organizer)
+    assert not SelectionRound.objects.filter(edition=target).exists()
