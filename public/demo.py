@@ -7,15 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from festival.enums import Academie, ApprovalStatus, ConsentStatus, FilmStatus, Role
+from festival.enums import Academie, ApprovalStatus, FilmStatus, Role
 from festival.models import (
     Category,
     Company,
-    ConsentForm,
     Edition,
     Festival,
     Film,
@@ -38,6 +36,7 @@ from public.demo_audience import load_audience_demo
 from public.demo_ceremony import create_demo_ceremony
 from public.demo_companies import load_companies_demo
 from public.demo_outreach import create_demo_outreach
+from public.demo_people import consent_form
 from public.demo_privacy import load_privacy_demo
 from public.demo_rules import load_rules_demo
 from public.demo_schooldata import create_demo_school_data
@@ -120,7 +119,6 @@ FILMS = [
 
 CREWS = ["Léa\nTom B.\nInès\nYanis", "Manon\nLucas\nChloé", "Emma\nNoah D.\nJade\nSami\nLou"]
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def uai_for(number: int) -> str:
@@ -310,17 +308,10 @@ def create_demo_edition(*, clips_dir: Path, with_videos: bool = True) -> dict:
                 film=film, actor=teacher, from_status=FilmStatus.DRAFT, to_status=status
             )
         if status != FilmStatus.DRAFT or index % 2:
-            consent = ConsentForm(
-                film=film,
-                uploaded_by=teacher,
-                original_filename="autorisations-droit-image.pdf",
-                content_type="application/pdf",
-                status=ConsentStatus.VALIDATED if validated else ConsentStatus.PENDING,
-                reviewed_by=organizer if validated else None,
-                reviewed_at=now if validated else None,
-            )
-            consent.file.save("consent", ContentFile(MINIMAL_PDF), save=False)
-            consent.save()
+            consent_form(
+                film=film, uploaded_by=teacher,
+                reviewed_by=organizer if validated else None, reviewed_at=now,
+            )  # fmt: skip
         films.append(film)
     films.append(add_structures(
         festival=festival, category=categories["insertion"], company=companies[1],
@@ -493,17 +484,10 @@ def create_past_edition_films(*, edition, teachers, companies, trades, organizer
         FilmEvent.objects.create(
             film=film, actor=teacher, from_status=FilmStatus.DRAFT, to_status=FilmStatus.ACCEPTED
         )
-        consent = ConsentForm(
-            film=film,
-            uploaded_by=teacher,
-            original_filename="autorisations-droit-image.pdf",
-            content_type="application/pdf",
-            status=ConsentStatus.VALIDATED,
-            reviewed_by=organizer,
+        consent_form(
+            film=film, uploaded_by=teacher, reviewed_by=organizer,
             reviewed_at=edition.submissions_close_at,
-        )
-        consent.file.save("consent", ContentFile(MINIMAL_PDF), save=False)
-        consent.save()
+        )  # fmt: skip
         films.append(film)
     return films
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from festival.enums import ApprovalStatus, Role
-from festival.models import Edition, Membership, User
+from festival.enums import Role
+from festival.models import Edition, User
 from judging.domain.assignment import compute_assignments
 from judging.domain.juries import add_member, create_jury
 from judging.domain.scoring import validate_evaluation
@@ -17,6 +17,7 @@ from judging.enums import JuryStage
 from judging.models import Assignment, Criterion, Evaluation
 from judging.models_selection import SelectionRound
 from judging.results import EditionResults
+from public.demo_people import approved_member
 
 PRESELECTION_JURORS = [
     ("Hélène", "Brun", "helene.brun@filmit.example"),
@@ -35,25 +36,16 @@ def _score(criterion: Criterion, juror_index: int, film_pk: int) -> Decimal:
 
 def _preselection_jury(*, edition: Edition, organizer: User, password: str) -> list[User]:
     jurors = [
-        User.objects.create_user(
+        approved_member(
+            festival=edition.festival,
             email=email,
             password=password,
             first_name=first,
             last_name=last,
             role=Role.JUROR,
-            festival=edition.festival,
         )  # fmt: skip
         for first, last, email in PRESELECTION_JURORS
     ]
-    Membership.objects.bulk_create(
-        Membership(
-            user=juror,
-            festival=edition.festival,
-            role=Role.JUROR,
-            approval=ApprovalStatus.APPROVED,
-        )  # fmt: skip
-        for juror in jurors
-    )
     jury = create_jury(
         edition=edition, name="Jury de présélection", categories=edition.categories.all(),
         organizer=organizer, stage=JuryStage.PRESELECTION,

@@ -7,27 +7,24 @@ assigned to the jurors like every submitted film.
 
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from festival.enums import Academie, ApprovalStatus, ConsentStatus, FilmStatus, Role, StructureKind
+from festival.enums import Academie, FilmStatus, Role, StructureKind
 from festival.models import (
     Category,
     Company,
-    ConsentForm,
     Festival,
     Film,
     FilmEvent,
-    Membership,
     School,
     Trade,
     User,
 )
 from festival.validators import luhn_valid
+from public.demo_people import approved_member, consent_form
 
 E2C_SIRET_BODY = 4_251_230_000_01
 TUTOR_EMAIL = "samia.lopez@filmit.example"
-CONSENT_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # The schools loaded before structures had a kind, by the first words of their names.
 KIND_BY_NAME = [
@@ -63,17 +60,10 @@ def add_structures(
         academie=Academie.BESANCON,
         contact_email="contact@e2c-nfc.example",
     )
-    tutor = User.objects.create_user(
-        email=TUTOR_EMAIL,
-        password=password,
-        first_name="Samia",
-        last_name="Lopez",
-        role=Role.TEACHER,
-        school=structure,
-    )
-    Membership.objects.create(
-        user=tutor, festival=festival, role=Role.TEACHER, approval=ApprovalStatus.APPROVED
-    )
+    tutor = approved_member(
+        festival=festival, email=TUTOR_EMAIL, password=password, first_name="Samia",
+        last_name="Lopez", role=Role.TEACHER, school=structure,
+    )  # fmt: skip
     now = timezone.now()
     film = Film.objects.create(
         edition=category.edition,
@@ -96,15 +86,5 @@ def add_structures(
     FilmEvent.objects.create(
         film=film, actor=tutor, from_status=FilmStatus.DRAFT, to_status=FilmStatus.SUBMITTED
     )
-    consent = ConsentForm(
-        film=film,
-        uploaded_by=tutor,
-        original_filename="autorisations-droit-image.pdf",
-        content_type="application/pdf",
-        status=ConsentStatus.VALIDATED,
-        reviewed_by=organizer,
-        reviewed_at=now,
-    )
-    consent.file.save("consent", ContentFile(CONSENT_PDF), save=False)
-    consent.save()
+    consent_form(film=film, uploaded_by=tutor, reviewed_by=organizer, reviewed_at=now)
     return film

@@ -7,12 +7,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from festival.domain.transfers import accept_transfer, offer_film
-from festival.enums import ApprovalStatus, Role
-from festival.models import Category, Edition, Festival, Film, Membership, User
+from festival.enums import Role
+from festival.models import Category, Edition, Festival, Film, User
 from judging.selectors_results import winning_film_ids
 from media_pipeline import processing
 from media_pipeline.models import VideoVersion
 from media_pipeline.models.processing import PENDING_STATUSES
+from public.demo_people import approved_member
 
 FINAL_ORGANIZER_EMAIL = "organisation.finale@filmit.example"
 FINAL_CATEGORIES = [
@@ -61,20 +62,10 @@ def create_national_final(*, past_edition: Edition, organizer: User, password: s
         )
         for position, (slug, name, minutes) in enumerate(FINAL_CATEGORIES)
     ]
-    final_organizer = User.objects.create_user(
-        email=FINAL_ORGANIZER_EMAIL,
-        password=password,
-        first_name="Nathalie",
-        last_name="Fournier",
-        role=Role.ORGANIZER,
-        festival=festival,
-    )
-    Membership.objects.create(
-        user=final_organizer,
-        festival=festival,
-        role=Role.ORGANIZER,
-        approval=ApprovalStatus.APPROVED,
-    )
+    final_organizer = approved_member(
+        festival=festival, email=FINAL_ORGANIZER_EMAIL, password=password,
+        first_name="Nathalie", last_name="Fournier", role=Role.ORGANIZER,
+    )  # fmt: skip
     winners = list(
         Film.objects.filter(pk__in=winning_film_ids(past_edition))
         .select_related("category")
