@@ -8,10 +8,9 @@ engine's exact input: `manage.py rank_scores` on them prints the edition's ranki
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,9 +22,8 @@ from festival.models import Edition, Film
 from festival.spreadsheets import csv_text, plain_number, xlsx_bytes
 from judging.enums import EvaluationState
 from judging.models import Criterion, Evaluation, Score
-from judging.models_results import PublicVote
+from judging.participation import Participation, participation_by
 from judging.results import EditionResults, status_label, tie_break_label
-from judging.rules import ELIGIBLE_FILM_STATUSES
 
 SCORES_HEADER = ["category", "film", "juror", "criterion", "score"]
 CRITERIA_HEADER = ["criterion", "weight", "min", "max", "priority"]
@@ -324,15 +322,8 @@ def feedback_pdf(film: Film) -> bytes:
 
 
 @dataclass
-class ImpactLine:
-    label: str
-    films: int = 0
-    schools: int = 0
-    pupils: int = 0
-    teachers: int = 0
-    companies: int = 0
-    jurors: int = 0
-    votes: int = 0
+class ImpactLine(Participation):
+    label: str = ""
 
     def cells(self) -> list:
         return [
@@ -354,55 +345,29 @@ class ImpactReport:
     academies: list[ImpactLine]
 
 
-def _line(label: str, films: list[Film], jurors: dict, votes: dict) -> ImpactLine:
-    return ImpactLine(
-        label=label,
-        films=len(films),
-        schools=len({f.school_id for f in films}),
-        pupils=sum(f.pupil_count or 0 for f in films),
-        teachers=len({f.teacher_id for f in films}),
-        companies=len({f.company_id for f in films if f.company_id is not None}),
-        jurors=len(set().union(*(jurors.get(f.pk, set()) for f in films))),
-        votes=sum(votes.get(f.pk, 0) for f in films),
-    )
+def _line(label: str, figures: Participation | None) -> ImpactLine:
+    return ImpactLine(label=label, **asdict(figures or Participation()))
 
 
 def impact_report(edition: Edition) -> ImpactReport:
-    """Films in competition (submitted or accepted), their schools, pupils, teachers and
-    companies; jurors who validated at least one evaluation of them; confirmed public votes."""
-    films = list(
-        Film.objects.filter(edition=edition, status__in=ELIGIBLE_FILM_STATUSES)
-        .select_related("category", "school")
-        .order_by("category__position", "pk")
-    )
-    jurors: dict[int, set[int]] = defaultdict(set)
-    for film_id, juror_id in Evaluation.objects.filter(
-        film__in=films, state=EvaluationState.VALIDATED
-    ).values_list("film_id", "juror_id"):
-        jurors[film_id].add(juror_id)
-    votes = dict(
-        PublicVote.objects.filter(film__in=films, confirmed_at__isnull=False)
-        .values_list("film_id")
-        .annotate(count=Count("pk"))
-        .values_list("film_id", "count")
-    )
-    by_category: dict[int, list[Film]] = defaultdict(list)
-    by_academie: dict[str, list[Film]] = defaultdict(list)
-    for film in films:
-        by_category[film.category_id].append(film)
-        by_academie[film.school.academie].append(film)
+    """The edition's participation (judging.participation), in all and by category and by
+    académie."""
+    films = Film.objects.filter(edition=edition)
+    total = participation_by(films, "edition_id").get(edition.pk)
+    by_category = participation_by(films, "category_id")
+    by_academie = participation_by(films, "school__academie")
     categories = [
-        _line(category.name, by_category.get(category.pk, []), jurors, votes)
+        _line(category.name, by_category.get(category.pk))
         for category in edition.categories.order_by("position", "name")
     ]
     academie_names = dict(Academie.choices)
     academies = [
-        _line(str(academie_names.get(code, code)), by_academie[code], jurors, votes)
+        _line(str(academie_names.get(code, code)), by_academie[code])
         for code in sorted(by_academie, key=lambda c: str(academie_names.get(c, c)))
     ]
     return ImpactReport(
         edition=edition,
-        total=_line(_("Total"), films, jurors, votes),
+        total=_line(_("Total"), total),
         categories=categories,
         academies=academies,
     )

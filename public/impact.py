@@ -1,26 +1,23 @@
 """The impact report: each edition's reach, compared over the years. Reads every layer.
 
-One selector, `impact_report(festival_id=…)` for a festival (a row per edition) or
-`impact_report()` for the installation (a row per year, all festivals together, distinct
-schools, companies, trades and jurors counted once a year). Its queries are the same nine
-whatever the number of editions: each figure is one grouped query.
+One selector: `impact_report(festival=…)` for a festival (a row per edition), or
+`impact_report()` for the installation: a row per year, all festivals together (distinct
+schools, companies, trades and jurors counted once a year), and each festival's editions
+beside it. The participation is counted as in each edition's own report
+(`judging.participation`); the audience here. Its queries are the same whatever the number of
+festivals and editions: each figure is one grouped query (8 for a festival, 15 for the
+installation).
 """
 
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from festival.models import Edition, Festival, Film
-from judging.enums import EvaluationState
-from judging.models import Evaluation
-from judging.models_results import PublicVote
-from judging.rules import ELIGIBLE_FILM_STATUSES
+from judging.participation import grouped, participation_by
 from public.audience import today
 from public.models import EditionDay, FilmDay, VisitorHash
-
-# The figures are counted as in each edition's own impact report (judging.exports): films in
-# competition (submitted or accepted), jurors who validated an evaluation, confirmed votes.
 
 
 @dataclass
@@ -54,6 +51,32 @@ FIGURES = (
 )
 FIGURE_NAMES = tuple(name for name, _label in FIGURES)
 assert set(FIGURE_NAMES) == {f.name for f in fields(ImpactRow)} - {"label", "year"}
+# The participation's figures and their names in judging.participation.
+PARTICIPATION = {
+    "entries": "films",
+    "schools": "schools",
+    "pupils": "pupils",
+    "companies": "companies",
+    "trades": "trades",
+    "jurors": "jurors",
+    "votes": "votes",
+}
+
+
+@dataclass
+class FestivalImpact:
+    """One festival's editions in the installation's report, oldest first like its totals."""
+
+    festival: Festival
+    rows: list[ImpactRow] = field(default_factory=list)
+
+    @property
+    def newest_first(self) -> list[ImpactRow]:
+        return self.rows[::-1]
+
+    @property
+    def latest(self) -> ImpactRow:
+        return self.rows[-1]
 
 
 @dataclass
@@ -61,6 +84,8 @@ class ImpactReport:
     title: str
     rows: list[ImpactRow] = field(default_factory=list)
     festival: Festival | None = None
+    # The installation's report only: each festival's editions, by festival name.
+    festivals: list[FestivalImpact] = field(default_factory=list)
 
     def series(self, name: str) -> list[tuple[str, int]]:
         return [(row.label, getattr(row, name)) for row in self.rows]
@@ -69,92 +94,76 @@ class ImpactReport:
         return {name: sum(getattr(row, name) for row in self.rows) for name in FIGURE_NAMES}
 
 
-def _grouped(queryset, key: str, **figures) -> dict:
-    """{group: {figure: value}} from one GROUP BY query."""
-    return {
-        row.pop("group"): row
-        for row in queryset.values(group=F(key)).annotate(**figures).order_by()
-    }
-
-
 def impact_report(*, festival: Festival | None = None) -> ImpactReport:
-    """A festival's editions (by year), or every festival's editions added up year by year."""
-    editions = Edition.objects.order_by("year", "pk")
-    if festival is not None:
-        editions = editions.filter(festival=festival)
-        rows = {
-            edition.pk: ImpactRow(label=str(edition.year), year=edition.year)
-            for edition in editions.only("pk", "year")
-        }
-        # The path from each counted model to its edition's group.
-        group = "edition_id"
-    else:
-        rows = {
-            year: ImpactRow(label=str(year), year=year)
-            for year in editions.values_list("year", flat=True).distinct().order_by("year")
-        }
-        group = "edition__year"
+    """A festival's editions (by year), or every festival's editions added up year by year and
+    each festival's editions."""
     report = ImpactReport(
         title=festival.name if festival else str(_("Tous les festivals")), festival=festival
     )
-    if not rows:
+    editions = Edition.objects.order_by("year", "pk")
+    if festival is not None:
+        editions = list(editions.filter(festival=festival).only("pk", "year"))
+    else:
+        editions = list(
+            editions.select_related("festival").only(
+                "pk", "year", "festival__name", "festival__slug"
+            )
+        )
+    if not editions:
         return report
-    scope = Q(edition__festival=festival) if festival is not None else Q()
+    by_edition = {
+        edition.pk: ImpactRow(label=str(edition.year), year=edition.year) for edition in editions
+    }
+    if festival is not None:
+        _count(by_edition, "edition_id", Q(edition__festival=festival))
+        report.rows = list(by_edition.values())
+        return report
+    by_year = {
+        edition.year: ImpactRow(label=str(edition.year), year=edition.year) for edition in editions
+    }
+    _count(by_year, "edition__year", Q())
+    _count(by_edition, "edition_id", Q())
+    report.rows = list(by_year.values())
+    festivals: dict[int, FestivalImpact] = {}
+    for edition in editions:
+        impact = festivals.setdefault(edition.festival_id, FestivalImpact(edition.festival))
+        impact.rows.append(by_edition[edition.pk])
+    report.festivals = sorted(festivals.values(), key=lambda f: (f.festival.name, f.festival.pk))
+    return report
 
-    def by(prefix: str) -> str:
-        return f"{prefix}{group}" if prefix else group
 
-    entries = Film.objects.filter(scope, status__in=ELIGIBLE_FILM_STATUSES)
-    figures = [
-        _grouped(
-            entries,
-            by(""),
-            entries=Count("pk"),
-            schools=Count("school", distinct=True),
-            pupils=Sum("pupil_count"),
-            companies=Count("company", distinct=True),
-        ),
-        _grouped(
-            Film.trades.through.objects.filter(film__in=entries.values("pk")),
-            by("film__"),
-            trades=Count("trade", distinct=True),
-        ),
-        _grouped(
-            Evaluation.objects.filter(
-                film__in=entries.values("pk"), state=EvaluationState.VALIDATED
-            ),
-            by("film__"),
-            jurors=Count("juror", distinct=True),
-        ),
-        _grouped(
-            PublicVote.objects.filter(film__in=entries.values("pk"), confirmed_at__isnull=False),
-            by("film__"),
-            votes=Count("pk"),
-        ),
-        _grouped(
-            FilmDay.objects.filter(_prefixed(scope, "film__")),
-            by("film__"),
+def _count(rows: dict, key: str, scope: Q) -> None:
+    """Fill `rows` ({group: ImpactRow}) with the figures of the films grouped by `key` (a path
+    from Film to the group: "edition_id", "edition__year"): seven grouped queries."""
+    participation = participation_by(Film.objects.filter(scope), key)
+    for group, figures in participation.items():
+        if group in rows:
+            for name, source in PARTICIPATION.items():
+                setattr(rows[group], name, getattr(figures, source))
+    film_scope = _prefixed(scope, "film__")
+    audience = [
+        grouped(
+            FilmDay.objects.filter(film_scope),
+            f"film__{key}",
             views=Sum("views"),
             plays=Sum("plays"),
         ),
-        _grouped(EditionDay.objects.filter(scope), by(""), visitors=Sum("visitors")),
+        grouped(EditionDay.objects.filter(scope), key, visitors=Sum("visitors")),
     ]
+    for values in audience:
+        for group, counts in values.items():
+            if group in rows:
+                for name, value in counts.items():
+                    setattr(rows[group], name, value or 0)
     # The day not folded yet: its visitors still are hashes.
-    live = _grouped(
-        VisitorHash.objects.filter(_prefixed(scope, "film__"), play=False, day__gte=today()),
-        by("film__"),
+    live = grouped(
+        VisitorHash.objects.filter(film_scope, play=False, day__gte=today()),
+        f"film__{key}",
         visitors=Count("digest", distinct=True),
     )
-    for values in figures:
-        for key, counts in values.items():
-            if key in rows:
-                for name, value in counts.items():
-                    setattr(rows[key], name, value or 0)
-    for key, counts in live.items():
-        if key in rows:
-            rows[key].visitors += counts["visitors"]
-    report.rows = list(rows.values())
-    return report
+    for group, counts in live.items():
+        if group in rows:
+            rows[group].visitors += counts["visitors"]
 
 
 def _prefixed(scope: Q, prefix: str) -> Q:

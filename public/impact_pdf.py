@@ -13,7 +13,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
-def _table(pdf: Document, report) -> None:
+def _table(pdf: Document, rows) -> None:
     labels = [_("Édition"), *[str(label) for _name, label in FIGURES]]
     usable = pdf.w - pdf.l_margin - pdf.r_margin
     first = 16
@@ -25,7 +25,7 @@ def _table(pdf: Document, report) -> None:
         pdf.multi_cell(first if index == 0 else width, 3.2, pdf.text_of(label), align="C")
     pdf.set_xy(pdf.l_margin, top + 10)
     pdf.font(8)
-    for row in report.rows:
+    for row in rows:
         pdf.cell(first, 5.5, pdf.text_of(row.label), border="T")
         for name, _label in FIGURES:
             value = formats.number_format(getattr(row, name), force_grouping=True)
@@ -93,7 +93,7 @@ def impact_pdf(report) -> bytes:
         size=9,
     )
     pdf.ln(3)
-    _table(pdf, report)
+    _table(pdf, report.rows)
     charts = report_charts(report, FIGURES)
     usable = pdf.w - pdf.l_margin - pdf.r_margin
     width = (usable - 8) / 2
@@ -109,4 +109,18 @@ def impact_pdf(report) -> bytes:
             top = pdf.get_y() + 9
         x = pdf.l_margin + (index % 2) * (width + 8)
         _chart(pdf, chart, x, top, width)
+    if report.festivals:
+        _festivals(pdf, report, top + height)
     return bytes(pdf.output())
+
+
+def _festivals(pdf: Document, report, charts_bottom: float) -> None:
+    """After the totals, a section per festival: its editions, the most recent first."""
+    pdf.set_y(charts_bottom + 6)
+    pdf.heading(_("Par festival"), size=13)
+    for impact in report.festivals:
+        if pdf.will_page_break(12 + 10 + 5.5 * len(impact.rows)):
+            pdf.add_page()
+        pdf.heading(impact.festival.name)
+        _table(pdf, impact.newest_first)
+        pdf.ln(3)

@@ -37,11 +37,21 @@ def _festival_report(request):
     return impact_report(festival=festival)
 
 
+def _values(row) -> list[int]:
+    return [getattr(row, name) for name, _label in FIGURES]
+
+
 def _page(request, report, *, csv_url, pdf_url):
     context = {
         "report": report,
         "figures": FIGURES,
-        "table": [(row, [getattr(row, name) for name, _label in FIGURES]) for row in report.rows],
+        "table": [(row, _values(row)) for row in report.rows],
+        # The installation's report: each festival's latest edition, then its editions.
+        "latest": [(impact, _values(impact.latest)) for impact in report.festivals],
+        "festivals": [
+            (impact, [(row, _values(row)) for row in impact.newest_first])
+            for impact in report.festivals
+        ],
         "charts": report_charts(report, FIGURES),
         "csv_url": csv_url,
         "pdf_url": pdf_url,
@@ -50,8 +60,20 @@ def _page(request, report, *, csv_url, pdf_url):
 
 
 def _csv(report) -> HttpResponse:
-    header = [_("Édition"), *[label for _name, label in FIGURES]]
-    rows = ([row.label, *[getattr(row, name) for name, _label in FIGURES]] for row in report.rows)
+    labels = [label for _name, label in FIGURES]
+    if report.festival is not None:
+        header = [_("Édition"), *labels]
+        rows = [[row.label, *_values(row)] for row in report.rows]
+    else:
+        # The installation's: every festival's total per year, then each festival's editions.
+        header = [_("Festival"), _("Année"), *labels]
+        everyone = _("Tous les festivals")
+        rows = [[everyone, row.label, *_values(row)] for row in report.rows]
+        rows += [
+            [impact.festival.name, row.label, *_values(row)]
+            for impact in report.festivals
+            for row in impact.rows
+        ]
     response = HttpResponse(
         csv_text(header, rows, bom=True), content_type="text/csv; charset=utf-8"
     )

@@ -15,3 +15,17 @@ def test_the_demo_has_audience_figures_for_its_editions(db):
     assert all(row.visitors > 0 for row in report.rows)
     assert FilmDay.objects.filter(film__edition=created["edition"]).count() > 0
     assert EditionDay.objects.filter(edition=created["edition"]).count() == 28
+
+
+def test_the_demos_platform_report_shows_several_festivals(db):
+    demo.load(with_videos=False)
+
+    report = impact_report()
+
+    with_figures = [
+        impact.festival.name
+        for impact in report.festivals
+        if any(row.entries and row.views for row in impact.rows)
+    ]
+    assert len(with_figures) >= 2
+    assert "FILM'IT — Finale nationale" in with_figures

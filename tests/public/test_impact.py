@@ -9,12 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from festival import pdf
 from festival.enums import FilmStatus
 from judging.exports import impact_report as edition_report
 from judging.models_results import PublicVote
 from public.impact import impact_report
 from public.models import EditionDay, FilmDay, VisitorHash
 from tests import factories
+from tests.festival.test_consent_kit import pdf_text
 
 
 def build_edition(festival, year, *, films=2, views=10, visitors=4):
@@ -210,3 +212,142 @@ def test_an_editions_figures_are_those_of_its_own_impact_report(festival):
         total.jurors,
         total.votes,
     ]
+
+
+# The installation's report, festival by festival.
+
+
+def operator_client(client):
+    client.force_login(factories.make_user(is_superuser=True, is_staff=True))
+    return client
+
+
+def test_the_installation_shows_each_festivals_editions_beside_the_totals(festival):
+    build_edition(festival, 2025, films=2)
+    build_edition(festival, 2026, films=1)
+    grand_est = factories.make_festival(name="FILM'IT Grand Est")
+    build_edition(grand_est, 2026, films=2, views=5)
+
+    report = impact_report()
+
+    assert [figures(row) for row in report.rows] == [
+        ["2025", 2, 2, 24, 2, 2, 2, 1, 20, 10, 4],
+        ["2026", 3, 3, 36, 3, 3, 4, 2, 20, 9, 8],
+    ]
+    assert [impact.festival.name for impact in report.festivals] == [
+        "FILM'IT Franche-Comté",
+        "FILM'IT Grand Est",
+    ]
+    assert [[figures(row) for row in impact.rows] for impact in report.festivals] == [
+        [["2025", 2, 2, 24, 2, 2, 2, 1, 20, 10, 4], ["2026", 1, 1, 12, 1, 1, 2, 1, 10, 5, 4]],
+        [["2026", 2, 2, 24, 2, 2, 2, 1, 10, 4, 4]],
+    ]
+    assert [row.label for row in report.festivals[0].newest_first] == ["2026", "2025"]
+    assert report.festivals[0].latest.label == "2026"
+
+
+def test_a_festivals_report_has_no_breakdown(festival):
+    build_edition(festival, 2025)
+    build_edition(factories.make_festival(), 2025)
+
+    assert impact_report(festival=festival).festivals == []
+
+
+def test_the_installations_queries_do_not_grow_with_festivals_and_editions(festival):
+    build_edition(festival, 2020)
+    with CaptureQueriesContext(connection) as one:
+        impact_report()
+    for other in (factories.make_festival(), factories.make_festival()):
+        build_edition(other, 2020)
+        build_edition(other, 2021)
+    build_edition(festival, 2021)
+    with CaptureQueriesContext(connection) as many:
+        report = impact_report()
+
+    assert [len(impact.rows) for impact in report.festivals] == [2, 2, 2]
+    assert len(one.captured_queries) == len(many.captured_queries) == 15
+
+
+def test_the_installations_page_queries_do_not_grow_with_festivals(
+    festival, client, django_assert_num_queries
+):
+    client = operator_client(client)
+    build_edition(festival, 2020)
+    client.get(reverse("public:platform_impact"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("public:platform_impact"))
+    for other in (factories.make_festival(), factories.make_festival()):
+        build_edition(other, 2020)
+        build_edition(other, 2021)
+    build_edition(festival, 2021)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("public:platform_impact"))
+    assert response.status_code == 200
+
+
+def test_the_installations_page_has_a_section_per_festival(festival, client):
+    build_edition(festival, 2025, films=2)
+    build_edition(festival, 2026, films=1)
+    grand_est = factories.make_festival(name="FILM'IT Grand Est", slug="filmit-grand-est")
+    build_edition(grand_est, 2024, films=3)
+
+    response = operator_client(client).get(reverse("public:platform_impact"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h2 id="impact-festivals">Par festival</h2>' in html
+    # The latest edition of each festival, side by side, by festival name.
+    latest = html.split('aria-labelledby="impact-festivals"')[1].split("</table>")[0]
+    assert latest.count("<tr>") == 3  # the header and two festivals
+    assert latest.index("FILM&#x27;IT Franche-Comté") < latest.index("FILM&#x27;IT Grand Est")
+    assert '<span class="impact-edition">2026</span>' in latest
+    assert '<span class="impact-edition">2024</span>' in latest
+    # A section per festival, its heading the festival's name linking to its public home.
+    section = html.split(f'id="impact-festival-{festival.pk}"')[1].split("</table>")[0]
+    assert f'<a href="{reverse("public:festival", kwargs={"slug": festival.slug})}">' in section
+    # Its editions, the most recent first.
+    assert section.index('<th scope="row">2026</th>') < section.index('<th scope="row">2025</th>')
+    assert f'id="impact-festival-{grand_est.pk}"' in html
+
+
+def test_the_installations_csv_has_a_festival_column(festival, client):
+    build_edition(festival, 2025, films=2)
+    # A name a spreadsheet would read as a formula is written as text.
+    build_edition(factories.make_festival(name="=HYPERLINK(1)"), 2025, films=1)
+
+    response = operator_client(client).get(reverse("public:platform_impact_csv"))
+
+    assert response.content.decode().split("\r\n") == [
+        "\ufeffFestival,Année,Films déposés,Établissements,Élèves,Entreprises,Métiers montrés,"
+        "Jurés,Votes du public,Vues des films,Lectures (30 s et plus),Visiteurs uniques",
+        "Tous les festivals,2025,3,3,36,3,3,4,2,30,15,8",
+        "'=HYPERLINK(1),2025,1,1,12,1,1,2,1,10,5,4",
+        "FILM'IT Franche-Comté,2025,2,2,24,2,2,2,1,20,10,4",
+        "",
+    ]
+
+
+def test_the_installations_pdf_has_a_section_per_festival(festival, client, monkeypatch):
+    monkeypatch.setattr(pdf, "font_files", lambda: None)  # the core font: its text is readable
+    build_edition(festival, 2025)
+    build_edition(factories.make_festival(name="FILM'IT Grand Est"), 2026)
+
+    response = operator_client(client).get(reverse("public:platform_impact_pdf"))
+
+    text = pdf_text(response.content)
+    assert "Par festival" in text
+    assert text.index("FILM'IT Franche-Comt") < text.index("FILM'IT Grand Est")
+
+
+@pytest.mark.parametrize(
+    "name", ["public:platform_impact", "public:platform_impact_csv", "public:platform_impact_pdf"]
+)
+def test_an_organizer_never_reads_another_festivals_figures(name, client, festival, organizer):
+    build_edition(festival, 2025)
+    build_edition(factories.make_festival(name="FILM'IT Grand Est"), 2025)
+    client.force_login(organizer)
+
+    assert client.get(reverse(name)).status_code == 404
+    own = client.get(reverse("public:impact")).content.decode()
+    assert "Grand Est" not in own
+    assert "Par festival" not in own
