@@ -327,6 +327,18 @@ def test_the_installations_csv_has_a_festival_column(festival, client):
     ]
 
 
+def test_the_installations_csv_speaks_english_to_an_english_reader(festival, client):
+    build_edition(festival, 2025, films=1)
+
+    response = operator_client(client).get(
+        reverse("public:platform_impact_csv"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    header, total = response.content.decode().split("\r\n")[:2]
+    assert header.startswith("\ufeffFestival,Year,")
+    assert total.startswith("All festivals,2025,1,")
+
+
 def test_the_installations_pdf_has_a_section_per_festival(festival, client, monkeypatch):
     monkeypatch.setattr(pdf, "font_files", lambda: None)  # the core font: its text is readable
     build_edition(festival, 2025)
