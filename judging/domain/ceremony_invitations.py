@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from festival import emails
+from festival.domain.calls import canonical_email
 from festival.domain.ceremony import ceremony_of
 from festival.models import CompanyContact, Edition, User
 from judging.domain import DomainError
@@ -40,10 +41,6 @@ MAX_PEOPLE = {
     InvitationKind.GUEST: 5,
 }
 KIND_ORDER = list(InvitationKind.values)
-
-
-def canonical_email(address: str) -> str:
-    return (address or "").strip().lower()
 
 
 def max_people(invitation: CeremonyInvitation) -> int:
