@@ -5,9 +5,9 @@ published, to the current edition of another festival of the installation that h
 judging yet. The target festival's organizers accept it (in one of their categories) or decline
 it with a reason. Until they decide, the source festival's organizers may withdraw the offer
 (and offer the film again later). Accepted, it becomes a new film of the target edition
-(`Film.forwarded_from`), accepted at once, that shares the source film's stored files: the original keeps its stored name,
-consents are new rows on the same files with their validated state, and the media pipeline copies
-its rows through the copier it registers here. `festival.stored_files` deletes a shared file
+(`Film.forwarded_from`), accepted at once, that shares the source film's stored files: the
+original keeps its stored name, consents are new rows on the same files with their validated
+state, and the media pipeline copies its rows through the copier it registers here. `festival.stored_files` deletes a shared file
 only when no row refers to it any more.
 """
 
