@@ -7,8 +7,8 @@ it with a reason. Until they decide, the source festival's organizers may withdr
 (and offer the film again later). Accepted, it becomes a new film of the target edition
 (`Film.forwarded_from`), accepted at once, that shares the source film's stored files: the
 original keeps its stored name, consents are new rows on the same files with their validated
-state, and the media pipeline copies its rows through the copier it registers here. `festival.stored_files` deletes a shared file
-only when no row refers to it any more.
+state, and the media pipeline copies its rows through the copier it registers here.
+`festival.stored_files` deletes a shared file only when no row refers to it any more.
 """
 
 import logging
