@@ -23,6 +23,7 @@ SCREENSHOTS = os.environ.get("FILMIT_SCREENSHOTS")
 
 def check(page, name):
     """axe at both widths (and no sideways scroll on a phone), then a picture of each width."""
+    page.wait_for_load_state()
     assert serious_violations(page) == [], name
     if SCREENSHOTS:
         for width in (1280, 390):
@@ -58,7 +59,8 @@ def test_the_region_offers_its_winner_then_withdraws_the_offer(page, journey):
     page.get_by_role("button", name="Retirer l'offre").click()
 
     date = timezone.localdate().strftime("%d/%m/%Y")
-    expect(page.get_by_role("cell", name=f"Offre retirée le {date}")).to_be_visible()
+    expect(page.get_by_text(f"Offre retirée le {date}")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Retirer l'offre de « {title} »")).to_have_count(0)
     assert FilmTransfer.objects.get().state == TransferState.WITHDRAWN
     check(page, "finales-region-retire")
 
