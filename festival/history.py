@@ -118,6 +118,15 @@ def transfer_history(film, *, for_teacher: bool = False) -> list[HistoryLine]:
                     by_you=False,
                 )
             )
+        elif transfer.state == TransferState.WITHDRAWN:
+            lines.append(
+                HistoryLine(
+                    at=transfer.withdrawn_at,
+                    text=str(_("Offre à l'édition « %(edition)s » retirée") % {"edition": target}),
+                    reason="",
+                    by_you=False,
+                )
+            )
     source = film.forwarded_from
     if source is not None:
         incoming = FilmTransfer.objects.filter(resulting_film=film).first()

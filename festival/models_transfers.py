@@ -16,6 +16,8 @@ class TransferState(models.TextChoices):
     OFFERED = "offered", pgettext_lazy("transfer", "Proposé")
     ACCEPTED = "accepted", pgettext_lazy("transfer", "Accepté")
     DECLINED = "declined", pgettext_lazy("transfer", "Décliné")
+    # Taken back by the offering festival before the target festival decided.
+    WITHDRAWN = "withdrawn", pgettext_lazy("transfer", "Retiré")
 
 
 class FilmTransfer(models.Model):
@@ -60,6 +62,15 @@ class FilmTransfer(models.Model):
     )
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
     reason = models.TextField(_("motif"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retiré par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
     resulting_film = models.OneToOneField(
         "festival.Film",
         verbose_name=_("film créé dans l'édition d'accueil"),
@@ -74,11 +85,11 @@ class FilmTransfer(models.Model):
         verbose_name_plural = _("films proposés à d'autres éditions")
         ordering = ["-offered_at", "-pk"]
         constraints = [
-            # One live offer (waiting or accepted) of a film to an edition; a declined one may
-            # be followed by a new offer.
+            # One live offer (waiting or accepted) of a film to an edition; a declined or
+            # withdrawn one may be followed by a new offer.
             models.UniqueConstraint(
                 fields=["film", "target_edition"],
-                condition=~Q(state="declined"),
+                condition=~Q(state__in=["declined", "withdrawn"]),
                 name="filmtransfer_one_live_offer",
             ),
         ]
@@ -89,3 +100,8 @@ class FilmTransfer(models.Model):
     @property
     def is_waiting(self) -> bool:
         return self.state == TransferState.OFFERED
+
+    @property
+    def closed_at(self):
+        """When the offer stopped waiting: decided by the target, or withdrawn by the source."""
+        return self.withdrawn_at or self.decided_at

@@ -378,6 +378,16 @@ def transfers_received_by_organizer(user: User):
     return FilmTransfer.objects.filter(target_edition__festival_id=user.festival_id)
 
 
+def get_sent_transfer_for_organizer(user: User, pk: int) -> FilmTransfer:
+    """One of the offers of the organizer's festival's films (a 404 for anyone else's)."""
+    return get_object_or_404(
+        transfers_sent_by_organizer(user).select_related(
+            "film__edition__festival", "film__category", "target_edition__festival"
+        ),
+        pk=pk,
+    )
+
+
 def get_received_transfer_for_organizer(user: User, pk: int) -> FilmTransfer:
     return get_object_or_404(
         transfers_received_by_organizer(user).select_related(
@@ -394,6 +404,8 @@ def get_received_transfer_for_organizer(user: User, pk: int) -> FilmTransfer:
         ),
         pk=pk,
     )
+
+
 # A school's data (RGPD export and erasure)
 
 

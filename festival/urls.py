@@ -184,6 +184,11 @@ organizer_urls = [
     ),
     path("finales/propositions/<int:pk>/", transfers.transfer_detail, name="organizer_transfer"),
     path(
+        "finales/envois/<int:pk>/retirer/",
+        transfers.transfer_withdraw,
+        name="organizer_transfer_withdraw",
+    ),
+    path(
         "finales/propositions/<int:pk>/accepter/",
         transfers.transfer_accept,
         name="organizer_transfer_accept",

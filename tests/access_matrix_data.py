@@ -298,6 +298,15 @@ def build_matrix_data() -> MatrixData:
         "transfer": FilmTransfer.objects.create(
             film=b.film, target_edition=a.edition, offered_by=users[ORGANIZER_B]
         ),
+        # --- final --- a film of festival A offered to festival B's edition, still waiting:
+        # its withdrawal is A's. Not a.film, which B's organizers must not watch.
+        "sent_transfer": FilmTransfer.objects.create(
+            film=factories.make_film(
+                category=a.category, status=FilmStatus.ACCEPTED, title="Lauréat envoyé A"
+            ),
+            target_edition=b.edition,
+            offered_by=users[ORGANIZER],
+        ),
     }
     extra |= ceremony_data(a, users[ORGANIZER])
     assert a.consent.status == ConsentStatus.PENDING

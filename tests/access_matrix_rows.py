@@ -611,4 +611,11 @@ ROWS += [
     ),
 ]
 
+# --- final ---
+# Withdrawing an offer (POST only): festival A's organizers for A's film offered to B's edition;
+# B's organizer (who receives it) gets the same 404 as any stranger.
+ROWS += [
+    org_post("festival:organizer_transfer_withdraw", kwargs={"pk": "extra.sent_transfer"}),
+]
+
 ROWS += _admin_rows()

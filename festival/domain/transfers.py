@@ -3,11 +3,12 @@
 An organizer of the source festival offers an awarded film, once its edition's palmarès is
 published, to the current edition of another festival of the installation that has not started
 judging yet. The target festival's organizers accept it (in one of their categories) or decline
-it with a reason. Accepted, it becomes a new film of the target edition (`Film.forwarded_from`),
-accepted at once, that shares the source film's stored files: the original keeps its stored name,
-consents are new rows on the same files with their validated state, and the media pipeline copies
-its rows through the copier it registers here. `festival.stored_files` deletes a shared file
-only when no row refers to it any more.
+it with a reason. Until they decide, the source festival's organizers may withdraw the offer
+(and offer the film again later). Accepted, it becomes a new film of the target edition
+(`Film.forwarded_from`), accepted at once, that shares the source film's stored files: the
+original keeps its stored name, consents are new rows on the same files with their validated
+state, and the media pipeline copies its rows through the copier it registers here.
+`festival.stored_files` deletes a shared file only when no row refers to it any more.
 """
 
 import logging
@@ -98,12 +99,26 @@ def offer_errors(*, film: Film) -> list[str]:
     return []
 
 
+CLOSED_STATES = (TransferState.DECLINED, TransferState.WITHDRAWN)
+
+
 def _live_offer(film: Film, edition: Edition) -> FilmTransfer | None:
     return (
         FilmTransfer.objects.filter(film=film, target_edition=edition)
-        .exclude(state=TransferState.DECLINED)
+        .exclude(state__in=CLOSED_STATES)
         .first()
     )
+
+
+def _already_closed(state: str) -> DomainError:
+    """The offer no longer waits: someone answered or withdrew it a moment ago."""
+    if state == TransferState.WITHDRAWN:
+        text = _("L'organisation du festival d'origine a retiré cette proposition.")
+    else:
+        text = _("Cette proposition a déjà reçu une réponse : « %(state)s ».") % {
+            "state": TransferState(state).label
+        }
+    return DomainError(text, code="decided")
 
 
 def offer_film(
@@ -144,11 +159,7 @@ def _check_decider(transfer: FilmTransfer, user: User) -> None:
     if not is_festival_organizer(user, transfer.target_edition.festival_id):
         raise DomainError(_("Seule l'organisation du festival d'accueil peut décider."))
     if transfer.state != TransferState.OFFERED:
-        raise DomainError(
-            _("Cette proposition a déjà reçu une réponse : « %(state)s ».")
-            % {"state": transfer.get_state_display()},
-            code="decided",
-        )
+        raise _already_closed(transfer.state)
 
 
 def accept_errors(*, transfer: FilmTransfer, now=None) -> list[str]:
@@ -174,7 +185,7 @@ def accept_transfer(*, transfer: FilmTransfer, user: User, category: Category) -
     with transaction.atomic():
         locked = FilmTransfer.objects.select_for_update().get(pk=transfer.pk)
         if locked.state != TransferState.OFFERED:
-            raise DomainError(_("Cette proposition a déjà reçu une réponse."), code="decided")
+            raise _already_closed(locked.state)
         film = _forwarded_copy(source=source, edition=transfer.target_edition, category=category)
         FilmEvent.objects.create(
             film=film, actor=user, from_status="", to_status=FilmStatus.ACCEPTED
@@ -254,14 +265,55 @@ def decline_transfer(*, transfer: FilmTransfer, user: User, reason: str) -> Film
             _("Indiquez pourquoi : l'organisation du festival d'origine le recevra."),
             code="reason_required",
         )
-    transfer.state = TransferState.DECLINED
-    transfer.reason = reason
-    transfer.decided_by = user
-    transfer.decided_at = timezone.now()
-    transfer.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    with transaction.atomic():
+        # The offering festival may be withdrawing it at this very moment.
+        locked = FilmTransfer.objects.select_for_update().get(pk=transfer.pk)
+        if locked.state != TransferState.OFFERED:
+            raise _already_closed(locked.state)
+        transfer.state = TransferState.DECLINED
+        transfer.reason = reason
+        transfer.decided_by = user
+        transfer.decided_at = timezone.now()
+        transfer.save(update_fields=["state", "reason", "decided_by", "decided_at"])
     emails.send_to_users(
         template="transfer_declined",
         users=User.objects.members_of(transfer.film.edition.festival_id, Role.ORGANIZER),
+        context={"transfer": transfer, "film": transfer.film},
+    )
+    return transfer
+
+
+def withdraw_transfer(*, transfer: FilmTransfer, user: User) -> FilmTransfer:
+    """The offering festival takes its offer back while the target festival has not decided.
+
+    The row is locked and read again: an offer accepted or declined a moment ago stays as it
+    is, and the organizer reads why. Withdrawn, the film may be offered again."""
+    if not is_film_organizer(user, transfer.film):
+        raise DomainError(
+            _("Seule l'organisation du festival du film peut retirer cette proposition."),
+            code="not_allowed",
+        )
+    with transaction.atomic():
+        locked = FilmTransfer.objects.select_for_update().get(pk=transfer.pk)
+        if locked.state == TransferState.WITHDRAWN:
+            raise DomainError(_("Cette proposition est déjà retirée."), code="withdrawn")
+        if locked.state != TransferState.OFFERED:
+            raise DomainError(
+                _(
+                    "Cette proposition ne peut plus être retirée : elle a reçu une réponse "
+                    "entre-temps (« %(state)s »)."
+                )
+                % {"state": TransferState(locked.state).label},
+                code="decided",
+            )
+        transfer.state = TransferState.WITHDRAWN
+        transfer.withdrawn_by = user
+        transfer.withdrawn_at = timezone.now()
+        transfer.save(update_fields=["state", "withdrawn_by", "withdrawn_at"])
+    logger.info("Transfer %s withdrawn by user %s", transfer.pk, user.pk)
+    emails.send_to_users(
+        template="transfer_withdrawn",
+        users=User.objects.members_of(transfer.target_edition.festival_id, Role.ORGANIZER),
         context={"transfer": transfer, "film": transfer.film},
     )
     return transfer

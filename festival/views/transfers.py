@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from festival.domain import DomainError
 from festival.domain.transfers import (
@@ -15,15 +16,17 @@ from festival.domain.transfers import (
     offer_film,
     offerable_films,
     target_editions,
+    withdraw_transfer,
 )
 from festival.enums import ConsentStatus
-from festival.forms.transfers import AcceptForm, DeclineForm, OfferForm
+from festival.forms.transfers import AcceptForm, ConfirmForm, DeclineForm, OfferForm
 from festival.history import transfer_history
 from festival.models import TransferState, load_palmares_dates
 from festival.rules import (
     editions_for_organizer,
     get_film_for_organizer,
     get_received_transfer_for_organizer,
+    get_sent_transfer_for_organizer,
     organizer_required,
     transfers_received_by_organizer,
     transfers_sent_by_organizer,
@@ -56,7 +59,7 @@ def transfer_list(request):
     )
     sent = list(
         transfers_sent_by_organizer(user).select_related(
-            "film__edition", "target_edition__festival", "target_category"
+            "film__edition", "target_edition__festival", "target_category", "withdrawn_by"
         )
     )
     editions = list(editions_for_organizer(user).order_by("-year"))
@@ -181,3 +184,33 @@ def transfer_decline(request, pk):
         "festival/organizer/transfers/decline.html",
         {"transfer": transfer, "film": transfer.film, "form": form},
     )
+
+
+@organizer_required
+@require_POST
+def transfer_withdraw(request, pk):
+    """Take back an offer the target festival has not decided yet: first the check page
+    (what happens), then, confirmed, the withdrawal."""
+    transfer = get_sent_transfer_for_organizer(request.user, pk)
+    form = ConfirmForm(request.POST)
+    confirmed = form.is_valid() and form.cleaned_data["confirm"]
+    if transfer.is_waiting and not confirmed:
+        return render(
+            request,
+            "festival/organizer/transfers/withdraw_check.html",
+            {"transfer": transfer, "film": transfer.film},
+        )
+    try:
+        withdraw_transfer(transfer=transfer, user=request.user)
+    except DomainError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "L'offre de « %(title)s » à « %(edition)s » est retirée. Son organisation a "
+                "reçu un e-mail ; vous pouvez proposer le film de nouveau."
+            )
+            % {"title": transfer.film.title, "edition": transfer.target_edition},
+        )
+    return redirect("festival:organizer_transfers")

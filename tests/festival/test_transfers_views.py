@@ -112,7 +112,7 @@ def test_each_organizer_sees_only_their_own_offers(journey, client):
         page = client.get(reverse("festival:organizer_transfers")).content.decode()
         assert (escape(journey.film.title) in page) is shown
         if user == journey.final_organizer:
-            assert "<td>1 / 1</td>" in page  # its consents: one, validated
+            assert "<dd>1 / 1</dd>" in page  # its consents: one, validated
     # Deciding is the final's: the region and strangers get a 404.
     for user in (journey.region_organizer, stranger):
         client.force_login(user)
