@@ -71,10 +71,17 @@ def test_the_final_is_written_to_in_each_organizers_language(
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_transfer(transfer=transfer, user=journey.region_organizer)
 
-    by_address = {tuple(m.to): m.body.split("\n")[0] for m in mail.outbox}
+    by_address = {tuple(m.to): (m.subject, m.body.split("\n")[0]) for m in mail.outbox}
+    title = journey.film.title
     assert by_address == {
-        (english.email,): "Hello,",
-        (journey.final_organizer.email,): "Bonjour,",
+        (english.email,): (
+            f"FILM'IT: FILM'IT Franche-Comté has withdrawn its offer of “{title}”",
+            "Hello,",
+        ),
+        (journey.final_organizer.email,): (
+            f"FILM'IT : FILM'IT Franche-Comté a retiré sa proposition de « {title} »",
+            "Bonjour,",
+        ),
     }
 
 
