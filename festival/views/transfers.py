@@ -64,6 +64,13 @@ def transfer_list(request):
     )
     editions = list(editions_for_organizer(user).order_by("-year"))
     load_palmares_dates(editions)
+    winners = offerable_films(editions=editions)
+    for film in winners:  # where each winner already goes, beside its "offer" link
+        film.live_offers = [
+            t
+            for t in sent
+            if t.film_id == film.pk and t.state in (TransferState.OFFERED, TransferState.ACCEPTED)
+        ]
     return render(
         request,
         "festival/organizer/transfers/list.html",
@@ -71,7 +78,7 @@ def transfer_list(request):
             "waiting": [t for t in received if t.state == TransferState.OFFERED],
             "received": [t for t in received if t.state != TransferState.OFFERED],
             "sent": sent,
-            "winners": offerable_films(editions=editions),
+            "winners": winners,
         },
     )
 

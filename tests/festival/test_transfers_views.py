@@ -235,3 +235,25 @@ def test_the_finals_dashboard_points_at_the_waiting_offers(journey, client):
     assert reverse("festival:organizer_transfers") in page
     client.force_login(journey.region_organizer)
     assert "vous est proposé" not in client.get(url).content.decode()
+
+
+def test_each_winner_says_where_it_already_goes(
+    journey, client, django_capture_on_commit_callbacks
+):
+    transfer = _offer(journey)
+    client.force_login(journey.region_organizer)
+    url = reverse("festival:organizer_transfers")
+    title = escape(journey.final_edition.title)
+
+    page = client.get(url).content.decode()
+    assert f"<strong>proposé à {title}, en attente</strong>" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_transfer(
+            transfer=transfer,
+            user=journey.final_organizer,
+            category=journey.final_edition.categories.first(),
+        )
+    page = client.get(url).content.decode()
+    assert f"<strong>accepté par {title}</strong>" in page
+    assert "en attente</strong>" not in page
