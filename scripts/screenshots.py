@@ -71,6 +71,7 @@ def main():
         shot(organizer, "organizer-ceremony", "/jury/remise-des-prix/")
         edition_pk = organizer.url.rstrip("/").rsplit("/", 1)[-1]
         shot(organizer, "organizer-impact", "/organisation/bilan/")
+        shot(organizer, "organizer-finals", "/organisation/finales/")
         shot(
             organizer,
             "organizer-preselection",
@@ -80,6 +81,10 @@ def main():
         visitor.locator("a[href$='/finalistes/']").first.click()
         visitor.wait_for_load_state("networkidle")
         shot(visitor, "finalists")
+
+        operator = context().new_page()
+        log_in(operator, "exploitation@filmit.example")
+        shot(operator, "platform-impact", "/organisation/bilan/plateforme/")
 
         juror = context().new_page()
         log_in(juror, "marc.petit@filmit.example")
