@@ -101,6 +101,8 @@ def test_accepting_makes_a_film_of_the_final_sharing_every_file(
     journey, django_capture_on_commit_callbacks
 ):
     source = journey.film
+    source.pupils_on_screen = 6
+    source.save(update_fields=["pupils_on_screen"])
     transfer = _offer(journey)
     before = _stored()
     mail.outbox.clear()
@@ -124,6 +126,8 @@ def test_accepting_makes_a_film_of_the_final_sharing_every_file(
         source.title,
         source.crew,
     )
+    # The pupils on screen come along: the final's consent check counts the same consents.
+    assert film.pupils_on_screen == 6
     assert list(film.trades.all()) == list(source.trades.all())
     assert (film.music_rights, film.original_video.name) == (
         source.music_rights,
