@@ -17,3 +17,10 @@ film_status_changed = Signal()
 # for each film whose originals an erasure deletes: the media pipeline clears the originals of
 # the film's versions and releases their files (festival.stored_files).
 film_originals_erased = Signal()
+
+# Sent by `festival.domain.school_erasure.erase_school_data`, inside its transaction and before
+# any account is anonymised, with `festival`, `film_ids` (every film of the school in the
+# festival's editions), `teachers` (the school's teachers as the festival knows them, with their
+# addresses still theirs) and `anonymised_ids` (the accounts about to be closed). Judging removes
+# the teachers' invitations to the festival's ceremonies on it.
+school_data_erased = Signal()

@@ -18,7 +18,7 @@ class JudgingConfig(AppConfig):
         from festival.school_data import register_public_reader
         from festival.selection_outcome import register_outcome_reader
         from festival.setup import register_setup_steps
-        from festival.signals import edition_prepared, film_status_changed
+        from festival.signals import edition_prepared, film_status_changed, school_data_erased
         from judging import tasks
         from judging.domain import ceremony_invitations, scheduled_publication
         from judging.domain.editions import on_edition_prepared
@@ -48,6 +48,11 @@ class JudgingConfig(AppConfig):
         register_awarded_reader(winning_film_ids)
         # The ceremony's tasks call their domain modules, which cannot import them.
         ceremony_invitations.register_sending_task(tasks.send_ceremony_invitations)
+        # A school's data erased: its teachers' ceremony invitations go too.
+        school_data_erased.connect(
+            ceremony_invitations.on_school_data_erased,
+            dispatch_uid="judging.ceremony_forget_school",
+        )
         scheduled_publication.register_publishing_task(tasks.publish_scheduled_palmares)
         register_public_reader(public_film_ids)
         register_announcement_task(announce_finalists)

@@ -5,6 +5,8 @@ list): the consents of the films not kept (rows, then their files released), the
 names, the originals of the films not kept, the films taken down (their consents gone, the
 consent gate closes them) and withdrawn from the competition, the teachers' memberships of the
 festival, and the teachers' accounts that belong to no other festival, anonymised and closed.
+The apps above forget their part on `festival.signals.school_data_erased` (judging: the
+teachers' invitations to the festival's ceremonies).
 Titles and synopses stay. The shared `School` row and the accounts of other festivals' members
 stay as they are.
 """
@@ -29,8 +31,13 @@ from festival.models import (
     User,
 )
 from festival.models_outreach import RecipientStatus
-from festival.school_data import ERASED_EMAIL_DOMAIN, ERASED_LAST_NAME, erasure_plan
-from festival.signals import film_originals_erased
+from festival.school_data import (
+    ERASED_EMAIL_DOMAIN,
+    ERASED_LAST_NAME,
+    erasure_plan,
+    school_films,
+)
+from festival.signals import film_originals_erased, school_data_erased
 from festival.stored_files import release
 
 logger = logging.getLogger(__name__)
@@ -144,6 +151,17 @@ def erase_school_data(
                     "account_erased": teacher in plan.anonymised,
                 },
             )
+        # The apps above forget what they hold about the school's teachers (judging: their
+        # ceremony invitations), while their addresses are still theirs.
+        school_data_erased.send(
+            sender=School,
+            festival=festival,
+            film_ids=set(
+                school_films(school=school, festival_id=festival.pk).values_list("pk", flat=True)
+            ),
+            teachers=plan.anonymised + plan.accounts_kept,
+            anonymised_ids={teacher.pk for teacher in plan.anonymised},
+        )
         for teacher in plan.anonymised:
             anonymise_account(teacher)
     logger.info(

@@ -2,7 +2,9 @@
 
 Invited: the finalist classes (their teachers, one invitation per teacher), the contacts of their
 companies, the edition's jurors and the guests the organizers enter. One mailbox gets one
-invitation (addresses compared in lowercase) listing all its roles. Sending goes through the task
+invitation listing all its roles: addresses are compared by the mailbox behind them
+(`judging.domain.votes.canonical_email`: case, spaces, plus tags, Gmail's dots), and the first
+address met is the one written to. Sending goes through the task
 queue in batches with a status per invitation (`judging.tasks.send_ceremony_invitations`): a run
 only writes to the ones still waiting, so nobody is written to twice.
 """
@@ -27,8 +29,11 @@ from festival.domain.calls import canonical_email
 from festival.domain.ceremony import ceremony_of
 from festival.models import CompanyContact, Edition, User
 from judging.domain import DomainError
+from judging.domain.votes import canonical_email as mailbox_key
+from judging.enums import SelectionState
 from judging.models import JuryMember
 from judging.models_ceremony import Answer, CeremonyInvitation, InvitationKind, SendingStatus
+from judging.models_selection import SelectionRound
 from judging.selectors_selection import finalist_films
 
 logger = logging.getLogger(__name__)
@@ -65,6 +70,17 @@ class Candidate:
     company_id: int | None = None
     user_id: int | None = None
     detail: str = ""  # a class's film, shown after its school
+
+
+def finalists_known(edition: Edition) -> bool:
+    """Whether the finalists may be invited: at once without a pre-selection round, once they
+    are announced with one (an invitation before would tell a class it is a finalist while the
+    list may still change, and before the public knows)."""
+    return (
+        not SelectionRound.objects.filter(edition=edition, enabled=True)
+        .exclude(state=SelectionState.ANNOUNCED)
+        .exists()
+    )
 
 
 def finalist_classes(edition: Edition) -> list[Candidate]:
@@ -126,9 +142,10 @@ def edition_jurors(edition: Edition) -> list[Candidate]:
 class Plan:
     """What sending now would do: new invitations, and roles added to existing ones."""
 
-    new: dict[str, list[Candidate]] = field(default_factory=dict)  # email → its candidates
+    new: dict[str, list[Candidate]] = field(default_factory=dict)  # mailbox → its candidates
     added_roles: dict[int, list[Candidate]] = field(default_factory=dict)  # invitation → …
     by_kind: dict[str, int] = field(default_factory=dict)  # addresses per role
+    finalists_waiting: bool = False  # a pre-selection whose finalists are not announced yet
 
     @property
     def new_count(self) -> int:
@@ -138,24 +155,24 @@ class Plan:
 def plan_invitations(edition: Edition) -> Plan:
     """Read the lists and the invitations already made; writes nothing (shown before sending)."""
     existing = {
-        canonical_email(invitation.email): invitation
+        mailbox_key(invitation.email): invitation
         for invitation in CeremonyInvitation.objects.filter(edition=edition)
     }
-    plan = Plan()
+    known = finalists_known(edition)
+    plan = Plan(finalists_waiting=not known)
+    finalists = finalist_classes(edition) + finalist_companies(edition) if known else []
     seen: dict[str, set[str]] = {}
-    for candidate in (
-        finalist_classes(edition) + finalist_companies(edition) + edition_jurors(edition)
-    ):
-        email = canonical_email(candidate.email)
-        if not email:
+    for candidate in finalists + edition_jurors(edition):
+        mailbox = mailbox_key(candidate.email)
+        if not mailbox:
             continue
-        kinds = seen.setdefault(email, set())
+        kinds = seen.setdefault(mailbox, set())
         if candidate.kind not in kinds:
             kinds.add(candidate.kind)
             plan.by_kind[candidate.kind] = plan.by_kind.get(candidate.kind, 0) + 1
-        invitation = existing.get(email)
+        invitation = existing.get(mailbox)
         if invitation is None:
-            plan.new.setdefault(email, []).append(candidate)
+            plan.new.setdefault(mailbox, []).append(candidate)
         elif candidate.kind not in invitation.roles:
             plan.added_roles.setdefault(invitation.pk, []).append(candidate)
     return plan
@@ -186,7 +203,7 @@ def sync_invitations(*, edition: Edition) -> int:
     created. Existing answers and sending statuses are kept."""
     plan = plan_invitations(edition)
     created = []
-    for email, candidates in plan.new.items():
+    for candidates in plan.new.values():
         roles = _roles(c.kind for c in candidates)
         first = next(c for c in candidates if c.kind == roles[0])
         created.append(
@@ -199,7 +216,7 @@ def sync_invitations(*, edition: Edition) -> int:
                 user_id=_first(candidates, "user_id"),
                 name=first.name[:300],
                 organisation=_organisation(candidates),
-                email=email,
+                email=canonical_email(candidates[0].email),
                 language=_first(candidates, "language") or settings.LANGUAGE_CODE,
                 token=new_token(),
             )
@@ -271,13 +288,13 @@ def add_guests(*, edition: Edition, organizer: User, guests: list[Guest]) -> tup
     invitation. Returns (new invitations, addresses already invited)."""
     created = merged = 0
     with transaction.atomic():
+        invited = {
+            mailbox_key(invitation.email): invitation
+            for invitation in CeremonyInvitation.objects.select_for_update().filter(edition=edition)
+        }
         for guest in guests:
             email = canonical_email(guest.email)
-            invitation = (
-                CeremonyInvitation.objects.select_for_update()
-                .filter(edition=edition, email__iexact=email)
-                .first()
-            )
+            invitation = invited.get(mailbox_key(email))
             if invitation is not None:
                 merged += 1
                 if InvitationKind.GUEST not in invitation.roles:
@@ -286,7 +303,7 @@ def add_guests(*, edition: Edition, organizer: User, guests: list[Guest]) -> tup
                         [Candidate(email, guest.name, InvitationKind.GUEST, guest.organisation)],
                     )
                 continue
-            CeremonyInvitation.objects.create(
+            invited[mailbox_key(email)] = CeremonyInvitation.objects.create(
                 edition=edition,
                 kind=InvitationKind.GUEST,
                 roles=[InvitationKind.GUEST],
@@ -481,6 +498,57 @@ def record_answer(
     invitation.save(update_fields=["answer", "people", "note", "answered_at"])
     logger.info("Ceremony invitation %s answered: %s", invitation.pk, invitation.answer)
     return invitation
+
+
+# A school's data erased (festival.domain.school_erasure)
+
+
+def forget_erased_school(
+    *, festival_id: int, film_ids, teachers, anonymised_ids
+) -> tuple[int, int]:
+    """The school's teachers leave the festival's ceremonies: an invitation naming one of the
+    school's films, one of its teachers' accounts or mailboxes goes (name, address, school,
+    film, answer), and its answer link says it no longer holds. A teacher whose account is
+    kept (another festival's member) and who is also invited in another role keeps that
+    invitation, without its class and its organisation. Returns (deleted, changed)."""
+    film_ids, anonymised_ids = set(film_ids), set(anonymised_ids)
+    user_ids = {teacher.pk for teacher in teachers}
+    mailboxes = {mailbox_key(teacher.email) for teacher in teachers}
+    closed = {mailbox_key(t.email) for t in teachers if t.pk in anonymised_ids}
+    deleted, changed = [], 0
+    for invitation in CeremonyInvitation.objects.filter(edition__festival_id=festival_id):
+        mailbox = mailbox_key(invitation.email)
+        if not (
+            invitation.film_id in film_ids or invitation.user_id in user_ids or mailbox in mailboxes
+        ):
+            continue
+        others = [role for role in invitation.roles if role != InvitationKind.CLASS]
+        if not others or mailbox in closed or invitation.user_id in anonymised_ids:
+            deleted.append(invitation.pk)
+            continue
+        invitation.roles, invitation.kind = others, others[0]
+        invitation.film, invitation.organisation = None, ""
+        invitation.save(update_fields=["roles", "kind", "film", "organisation"])
+        changed += 1
+    CeremonyInvitation.objects.filter(pk__in=deleted).delete()
+    if deleted or changed:
+        logger.info(
+            "Ceremony invitations of festival %s: %s removed, %s without their class "
+            "(a school's data erased)",
+            festival_id,
+            len(deleted),
+            changed,
+        )
+    return len(deleted), changed
+
+
+def on_school_data_erased(sender, *, festival, film_ids, teachers, anonymised_ids, **kwargs):
+    forget_erased_school(
+        festival_id=festival.pk,
+        film_ids=film_ids,
+        teachers=teachers,
+        anonymised_ids=anonymised_ids,
+    )
 
 
 # What the organizers read

@@ -35,9 +35,19 @@ def ceremony_page(request, slug, year):
     )
 
 
+def _no_invitation(request):
+    """A link whose invitation is gone (withdrawn, or erased at the school's request) or never
+    was: the same page for both, which says what to do (a 404: nothing is told about a
+    token)."""
+    return render(request, "public/ceremony_no_invitation.html", status=404)
+
+
 def answer(request, token):
     """Coming or not, how many, a note; changed as often as needed until the ceremony."""
-    invitation = get_invitation_by_token(token)
+    try:
+        invitation = get_invitation_by_token(token)
+    except Http404:
+        return _no_invitation(request)
     edition = invitation.edition
     context = {
         "invitation": invitation,
@@ -77,7 +87,10 @@ def answer(request, token):
 @require_GET
 def answered(request, token):
     """What happens next: the date, the address, the agenda file."""
-    invitation = get_invitation_by_token(token)
+    try:
+        invitation = get_invitation_by_token(token)
+    except Http404:
+        return _no_invitation(request)
     if invitation.answered_at is None:
         return redirect("public:ceremony_answer", token=token)
     edition = invitation.edition

@@ -22,12 +22,15 @@ from judging.domain.ceremony_invitations import (
     start_sending,
     sync_invitations,
 )
+from judging.domain.selection import announce_now, choose_finalists
 from judging.models_ceremony import Answer, CeremonyInvitation, InvitationKind, SendingStatus
+from tests import factories
 from tests.conftest import login
 from tests.festival.test_call_for_entries import run_worker
 from tests.festival.test_consent_kit import pdf_text
 from tests.festival.test_organizer_views import count_queries
 from tests.judging.factories_ceremony import make_cast
+from tests.judging.factories_selection import make_round, make_selection
 
 K = InvitationKind
 
@@ -92,6 +95,63 @@ def test_a_guest_added_twice_keeps_one_invitation(edition, organizer):
         edition=edition, organizer=organizer, guests=[Guest("A", "A@Example.org")]
     ) == (0, 1)
     assert CeremonyInvitation.objects.count() == 1
+
+
+def test_one_mailbox_under_plus_tags_dots_and_spaces_keeps_one_invitation(edition, organizer):
+    guests = [
+        Guest("Jean", "jean.dupont@gmail.com"),
+        Guest("Jean", " Jean.Dupont+ceremonie@gmail.com "),
+        Guest("Jean", "jeandupont@googlemail.com"),
+        Guest("Léa", "lea+festival@ville.example"),
+        Guest("Léa", "LEA@ville.example"),
+    ]
+    assert add_guests(edition=edition, organizer=organizer, guests=guests) == (2, 3)
+    assert add_guests(
+        edition=edition, organizer=organizer, guests=[Guest("Jean", "jeandupont+x@gmail.com")]
+    ) == (0, 1)
+    # Written to at the first address given.
+    assert sorted(CeremonyInvitation.objects.values_list("email", flat=True)) == [
+        "jean.dupont@gmail.com",
+        "lea+festival@ville.example",
+    ]
+
+
+def test_a_juror_invited_as_a_guest_under_a_plus_tag_gets_one_invitation(
+    cast, edition, organizer, juror
+):
+    local, domain = juror.email.split("@")
+    add_guests(edition=edition, organizer=organizer, guests=[Guest("J", f"{local}+vip@{domain}")])
+    assert plan_invitations(edition).new_count == 2  # the two finalist teachers' classes…
+    sync_invitations(edition=edition)
+    mine = [i for i in CeremonyInvitation.objects.filter(edition=edition) if local in i.email]
+    assert len(mine) == 1
+    assert mine[0].roles == [K.COMPANY, K.JUROR, K.GUEST]
+
+
+def test_finalists_are_invited_only_once_announced(
+    edition, category, organizer, organizer_client, django_capture_on_commit_callbacks
+):
+    teachers = [factories.make_teacher() for _ in range(4)]
+    selection = make_selection(edition, category, teachers=teachers)
+    selection_round = make_round(edition)
+    choose_finalists(selection_round=selection_round, films=selection.films[:2], user=organizer)
+    # Chosen, not announced: the list may still change and the public does not know it.
+    plan = plan_invitations(edition)
+    assert plan.finalists_waiting
+    assert (plan.by_kind.get(K.CLASS), plan.by_kind[K.JUROR]) == (None, 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_sending(edition=edition, organizer=organizer)
+    invited = CeremonyInvitation.objects.filter(edition=edition)
+    assert {i.email for i in invited} & {t.email.lower() for t in teachers} == set()
+    page = organizer_client.get(reverse("judging:ceremony_send", args=[edition.pk]))
+    assert "Les finalistes ne sont pas encore annoncés" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_now(selection_round=selection_round, user=organizer)
+    plan = plan_invitations(edition)
+    assert (plan.finalists_waiting, plan.by_kind[K.CLASS], plan.new_count) == (False, 2, 2)
+    sync_invitations(edition=edition)
+    classes = {i.email for i in invited.all() if K.CLASS in i.roles}
+    assert classes == {teachers[0].email.lower(), teachers[1].email.lower()}
 
 
 def test_sending_goes_in_batches_through_the_task_and_never_twice(
@@ -235,7 +295,8 @@ def test_list_queries_do_not_grow_with_invitations(edition, organizer, organizer
     )
     url = reverse("judging:ceremony_invitations", args=[edition.pk])
     count_queries(organizer_client, url)  # warm the session
-    assert count_queries(organizer_client, url) == 12
+    # 13: one to know whether the finalists may be invited yet (the announcement).
+    assert count_queries(organizer_client, url) == 13
 
 
 def test_the_csv_guards_a_formula_like_name(edition, organizer, organizer_client):
