@@ -10,8 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from festival.enums import ConsentStatus, FilmStatus
 from public import audience
 from public.models import AudienceSalt, EditionDay, FilmDay, VisitorHash
+from tests import factories
 from tests.festival.palmares import cleared_film, open_gallery
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Firefox/140.0"
@@ -178,6 +180,26 @@ def test_a_play_of_a_film_that_is_not_public_is_refused(edition, category):
     response = visitor().post(reverse("public:film_play", args=[hidden.pk]))
     assert response.status_code == 404
     assert FilmDay.objects.count() == 0
+
+
+@pytest.mark.parametrize("hidden", ["submitted", "pending_consent", "other_edition"])
+def test_a_hidden_film_answers_a_play_as_a_missing_one(public_film, category, hidden):
+    """Unpublished, not cleared, or of an edition that shows nothing yet: the same 404 as an
+    id that does not exist, so the beacon tells nothing about private films."""
+    if hidden == "submitted":
+        film = cleared_film(category, status=FilmStatus.SUBMITTED)
+    elif hidden == "pending_consent":
+        film = cleared_film(category)
+        film.consents.update(status=ConsentStatus.PENDING)
+    else:
+        other = factories.make_category(factories.make_edition(factories.make_festival()))
+        film = cleared_film(other)
+    missing = visitor().post(reverse("public:film_play", args=[film.pk + 1000]))
+    response = visitor().post(reverse("public:film_play", args=[film.pk]))
+    assert (response.status_code, response.content) == (missing.status_code, missing.content)
+    assert response.status_code == 404
+    assert FilmDay.objects.count() == 0
+    assert VisitorHash.objects.count() == 0
 
 
 def test_a_play_is_only_posted(public_film):
