@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from festival.models import (
     User,
 )
 from festival.models_outreach import Audience, CallStatus, RecipientStatus
+from festival.school_data import ERASED_EMAIL_DOMAIN
 
 logger = logging.getLogger(__name__)
 
@@ -376,15 +378,24 @@ def resume_sending(*, call: CallForEntries, organizer: User) -> CallForEntries:
 
 def retry_failed(*, call: CallForEntries, organizer: User) -> int:
     """Write again to the addresses a mail server refused (a full mailbox, a server down for
-    the night): they wait again and the call goes back to sending. Returns how many."""
+    the night): they wait again and the call goes back to sending. An address unsubscribed
+    from the festival's calls since, or erased with its school's data, stays as it failed:
+    nobody is written to against their wish. Returns how many."""
     with transaction.atomic():
         call = CallForEntries.objects.select_for_update().get(pk=call.pk)
         if call.status != CallStatus.SENT:
             raise DomainError(
                 _("Seul un appel à films déjà envoyé peut être réessayé."), code="not_sent"
             )
-        count = call.recipients.filter(status=RecipientStatus.FAILED).update(
-            status=RecipientStatus.PENDING, error=""
+        unsubscribed = CallUnsubscription.objects.filter(
+            festival_id=call.edition.festival_id
+        ).values("email")
+        count = (
+            call.recipients.filter(status=RecipientStatus.FAILED)
+            .annotate(address=Lower("email"))
+            .exclude(address__in=unsubscribed)
+            .exclude(address__endswith="@" + ERASED_EMAIL_DOMAIN)
+            .update(status=RecipientStatus.PENDING, error="")
         )
         if not count:
             raise DomainError(_("Aucune adresse en échec à réessayer."), code="no_failure")

@@ -16,6 +16,7 @@ from festival.domain.calls import (
     create_call,
     refresh_counts,
     send_call,
+    unsubscribe,
     unsubscribe_token,
     update_call,
 )
@@ -417,6 +418,29 @@ def test_the_addresses_a_server_refused_are_tried_again_and_only_them(
     assert "Aucune adresse en échec à réessayer." in response.text
     assert run_worker() == []
     assert len(mailoutbox) == 1
+
+
+def test_a_retry_never_writes_to_an_address_unsubscribed_or_erased_since(
+    world, edition, organizer, organizer_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    call = make_call(edition, organizer)
+    call.status = CallStatus.SENT
+    call.save()
+    for email in ("pleine@example.org", "Partie@Example.org", "compte-1@efface.invalid"):
+        CallRecipient.objects.create(
+            call=call, email=email, audience="schools", status=RecipientStatus.FAILED
+        )
+    # Refused by a server, then unsubscribed through an earlier call's link.
+    unsubscribe(festival=edition.festival, email="partie@example.org")
+    retry_url = reverse("festival:organizer_call_retry_failed", args=[call.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(retry_url, follow=True)
+    assert "1 adresse en échec est réessayée." in response.text
+    assert run_worker() == [("festival.tasks.send_call_for_entries", "SUCCESSFUL")]
+    assert [m.to for m in mailoutbox] == [["pleine@example.org"]]
+    assert sorted(
+        call.recipients.filter(status=RecipientStatus.FAILED).values_list("email", flat=True)
+    ) == ["Partie@Example.org", "compte-1@efface.invalid"]
 
 
 def test_a_draft_has_no_failed_addresses_to_retry(world, edition, organizer, organizer_client):
