@@ -9,6 +9,7 @@ from judging.domain.selection import choose_finalists
 from tests import factories
 from tests.e2e.conftest import close_when_idle, log_in
 from tests.e2e.test_crawl import AXE, AXE_RUN, AXE_URL, SIDEWAYS
+from tests.festival.factories_schooldata import school_world
 from tests.judging.factories_selection import make_round, make_selection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,4 +55,18 @@ def test_a_link_whose_invitation_is_gone_says_what_to_do(screen):
         screen.get_by_role("heading", name="Ce lien de réponse ne correspond à aucune invitation")
     ).to_be_visible()
     expect(screen.get_by_text("écrivez à l'organisation du festival")).to_be_visible()
+    check_page(screen)
+
+
+def test_the_erasure_check_page_lists_the_ceremony_invitations(screen):
+    world = school_world()
+    log_in(screen, world.organizer.email, factories.PASSWORD)
+    screen.goto(f"/organisation/etablissements/{world.school.pk}/effacement/")
+    screen.get_by_label("Qui a fait la demande ?").fill("Mme Martin, proviseure")
+    screen.get_by_label("Date de la demande").fill("2026-12-01")
+    screen.get_by_label("Non, tous ses films sont retirés").check()
+    screen.get_by_role("button", name="Continuer").click()
+    expect(
+        screen.get_by_text("Les invitations de ses enseignants aux remises des prix du festival")
+    ).to_be_visible()
     check_page(screen)

@@ -177,6 +177,7 @@ def test_the_check_page_lists_what_will_be_removed(client, world):
     assert "passwd.pdf" in html
     assert "Le compte de Paul Roy est conservé" in html
     assert "commune à tous les festivals" in html
+    assert "Les invitations de ses enseignants aux remises des prix du festival" in html
     # Nothing is erased yet.
     assert ConsentForm.objects.count() == 4
     # "Modifier la demande" brings the answers back.
