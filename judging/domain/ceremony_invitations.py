@@ -288,6 +288,9 @@ def add_guests(*, edition: Edition, organizer: User, guests: list[Guest]) -> tup
     invitation. Returns (new invitations, addresses already invited)."""
     created = merged = 0
     with transaction.atomic():
+        # One writer of the edition's invitations at a time (as `start_sending`): two lists
+        # added at once never give one mailbox two invitations under two spellings.
+        Edition.objects.select_for_update().filter(pk=edition.pk).first()
         invited = {
             mailbox_key(invitation.email): invitation
             for invitation in CeremonyInvitation.objects.select_for_update().filter(edition=edition)
