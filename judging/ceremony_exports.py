@@ -5,6 +5,7 @@ import unicodedata
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from festival.pdf import Document
 from festival.spreadsheets import csv_lines
@@ -13,7 +14,7 @@ from judging.models_ceremony import Answer, CeremonyInvitation
 
 def csv_header() -> list[str]:
     return [
-        _("Nom"),
+        pgettext("full name", "Nom"),
         _("Adresse e-mail"),
         _("Organisation ou classe"),
         _("Invité comme"),
@@ -52,7 +53,7 @@ ROW_HEIGHT = 11
 
 def _table_header(pdf: Document) -> None:
     labels = {
-        "name": _("Nom"),
+        "name": pgettext("full name", "Nom"),
         "organisation": _("Organisation ou classe"),
         "people": _("Personnes"),
         "signature": _("Signature"),

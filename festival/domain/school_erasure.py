@@ -42,9 +42,6 @@ from festival.stored_files import release
 
 logger = logging.getLogger(__name__)
 
-WITHDRAWAL_REASON = "Données effacées à la demande de l'établissement."
-
-
 def erased_email() -> str:
     return f"compte-{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}"
 
@@ -86,7 +83,11 @@ def erase_school_data(
         withdrawn = []
         for film in plan.withdrawn:
             set_film_status(
-                film=film, to=FilmStatus.WITHDRAWN, actor=organizer, reason=WITHDRAWAL_REASON
+                film=film,
+                to=FilmStatus.WITHDRAWN,
+                actor=organizer,
+                # In the organizer's language, as a reason they would have typed.
+                reason=_("Données effacées à la demande de l'établissement."),
             )
             withdrawn.append(film.pk)
         for consent in plan.consents:

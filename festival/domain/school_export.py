@@ -17,7 +17,7 @@ from typing import IO
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from festival import emails, spreadsheets
 from festival.enums import Academie, FilmStatus, Role, StructureKind
@@ -224,7 +224,15 @@ def _school_json(*, school: School, festival: Festival, organizer: User, now) ->
 def write_school_archive(
     *, school: School, festival: Festival, organizer: User, out: IO[bytes], now=None
 ) -> dict:
-    """Write the ZIP into `out`; returns what went in (counts, for the record)."""
+    """Write the ZIP into `out`; returns what went in (counts, for the record). All in French,
+    its labels (statuses, kinds, académies) too, whatever the organizer's language."""
+    with translation.override("fr"):
+        return _write_school_archive(
+            school=school, festival=festival, organizer=organizer, out=out, now=now
+        )
+
+
+def _write_school_archive(*, school, festival, organizer, out, now) -> dict:
     now = now or timezone.now()
     films_qs = (
         school_films(school=school, festival_id=festival.pk)

@@ -5,13 +5,14 @@ They only parse input: the domain functions (festival.domain.companies) decide.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from festival.forms.company_choice import NEW_COMPANY_FIELDS, CompanyChoiceForm
 from festival.models import Trade
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Nom"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("full name", "Nom"), max_length=200)
     role = forms.CharField(
         label=_("Fonction"),
         max_length=200,

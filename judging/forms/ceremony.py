@@ -13,7 +13,7 @@ from judging.models_ceremony import Answer, InvitationKind
 
 
 class GuestForm(forms.Form):
-    name = forms.CharField(label=_("Nom"), max_length=300)
+    name = forms.CharField(label=pgettext_lazy("full name", "Nom"), max_length=300)
     email = forms.EmailField(label=_("Adresse e-mail"))
     organisation = forms.CharField(label=_("Organisation"), max_length=500, required=False)
     language = forms.ChoiceField(
