@@ -308,6 +308,9 @@ def test_the_installations_page_has_a_section_per_festival(festival, client):
     # Its editions, the most recent first.
     assert section.index('<th scope="row">2026</th>') < section.index('<th scope="row">2025</th>')
     assert f'id="impact-festival-{grand_est.pk}"' in html
+    # Each table is named by its heading.
+    assert f'<table aria-labelledby="impact-festival-{grand_est.pk}">' in html
+    assert '<table aria-labelledby="impact-table">' in html
 
 
 def test_the_installations_csv_has_a_festival_column(festival, client):
