@@ -161,7 +161,13 @@ def send(request, edition_pk):
             "ceremony": ceremony_of(edition),
             "form": form,
             "plan": plan,
-            "kinds": [(kind.label, plan.by_kind.get(kind.value, 0)) for kind in InvitationKind],
+            # The lists read from the edition; the guests are invitations already, counted
+            # with those waiting to leave.
+            "kinds": [
+                (kind.label, plan.by_kind.get(kind.value, 0))
+                for kind in InvitationKind
+                if kind != InvitationKind.GUEST
+            ],
             "counts": answer_counts(edition),
         },
     )

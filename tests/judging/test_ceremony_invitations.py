@@ -227,6 +227,10 @@ def test_the_send_page_checks_before_sending(
     url = reverse("judging:ceremony_send", args=[edition.pk])
     page = organizer_client.get(url).text
     assert "Envoyer les invitations ?" in page
+    # The lists read from the edition, each with its addresses; the guests, already
+    # invitations, count among those waiting to leave, not as a list of 0 addresses.
+    assert "<dt>Classe finaliste</dt>" in page
+    assert "<dt>Invité</dt>" not in page
     response = organizer_client.post(url, {})
     assert "Cochez la case pour confirmer" in response.text
     assert CeremonyInvitation.objects.count() == 2
